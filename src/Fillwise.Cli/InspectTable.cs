@@ -1,0 +1,105 @@
+using Fillwise.MarketData;
+using Fillwise.MarketData.Capture;
+using Fillwise.MarketData.Inspection;
+using Fillwise.MarketData.Klines;
+using Spectre.Console;
+
+namespace Fillwise.Cli;
+
+/// <summary>The human-readable form of `fillwise data inspect`.</summary>
+internal static class InspectTable
+{
+    public static void WriteCapture(TextWriter output, CaptureInspection inspection)
+    {
+        var console = Console(output);
+        var stats = inspection.Stats;
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("capture").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("files", Markup.Escape(string.Join(" + ", inspection.Files.Select(Path.GetFileName))));
+        table.AddRow("symbol", string.Join(", ", inspection.Symbols));
+        table.AddRow("timestamp unit", TimestampUnits.Name(stats.TimestampUnit));
+        table.AddRow("first receive time", InspectJson.FormatTime(stats.FirstReceiveTimeNs) ?? "-");
+        table.AddRow("last receive time", InspectJson.FormatTime(stats.LastReceiveTimeNs) ?? "-");
+        table.AddRow("lines", $"{stats.Lines:N0}");
+        table.AddRow("depthUpdate", $"{stats.DepthUpdates:N0}");
+        table.AddRow("bookTicker", $"{stats.BookTickers:N0}");
+        table.AddRow("trade", $"{stats.Trades:N0}");
+        table.AddRow("snapshot", $"{stats.Snapshots:N0}");
+        foreach (var (type, count) in stats.Skipped)
+        {
+            table.AddRow($"skipped {Markup.Escape(type)}", $"{count:N0}");
+        }
+        foreach (var book in inspection.Books)
+        {
+            var state = book.Synced ? "[green]synced[/]" : "[red]not synced[/]";
+            table.AddRow($"{book.Symbol} book", $"{state}, {book.Gaps} gaps, {book.AppliedDiffs:N0} diffs applied");
+            table.AddRow($"{book.Symbol} vs bookTicker", $"{book.TickerChecks:N0} checks, {book.TickerMismatches} mismatches");
+            if (book.BestBid is { } bid && book.BestAsk is { } ask)
+            {
+                table.AddRow($"{book.Symbol} last best bid / ask", $"{bid.Price} x {bid.Quantity} / {ask.Price} x {ask.Quantity}");
+            }
+        }
+        console.Write(table);
+        WriteIssues(console, stats.Errors, stats.ErrorCount, stats.Warnings, stats.WarningCount);
+    }
+
+    public static void WriteKlines(TextWriter output, IReadOnlyList<KlineSeries> all)
+    {
+        var console = Console(output);
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in new[] { "file", "symbol", "interval", "bars", "first bar (UTC)", "last bar (UTC)", "gaps", "missing bars", "errors" })
+        {
+            table.AddColumn(column);
+        }
+        foreach (var s in all)
+        {
+            table.AddRow(
+                Markup.Escape(Path.GetFileName(s.File)),
+                s.Symbol?.Value ?? "?",
+                s.IntervalName,
+                $"{s.Bars.Count:N0}",
+                s.Bars.Count > 0 ? s.Bars[0].OpenTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "-",
+                s.Bars.Count > 0 ? s.Bars[^1].OpenTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "-",
+                $"{s.Gaps}",
+                $"{s.MissingBars}",
+                s.Errors.Count > 0 ? $"[red]{s.Errors.Count}[/]" : "0");
+        }
+        console.Write(table);
+        WriteIssues(console, all.SelectMany(s => s.Errors).ToList(), all.Sum(s => s.Errors.Count), all.SelectMany(s => s.Warnings).ToList(), all.Sum(s => s.Warnings.Count));
+    }
+
+    private static void WriteIssues(IAnsiConsole console, IReadOnlyList<DataIssue> errors, long errorCount, IReadOnlyList<DataIssue> warnings, long warningCount)
+    {
+        foreach (var error in errors)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(error.ToString())}");
+        }
+        if (errorCount > errors.Count)
+        {
+            console.MarkupLine($"[red]error:[/] ... and {errorCount - errors.Count} more");
+        }
+        foreach (var warning in warnings)
+        {
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning.ToString())}");
+        }
+        if (warningCount > warnings.Count)
+        {
+            console.MarkupLine($"[yellow]warning:[/] ... and {warningCount - warnings.Count} more");
+        }
+    }
+
+    private static IAnsiConsole Console(TextWriter output)
+    {
+        var interactive = output == System.Console.Out && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!interactive)
+        {
+            console.Profile.Width = 160; // files and pipes have no width; don't wrap at 80
+        }
+        return console;
+    }
+}

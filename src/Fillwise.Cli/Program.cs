@@ -1,0 +1,3 @@
+using Fillwise.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

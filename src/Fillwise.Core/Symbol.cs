@@ -1,0 +1,60 @@
+namespace Fillwise.Core;
+
+/// <summary>An exchange symbol such as BTCUSDT: upper-case letters and digits only.</summary>
+public readonly record struct Symbol
+{
+    public Symbol(string value)
+    {
+        if (!IsValid(value))
+        {
+            throw new ArgumentException($"'{value}' is not a symbol: expected 2-32 upper-case letters or digits, e.g. BTCUSDT.", nameof(value));
+        }
+        Value = value;
+    }
+
+    public string Value { get; }
+
+    public static bool IsValid(string? value)
+    {
+        if (value is null || value.Length is < 2 or > 32)
+        {
+            return false;
+        }
+        foreach (var c in value)
+        {
+            if (c is not ((>= 'A' and <= 'Z') or (>= '0' and <= '9')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Accepts any case ("btcusdt" in stream names) and normalises to upper case.</summary>
+    public static bool TryParse(string? text, out Symbol symbol)
+    {
+        var upper = text?.ToUpperInvariant();
+        if (IsValid(upper))
+        {
+            symbol = new Symbol(upper!);
+            return true;
+        }
+        symbol = default;
+        return false;
+    }
+
+    public override string ToString() => Value ?? string.Empty;
+}
+
+public enum Side
+{
+    Buy = 1,
+    Sell = -1,
+}
+
+public static class SideExtensions
+{
+    public static int Sign(this Side side) => (int)side;
+
+    public static Side Opposite(this Side side) => side == Side.Buy ? Side.Sell : Side.Buy;
+}

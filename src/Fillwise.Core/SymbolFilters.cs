@@ -1,0 +1,82 @@
+namespace Fillwise.Core;
+
+/// <summary>
+/// The exchange's trading filters for one symbol (Binance PRICE_FILTER tickSize, LOT_SIZE stepSize,
+/// MIN_NOTIONAL notional). Prices become integer ticks and quantities integer lots here, exactly, so that
+/// everything between the I/O edges works on integers.
+/// </summary>
+public sealed record SymbolFilters
+{
+    public SymbolFilters(Symbol symbol, decimal tickSize, decimal stepSize, decimal minNotional)
+    {
+        if (tickSize <= 0 || !Fixed8.TryFromDecimal(tickSize, out var tick))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tickSize), tickSize, $"{symbol}: tick size must be positive with at most 8 decimals");
+        }
+        if (stepSize <= 0 || !Fixed8.TryFromDecimal(stepSize, out var step))
+        {
+            throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, $"{symbol}: step size must be positive with at most 8 decimals");
+        }
+        if (minNotional < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(minNotional), minNotional, $"{symbol}: min notional must not be negative");
+        }
+        Symbol = symbol;
+        TickSize = tickSize;
+        StepSize = stepSize;
+        MinNotional = minNotional;
+        TickRaw = tick.Raw;
+        StepRaw = step.Raw;
+    }
+
+    public Symbol Symbol { get; }
+    public decimal TickSize { get; }
+    public decimal StepSize { get; }
+    public decimal MinNotional { get; }
+
+    /// <summary>The tick size in <see cref="Fixed8"/> units.</summary>
+    public long TickRaw { get; }
+
+    /// <summary>The step size in <see cref="Fixed8"/> units.</summary>
+    public long StepRaw { get; }
+
+    public bool TryToTicks(Fixed8 price, out long ticks)
+    {
+        ticks = price.Raw / TickRaw;
+        return price.Raw % TickRaw == 0;
+    }
+
+    public bool TryToTicks(decimal price, out long ticks)
+    {
+        ticks = 0;
+        return Fixed8.TryFromDecimal(price, out var fixedPrice) && TryToTicks(fixedPrice, out ticks);
+    }
+
+    public Fixed8 TicksToFixed(long ticks) => new(ticks * TickRaw);
+
+    public decimal TicksToPrice(long ticks) => ticks * TickSize;
+
+    public bool TryToLots(Fixed8 quantity, out long lots)
+    {
+        lots = quantity.Raw / StepRaw;
+        return quantity.Raw % StepRaw == 0;
+    }
+
+    public bool TryToLots(decimal quantity, out long lots)
+    {
+        lots = 0;
+        return Fixed8.TryFromDecimal(quantity, out var fixedQty) && TryToLots(fixedQty, out lots);
+    }
+
+    public decimal LotsToQuantity(long lots) => lots * StepSize;
+
+    /// <summary>Whole lots not exceeding <paramref name="quantity"/> (orders are never rounded up).</summary>
+    public long FloorLots(decimal quantity) =>
+        quantity <= 0 ? 0 : (long)decimal.Floor(quantity / StepSize);
+
+    /// <summary>Price rounded to the tick grid; buys round down and sells round up, so rounding never makes a limit more aggressive.</summary>
+    public long PassiveTicks(decimal price, Side side) =>
+        side == Side.Buy ? (long)decimal.Floor(price / TickSize) : (long)decimal.Ceiling(price / TickSize);
+
+    public bool MeetsMinNotional(long ticks, long lots) => TicksToPrice(ticks) * LotsToQuantity(lots) >= MinNotional;
+}

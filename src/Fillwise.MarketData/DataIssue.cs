@@ -1,0 +1,44 @@
+namespace Fillwise.MarketData;
+
+/// <summary>A problem found in an input file, located precisely enough to go and look at it.</summary>
+public sealed record DataIssue(string File, long Line, string Message)
+{
+    public override string ToString() => Line > 0 ? $"{File}:{Line}: {Message}" : $"{File}: {Message}";
+}
+
+/// <summary>A whole input cannot be used at all (missing, unreadable, wrong format). One clear sentence.</summary>
+public sealed class DataFormatException(string message, Exception? inner = null) : Exception(message, inner);
+
+internal static class InputFiles
+{
+    /// <summary>Opens a file for reading, transparently decompressing gzip (detected by its magic bytes, not by the name).</summary>
+    public static Stream OpenMaybeGzip(string path, out bool isGzip)
+    {
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new DataFormatException($"{path}: no such file.");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new DataFormatException($"{path}: no such file (its directory does not exist).");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new DataFormatException($"{path}: permission denied.");
+        }
+        catch (IOException e)
+        {
+            throw new DataFormatException($"{path}: cannot open ({e.Message}).", e);
+        }
+        Span<byte> magic = stackalloc byte[2];
+        var read = file.Read(magic);
+        file.Position = 0;
+        isGzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        return isGzip ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+    }
+}

@@ -1,0 +1,87 @@
+using Fillwise.Core;
+using Fillwise.MarketData.Books;
+using Fillwise.MarketData.Capture;
+
+namespace Fillwise.MarketData.Inspection;
+
+/// <summary>The state of one symbol's rebuilt book at the end of a capture.</summary>
+public sealed record BookReport(
+    Symbol Symbol,
+    bool Synced,
+    long Gaps,
+    long AppliedDiffs,
+    long StaleDiffs,
+    long Snapshots,
+    long TickerChecks,
+    long TickerMismatches,
+    Level? BestBid,
+    Level? BestAsk);
+
+/// <summary>Everything `fillwise data inspect` says about a capture.</summary>
+public sealed record CaptureInspection(
+    IReadOnlyList<string> Files,
+    CaptureStats Stats,
+    IReadOnlyList<BookReport> Books)
+{
+    public IReadOnlyList<Symbol> Symbols => Books.Select(b => b.Symbol).ToList();
+
+    public bool HasErrors => Stats.ErrorCount > 0;
+
+    /// <summary>
+    /// Reads the files as one stream, rebuilds a book per symbol and cross-checks it against bookTicker
+    /// wherever both describe the same update id. A mismatch there is a data error: the book is wrong.
+    /// </summary>
+    public static CaptureInspection Run(IReadOnlyList<string> files, CaptureReaderOptions? options = null)
+    {
+        using var reader = new CaptureReader(files, options);
+        var books = new SortedDictionary<string, BookCheck>(StringComparer.Ordinal);
+        while (reader.MoveNext())
+        {
+            if (!books.TryGetValue(reader.Symbol.Value, out var check))
+            {
+                check = new BookCheck(new OrderBook(reader.Symbol));
+                books.Add(reader.Symbol.Value, check);
+            }
+            check.Apply(reader);
+        }
+        return new CaptureInspection(files, reader.Stats, books.Values.Select(c => c.Report()).ToList());
+    }
+
+    private sealed class BookCheck(OrderBook book)
+    {
+        private long _checks;
+        private long _mismatches;
+
+        public void Apply(CaptureReader reader)
+        {
+            book.Apply(reader);
+            if (reader.Kind is CaptureEventKind.DepthUpdate or CaptureEventKind.BookTicker)
+            {
+                Compare();
+            }
+        }
+
+        /// <summary>A bookTicker and the book agree only when they refer to the same update id; the ticker may arrive before or after the diff.</summary>
+        private void Compare()
+        {
+            if (book.Ticker is not { } ticker || !book.IsValid || ticker.UpdateId != book.LastUpdateId)
+            {
+                return;
+            }
+            _checks++;
+            if (!book.TryGetBestBid(out var bid) || !book.TryGetBestAsk(out var ask)
+                || bid.Price != ticker.BidPrice || bid.Quantity != ticker.BidQuantity
+                || ask.Price != ticker.AskPrice || ask.Quantity != ticker.AskQuantity)
+            {
+                _mismatches++;
+            }
+        }
+
+        public BookReport Report()
+        {
+            Level? bid = book.TryGetBestBid(out var b) ? b : null;
+            Level? ask = book.TryGetBestAsk(out var a) ? a : null;
+            return new BookReport(book.Symbol, book.IsValid, book.Gaps, book.AppliedDiffs, book.StaleDiffs, book.Snapshots, _checks, _mismatches, bid, ask);
+        }
+    }
+}
