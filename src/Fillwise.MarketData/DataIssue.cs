@@ -1,3 +1,5 @@
+using Fillwise.Core;
+
 namespace Fillwise.MarketData;
 
 /// <summary>A problem found in an input file, located precisely enough to go and look at it.</summary>
@@ -11,6 +13,23 @@ public sealed class DataFormatException(string message, Exception? inner = null)
 
 internal static class InputFiles
 {
+    private static readonly string[] QuoteAssets = ["USDT", "USDC", "BUSD", "USD"];
+
+    /// <summary>
+    /// The symbol a file is named after ("btcusdt_20240718.gz", "BTCUSDT-1m.csv.gz"), or null. Only names
+    /// ending in a quote asset count, so "capture.txt" is not mistaken for a symbol called CAPTURE.
+    /// </summary>
+    public static Symbol? SymbolFromFileName(string path)
+    {
+        var name = Path.GetFileName(path);
+        var end = name.AsSpan().IndexOfAny('_', '-', '.');
+        return end > 0
+            && Symbol.TryParse(name[..end], out var symbol)
+            && QuoteAssets.Any(q => symbol.Value.Length > q.Length && symbol.Value.EndsWith(q, StringComparison.Ordinal))
+            ? symbol
+            : null;
+    }
+
     /// <summary>Opens a file for reading, transparently decompressing gzip (detected by its magic bytes, not by the name).</summary>
     public static Stream OpenMaybeGzip(string path, out bool isGzip)
     {

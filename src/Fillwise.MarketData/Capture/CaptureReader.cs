@@ -109,7 +109,7 @@ public sealed class CaptureReader : IDisposable
         _lineNumber = 0;
         _fileUnit = TimestampUnit.Unknown;
         _lastStreamSymbol = null;
-        _fileSymbol = SymbolFromFileName(path);
+        _fileSymbol = InputFiles.SymbolFromFileName(path);
         return true;
     }
 
@@ -129,12 +129,6 @@ public sealed class CaptureReader : IDisposable
         _lines = null;
     }
 
-    private static Symbol? SymbolFromFileName(string path)
-    {
-        var name = Path.GetFileName(path);
-        var end = name.AsSpan().IndexOfAny('_', '-', '.');
-        return end > 0 && Symbol.TryParse(name[..end], out var symbol) ? symbol : null;
-    }
 
     private bool TryParseLine(ReadOnlySpan<byte> line, bool terminated)
     {

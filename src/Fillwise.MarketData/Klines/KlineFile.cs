@@ -31,7 +31,7 @@ public static class KlineFile
 
     public static KlineSeries Load(string path, Symbol? symbol = null)
     {
-        var resolvedSymbol = symbol ?? SymbolFromFileName(path);
+        var resolvedSymbol = symbol ?? InputFiles.SymbolFromFileName(path);
         var bars = new List<Kline>();
         var errors = new List<DataIssue>();
         var warnings = new List<DataIssue>();
@@ -122,12 +122,6 @@ public static class KlineFile
         }
     }
 
-    private static Symbol? SymbolFromFileName(string path)
-    {
-        var name = Path.GetFileName(path);
-        var end = name.AsSpan().IndexOfAny('_', '-', '.');
-        return end > 0 && Symbol.TryParse(name[..end], out var symbol) ? symbol : null;
-    }
 
     private static string? TryParseRow(string line, Symbol? symbol, Kline? previous, out Kline? bar)
     {
