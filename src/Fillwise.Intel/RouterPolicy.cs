@@ -71,17 +71,20 @@ public readonly record struct PolicyReason(PolicyTriggers Triggers, RouterKpis K
         var o = Options;
         var parts = new List<string>();
         if (Has(PolicyTriggers.InsufficientData)) parts.Add(F($"insufficient data ({k.Orders} orders < {o.MinOrders})"));
-        if (Has(PolicyTriggers.ErrorRate)) parts.Add(F($"error rate {k.ErrorRate:P1} >= {o.BrokenErrorRate:P1}"));
-        if (Has(PolicyTriggers.MakerFillCollapse)) parts.Add(F($"maker fill ratio {k.MakerFillRatio:P1} < {o.BrokenFillRatio:P1} over {k.MakerFirstOrders} maker attempts"));
+        if (Has(PolicyTriggers.ErrorRate)) parts.Add(F($"error rate {Pct(k.ErrorRate)} >= {Pct(o.BrokenErrorRate)}"));
+        if (Has(PolicyTriggers.MakerFillCollapse)) parts.Add(F($"maker fill ratio {Pct(k.MakerFillRatio)} < {Pct(o.BrokenFillRatio)} over {k.MakerFirstOrders} maker attempts"));
         if (Has(PolicyTriggers.Latency)) parts.Add(F($"latency p95 {k.LatencyP95Ms:F0} ms > {o.BrokenLatencyP95Ms:F0} ms"));
-        if (Has(PolicyTriggers.Fallback)) parts.Add(F($"fallback ratio {k.FallbackRatio:P1} >= {(k.FallbackRatio >= o.DegradedFallbackRatio ? o.DegradedFallbackRatio : o.OkFallbackRatio):P1}"));
-        if (Has(PolicyTriggers.FillRatio)) parts.Add(F($"maker fill ratio {k.MakerFillRatio:P1} < {(k.MakerFillRatio < o.DegradedFillRatio ? o.DegradedFillRatio : o.OkFillRatio):P1}"));
+        if (Has(PolicyTriggers.Fallback)) parts.Add(F($"fallback ratio {Pct(k.FallbackRatio)} >= {Pct((k.FallbackRatio >= o.DegradedFallbackRatio ? o.DegradedFallbackRatio : o.OkFallbackRatio))}"));
+        if (Has(PolicyTriggers.FillRatio)) parts.Add(F($"maker fill ratio {Pct(k.MakerFillRatio)} < {Pct((k.MakerFillRatio < o.DegradedFillRatio ? o.DegradedFillRatio : o.OkFillRatio))}"));
         if (Has(PolicyTriggers.Slippage)) parts.Add(F($"slippage p75 {k.SlippageP75Bps:F2} bps > {o.DegradedSlippageP75Bps:F2} bps"));
         if (Has(PolicyTriggers.RegimeForbidsMaker)) parts.Add($"maker-first off in {Regime} regime");
         return parts.Count == 0
-            ? F($"all KPIs within bounds (fill {k.MakerFillRatio:P1}, fallback {k.FallbackRatio:P1}, errors {k.ErrorRate:P1}, {k.Orders} orders)")
+            ? F($"all KPIs within bounds (fill {Pct(k.MakerFillRatio)}, fallback {Pct(k.FallbackRatio)}, errors {Pct(k.ErrorRate)}, {k.Orders} orders)")
             : string.Join("; ", parts);
     }
+
+    /// <summary>"35.0%": invariant culture's percent format puts a space before the sign.</summary>
+    private static string Pct(double fraction) => (fraction * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 
     private bool Has(PolicyTriggers trigger) => (Triggers & trigger) != 0;
 
