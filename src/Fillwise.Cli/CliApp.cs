@@ -20,12 +20,7 @@ public static class CliApp
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (DataFormatException e)
-        {
-            stderr.WriteLine($"fillwise: {e.Message}");
-            return ExitUsage;
-        }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is DataFormatException or InvalidDataException)
         {
             stderr.WriteLine($"fillwise: {e.Message}");
             return ExitUsage;

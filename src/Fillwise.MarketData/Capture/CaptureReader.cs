@@ -289,7 +289,6 @@ public sealed class CaptureReader : IDisposable
 
     private string? ParseObject(ref Utf8JsonReader reader, int depth)
     {
-        var f = _fields;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueSpan;
@@ -329,16 +328,16 @@ public sealed class CaptureReader : IDisposable
             }
         }
         return reader.TokenType == JsonTokenType.EndObject ? null : "malformed JSON object";
+    }
 
-        string? ReadLong(ref Utf8JsonReader r, Field field, string label)
+    private string? ReadLong(ref Utf8JsonReader reader, Field field, string label)
+    {
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value))
         {
-            if (r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out var value))
-            {
-                return $"\"{label}\" must be an integer";
-            }
-            f.SetLong(field, value);
-            return null;
+            return $"\"{label}\" must be an integer";
         }
+        _fields.SetLong(field, value);
+        return null;
     }
 
     private string? ParseShortField(ref Utf8JsonReader reader, byte name, JsonTokenType token)
@@ -350,11 +349,11 @@ public sealed class CaptureReader : IDisposable
                 return token == JsonTokenType.String ? f.SetEventType(reader.ValueSpan) : "\"e\" must be a string";
             case (byte)'s':
                 return token == JsonTokenType.String ? f.SetSymbol(reader.ValueSpan) : "\"s\" must be a string";
-            case (byte)'E': return Long(ref reader, Field.EventTime, "E");
-            case (byte)'T': return Long(ref reader, Field.TransactTime, "T");
-            case (byte)'U': return Long(ref reader, Field.FirstId, "U");
-            case (byte)'u': return Long(ref reader, Field.FinalId, "u");
-            case (byte)'t': return Long(ref reader, Field.TradeId, "t");
+            case (byte)'E': return ReadLong(ref reader, Field.EventTime, "E");
+            case (byte)'T': return ReadLong(ref reader, Field.TransactTime, "T");
+            case (byte)'U': return ReadLong(ref reader, Field.FirstId, "U");
+            case (byte)'u': return ReadLong(ref reader, Field.FinalId, "u");
+            case (byte)'t': return ReadLong(ref reader, Field.TradeId, "t");
             case (byte)'b':
                 return token == JsonTokenType.StartArray ? ReadLevels(ref reader, _bids, Field.BidLevels, "b") : Decimal(ref reader, Field.BidPrice, "b");
             case (byte)'a':
@@ -373,16 +372,6 @@ public sealed class CaptureReader : IDisposable
             default:
                 reader.Skip();
                 return null;
-        }
-
-        string? Long(ref Utf8JsonReader r, Field field, string label)
-        {
-            if (r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out var value))
-            {
-                return $"\"{label}\" must be an integer";
-            }
-            f.SetLong(field, value);
-            return null;
         }
 
         string? Decimal(ref Utf8JsonReader r, Field field, string label)
