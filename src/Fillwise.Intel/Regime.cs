@@ -20,8 +20,6 @@ public enum RouterQuality
 
 internal static class Checks
 {
-    public static bool IsFinite(double value) => double.IsFinite(value);
-
     /// <summary>Clamps into [min, max]; NaN becomes <paramref name="whenNaN"/>.</summary>
     public static double Clamp(double value, double min, double max, double whenNaN) =>
         double.IsNaN(value) ? whenNaN : Math.Clamp(value, min, max);
