@@ -20,10 +20,6 @@ public enum RouterQuality
 
 internal static class Checks
 {
-    /// <summary>Clamps into [min, max]; NaN becomes <paramref name="whenNaN"/>.</summary>
-    public static double Clamp(double value, double min, double max, double whenNaN) =>
-        double.IsNaN(value) ? whenNaN : Math.Clamp(value, min, max);
-
     public static void Positive(double value, string name)
     {
         if (!(value > 0) || !double.IsFinite(value))
