@@ -2,7 +2,7 @@ using Fillwise.Core;
 
 namespace Fillwise.MarketData;
 
-internal static class InputFiles
+public static class InputFiles
 {
     private static readonly string[] QuoteAssets = ["USDT", "USDC", "BUSD", "USD"];
 

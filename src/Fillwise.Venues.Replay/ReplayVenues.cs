@@ -1,0 +1,50 @@
+using Fillwise.Core;
+using Fillwise.MarketData;
+using Fillwise.MarketData.Capture;
+using Fillwise.MarketData.Klines;
+
+namespace Fillwise.Venues.Replay;
+
+/// <summary>Builds replay venues over recorded data.</summary>
+public static class ReplayVenues
+{
+    /// <summary>
+    /// Tick mode over Binance capture files. Files are grouped by the symbol in their name (one reader per
+    /// symbol, read in the order given) and the groups are merged by receive time.
+    /// </summary>
+    public static ReplayVenue FromCaptures(IReadOnlyList<string> paths, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException("At least one capture file is needed.", nameof(paths));
+        }
+        options ??= new ReplayVenueOptions();
+        var readers = paths
+            .GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CaptureReader([.. g]))
+            .ToList();
+        return new ReplayVenue(new TickMarket(readers, options.Seed), catalog ?? SymbolCatalog.Default, options);
+    }
+
+    /// <summary>Bar mode over loaded kline series (coarser; see <see cref="ReplayVenue.Description"/>).</summary>
+    public static ReplayVenue FromBars(IReadOnlyList<KlineSeries> series, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0)
+        {
+            throw new ArgumentException("At least one kline series is needed.", nameof(series));
+        }
+        options ??= new ReplayVenueOptions();
+        catalog ??= SymbolCatalog.Default;
+        foreach (var s in series)
+        {
+            if (s.Symbol is not { } symbol || !catalog.TryGet(symbol, out _))
+            {
+                throw new ArgumentException($"{s.File}: symbol {s.Symbol?.Value ?? "(none)"} is not in the symbol catalog; add it with a symbols file.");
+            }
+        }
+        return new ReplayVenue(new BarMarket(series, catalog, options.Bars), catalog, options);
+    }
+}

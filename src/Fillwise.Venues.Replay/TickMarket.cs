@@ -1,0 +1,291 @@
+using Fillwise.Core;
+using Fillwise.MarketData.Books;
+using Fillwise.MarketData.Capture;
+
+namespace Fillwise.Venues.Replay;
+
+/// <summary>
+/// Tick mode over Binance captures: one L2 book per symbol rebuilt with Binance's sync rules, resting orders
+/// with a queue position, taker orders walking the book. Several readers (one per symbol's files) are merged by
+/// receive time. Matching reads the reader's current event in place, so processing allocates nothing per event.
+/// </summary>
+internal sealed class TickMarket : IMarketModel, IDisposable
+{
+    private readonly CaptureReader[] _readers;
+    private readonly bool[] _hasEvent;
+    private readonly Dictionary<Symbol, TickSymbol> _symbols = [];
+    private DeterministicRandom _queueRandom;
+
+    public TickMarket(IReadOnlyList<CaptureReader> readers, ulong seed)
+    {
+        _readers = [.. readers];
+        _hasEvent = new bool[_readers.Length];
+        for (var i = 0; i < _readers.Length; i++)
+        {
+            _hasEvent[i] = _readers[i].MoveNext();
+        }
+        _queueRandom = DeterministicRandom.ForStream(seed, streamId: 2);
+    }
+
+    public string Description => "tick: L2 book rebuilt from Binance depth captures, queue-aware matching";
+
+    public IReadOnlyCollection<TickSymbol> Symbols => _symbols.Values;
+
+    public bool TryPeekTime(out long timeNs)
+    {
+        var index = NextReader();
+        timeNs = index >= 0 ? _readers[index].ReceiveTimeNs : 0;
+        return index >= 0;
+    }
+
+    public void ProcessNext(ReplayVenue venue)
+    {
+        var index = NextReader();
+        var reader = _readers[index];
+        var state = SymbolState(reader.Symbol);
+        switch (reader.Kind)
+        {
+            case CaptureEventKind.DepthUpdate:
+            case CaptureEventKind.Snapshot:
+                state.Book.Apply(reader);
+                if (state.Resting.Count > 0)
+                {
+                    UpdateQueues(state, venue.QueueModel);
+                }
+                venue.Publish(TopOfBook(state, MarketUpdateKind.Book, reader.ReceiveTimeNs, default));
+                break;
+            case CaptureEventKind.BookTicker:
+                // Kept on the book for inspection; matching and quotes come from the L2 book alone, so the
+                // prices a client sees are the prices it can be matched against.
+                state.Book.Apply(reader);
+                break;
+            case CaptureEventKind.Trade:
+                var trade = reader.Trade;
+                if (state.Resting.Count > 0)
+                {
+                    MatchTrade(venue, state, trade);
+                }
+                venue.Publish(TopOfBook(state, MarketUpdateKind.Trade, reader.ReceiveTimeNs, trade));
+                break;
+        }
+        _hasEvent[index] = reader.MoveNext();
+    }
+
+    public void OnArrival(ReplayVenue venue, VenueOrder order)
+    {
+        if (!_symbols.TryGetValue(order.Request.Symbol, out var state) || !state.Book.IsValid)
+        {
+            venue.Reject(order, RejectCodes.NoMarketData);
+            return;
+        }
+        var opposite = order.Side == Side.Buy ? state.Book.Asks : state.Book.Bids;
+        var crosses = order.Request.Type == OrderType.Market || (opposite.TryGetBest(out var best) && order.Crosses(best.Price.Raw));
+        if (order.Request.Type == OrderType.PostOnly && crosses)
+        {
+            venue.Reject(order, RejectCodes.PostOnlyWouldTake);
+            return;
+        }
+        venue.Accept(order);
+        if (crosses)
+        {
+            var exhausted = Take(venue, state, order);
+            if (order.LeavesRaw == 0)
+            {
+                return;
+            }
+            if (order.Request.Type is OrderType.Market or OrderType.Ioc)
+            {
+                venue.Expire(order, exhausted);
+                return;
+            }
+        }
+        else if (order.Request.Type is OrderType.Market or OrderType.Ioc)
+        {
+            venue.Expire(order, bookExhausted: false);
+            return;
+        }
+        Rest(state, order);
+    }
+
+    public bool TryGetReferencePrice(Symbol symbol, out long priceRaw)
+    {
+        priceRaw = 0;
+        if (!_symbols.TryGetValue(symbol, out var state) || !state.Book.TryGetBestBid(out var bid) || !state.Book.TryGetBestAsk(out var ask))
+        {
+            return false;
+        }
+        priceRaw = (bid.Price.Raw + ask.Price.Raw) / 2;
+        return true;
+    }
+
+    public bool Remove(VenueOrder order) =>
+        _symbols.TryGetValue(order.Request.Symbol, out var state) && state.Resting.Remove(order);
+
+    public void Dispose()
+    {
+        foreach (var reader in _readers)
+        {
+            reader.Dispose();
+        }
+    }
+
+    private int NextReader()
+    {
+        var best = -1;
+        for (var i = 0; i < _readers.Length; i++)
+        {
+            if (_hasEvent[i] && (best < 0 || _readers[i].ReceiveTimeNs < _readers[best].ReceiveTimeNs))
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private TickSymbol SymbolState(Symbol symbol)
+    {
+        if (!_symbols.TryGetValue(symbol, out var state))
+        {
+            state = new TickSymbol(symbol);
+            _symbols.Add(symbol, state);
+        }
+        return state;
+    }
+
+    /// <summary>Walks the opposite side from the best level, up to the limit price; true when the visible book ran out.</summary>
+    private static bool Take(ReplayVenue venue, TickSymbol state, VenueOrder order)
+    {
+        var buy = order.Side == Side.Buy;
+        var levels = buy ? state.Book.Asks : state.Book.Bids;
+        var consumed = buy ? state.ConsumedAsks : state.ConsumedBids;
+        var limited = order.Request.Type != OrderType.Market;
+        for (var depth = 0; depth < levels.Count && order.LeavesRaw > 0; depth++)
+        {
+            var level = levels[depth];
+            var price = level.Price.Raw;
+            if (limited && !order.Crosses(price))
+            {
+                return false;
+            }
+            var available = consumed.Available(price, level.Quantity.Raw);
+            var take = Math.Min(available, order.LeavesRaw);
+            if (take <= 0)
+            {
+                continue;
+            }
+            consumed.Take(price, level.Quantity.Raw, take);
+            venue.Fill(order, price, take, Liquidity.Taker);
+        }
+        return order.LeavesRaw > 0;
+    }
+
+    private static void Rest(TickSymbol state, VenueOrder order)
+    {
+        // Queue ahead = what is displayed at our price now; a price that improves the touch has nobody ahead.
+        var side = order.Side == Side.Buy ? state.Book.Bids : state.Book.Asks;
+        var displayed = side.QuantityAt(order.Request.Price).Raw;
+        order.QueueAheadRaw = displayed;
+        order.LastLevelRaw = displayed;
+        order.UnreflectedTradesRaw = 0;
+        state.Resting.Add(order);
+    }
+
+    /// <summary>Size changes at our price: decreases not explained by trades are cancellations, some of them ahead of us.</summary>
+    private void UpdateQueues(TickSymbol state, QueueModel model)
+    {
+        foreach (var order in state.Resting)
+        {
+            var side = order.Side == Side.Buy ? state.Book.Bids : state.Book.Asks;
+            var now = side.QuantityAt(order.Request.Price).Raw;
+            var before = order.LastLevelRaw;
+            if (now < before && order.QueueAheadRaw > 0)
+            {
+                var decrease = before - now;
+                var explained = Math.Min(decrease, order.UnreflectedTradesRaw);
+                order.UnreflectedTradesRaw -= explained;
+                var cancelled = decrease - explained;
+                if (cancelled > 0)
+                {
+                    order.QueueAheadRaw -= model switch
+                    {
+                        QueueModel.Proportional => (long)((Int128)cancelled * order.QueueAheadRaw / before),
+                        QueueModel.Probabilistic => _queueRandom.NextDouble() * before < order.QueueAheadRaw ? cancelled : 0,
+                        _ => 0,
+                    };
+                }
+            }
+            // Nobody can be ahead of us beyond what is displayed.
+            order.QueueAheadRaw = Math.Clamp(order.QueueAheadRaw, 0, now);
+            order.LastLevelRaw = now;
+        }
+    }
+
+    /// <summary>
+    /// A public trade against resting liquidity. Trades at a worse price than ours mean the aggressor would have
+    /// reached us first; trades at our price first eat the queue ahead. Our orders share the trade's volume in
+    /// arrival order and never fill more than actually traded.
+    /// </summary>
+    private static void MatchTrade(ReplayVenue venue, TickSymbol state, TradeTick trade)
+    {
+        var aggressor = trade.BuyerIsMaker ? Side.Sell : Side.Buy;
+        var volume = trade.Quantity.Raw;
+        var price = trade.Price.Raw;
+        for (var i = 0; i < state.Resting.Count && volume > 0; i++)
+        {
+            var order = state.Resting[i];
+            if (order.Side == aggressor)
+            {
+                continue;
+            }
+            var through = order.Side == Side.Buy ? price < order.PriceRaw : price > order.PriceRaw;
+            long available;
+            if (through)
+            {
+                available = volume;
+            }
+            else if (price == order.PriceRaw)
+            {
+                order.UnreflectedTradesRaw += volume;
+                var eaten = Math.Min(order.QueueAheadRaw, volume);
+                order.QueueAheadRaw -= eaten;
+                available = volume - eaten;
+            }
+            else
+            {
+                continue;
+            }
+            var fill = Math.Min(available, order.LeavesRaw);
+            if (fill <= 0)
+            {
+                continue;
+            }
+            volume -= fill;
+            venue.Fill(order, order.PriceRaw, fill, Liquidity.Maker);
+            if (order.LeavesRaw == 0)
+            {
+                state.Resting.RemoveAt(i);
+                i--;
+            }
+        }
+    }
+
+    private static MarketUpdate TopOfBook(TickSymbol state, MarketUpdateKind kind, long timeNs, TradeTick trade)
+    {
+        var book = state.Book;
+        book.TryGetBestBid(out var bid);
+        book.TryGetBestAsk(out var ask);
+        return new MarketUpdate(
+            state.Symbol, kind, timeNs, book.IsValid, bid.Price, bid.Quantity, ask.Price, ask.Quantity,
+            trade.Price, trade.Quantity, trade.BuyerIsMaker ? Side.Sell : Side.Buy, default);
+    }
+}
+
+/// <summary>Per-symbol state of the tick market.</summary>
+internal sealed class TickSymbol(Symbol symbol)
+{
+    public Symbol Symbol { get; } = symbol;
+    public OrderBook Book { get; } = new(symbol);
+    public List<VenueOrder> Resting { get; } = [];
+    public ConsumedLiquidity ConsumedBids { get; } = new();
+    public ConsumedLiquidity ConsumedAsks { get; } = new();
+}
