@@ -15,12 +15,13 @@ public static class CliApp
     {
         var root = new RootCommand("Fillwise: execution intelligence for crypto perpetual futures.");
         root.Subcommands.Add(DataCommands.Build(stdout));
+        root.Subcommands.Add(EvalCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DataFormatException or InvalidDataException)
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException)
         {
             stderr.WriteLine($"fillwise: {e.Message}");
             return ExitUsage;

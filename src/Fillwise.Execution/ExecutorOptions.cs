@@ -1,0 +1,51 @@
+using Fillwise.Execution.Risk;
+using Fillwise.Execution.Routing;
+using Fillwise.Execution.Sizing;
+using Fillwise.Intel;
+
+namespace Fillwise.Execution;
+
+/// <summary>Typed configuration of the executor; every component's options with its defaults in code.</summary>
+public sealed record ExecutorOptions
+{
+    public ExecutionPolicy Policy { get; init; } = ExecutionPolicy.Intel;
+    public decimal StartingEquity { get; init; } = 100_000m;
+    /// <summary>Apply the intel size factor to target sizes. The evaluation turns it off so every policy trades identical orders.</summary>
+    public bool ApplyIntelSizing { get; init; } = true;
+    /// <summary>How often health snapshots are taken (and intel is refreshed from telemetry).</summary>
+    public TimeSpan HealthEvery { get; init; } = TimeSpan.FromMinutes(1);
+    public RiskOptions Risk { get; init; } = new();
+    public SizingOptions Sizing { get; init; } = new();
+    public RouterOptions Router { get; init; } = new();
+    public RouterPolicyOptions RouterPolicy { get; init; } = new();
+    public MakerOffsetOptions MakerOffset { get; init; } = new();
+    public AtrRegimeOptions Regime { get; init; } = new();
+    public RouterKpiOptions Kpis { get; init; } = new();
+    public SymbolScoreOptions Score { get; init; } = new();
+    public ExpectancyOptions Expectancy { get; init; } = new();
+    /// <summary>Maker and taker fee rates the router assumes in its fee-aware check (Binance VIP0 by default).</summary>
+    public decimal MakerFee { get; init; } = 0.0002m;
+    public decimal TakerFee { get; init; } = 0.0005m;
+
+    /// <summary>Validates every component once, at build time, with messages naming the option.</summary>
+    public void Validate()
+    {
+        if (StartingEquity <= 0)
+        {
+            throw new ArgumentException("StartingEquity must be positive.");
+        }
+        if (HealthEvery < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("HealthEvery must be at least 1 s.");
+        }
+        Risk.Validate();
+        Sizing.Validate();
+        Router.Validate();
+        RouterPolicy.Validate();
+        MakerOffset.Validate();
+        Regime.Validate();
+        Kpis.Validate();
+        Score.Validate();
+        Expectancy.Validate();
+    }
+}

@@ -1,0 +1,39 @@
+using Fillwise.Core;
+using Fillwise.Execution.Routing;
+
+namespace Fillwise.Execution;
+
+/// <summary>One parent order being worked: its children, fills and the router's state machine.</summary>
+internal sealed class ParentExecution(long id, ParentSignal signal, SymbolState symbol, RouterContext context, long targetLots, decimal arrivalMid, long arrivalNs)
+{
+    public long Id { get; } = id;
+    public ParentSignal Signal { get; } = signal;
+    public SymbolState Symbol { get; } = symbol;
+    public RouterContext Context { get; } = context;
+    public long TargetLots { get; } = targetLots;
+    public decimal ArrivalMid { get; } = arrivalMid;
+    public long ArrivalNs { get; } = arrivalNs;
+    public Side Side => Signal.Side;
+
+    public long FilledRaw { get; set; }
+    public long MakerFilledRaw { get; set; }
+    public decimal FilledNotional { get; set; }
+    public decimal Fees { get; set; }
+    public int PostOnlyRejects { get; set; }
+    public bool UsedFallback { get; set; }
+    public bool Errored { get; set; }
+    public double FirstAckLatencyMs { get; set; } = double.NaN;
+    public long LastFillNs { get; set; }
+    public int Children { get; set; }
+
+    /// <summary>The child currently working (0 when none) and whether it is the maker leg.</summary>
+    public long WorkingChild { get; set; }
+    public bool WorkingIsMaker { get; set; }
+    public long WorkingSentNs { get; set; }
+    public bool CancelRequested { get; set; }
+
+    public long TargetRaw => TargetLots * Symbol.Filters.StepRaw;
+    public long RemainingRaw => TargetRaw - FilledRaw;
+
+    public long NextChildId() => Id * 1_000 + ++Children;
+}

@@ -1,0 +1,72 @@
+using Fillwise.Core;
+using Fillwise.Intel;
+
+namespace Fillwise.Execution;
+
+/// <summary>What the executor knows about one symbol: quote, bars, regime, router KPIs, position, toggles.</summary>
+internal sealed class SymbolState
+{
+    private const long MinuteNs = 60_000_000_000;
+    private long _barStartNs = -1;
+    private double _high, _low, _close;
+
+    public SymbolState(SymbolFilters filters, ExecutorOptions options)
+    {
+        Filters = filters;
+        Regime = new AtrRegimeTracker(options.Regime);
+        Kpis = new RouterKpiWindow(options.Kpis);
+    }
+
+    public SymbolFilters Filters { get; }
+    public Symbol Symbol => Filters.Symbol;
+    public AtrRegimeTracker Regime { get; }
+    public RouterKpiWindow Kpis { get; }
+    public MarketUpdate Quote { get; private set; }
+    public bool HasQuote { get; private set; }
+    public bool Enabled { get; set; } = true;
+    public decimal Position { get; set; }
+    public long Parents { get; set; }
+    public long Denied { get; set; }
+    public RouterPolicy LastPolicy { get; set; }
+    public MakerOffset LastOffset { get; set; }
+    public double LastIntelSizeFactor { get; set; } = 1.0;
+    public double LastFinalSizeFactor { get; set; } = 1.0;
+    public SymbolScore LastScore { get; set; }
+
+    public decimal Mid => Quote.Mid.ToDecimal();
+
+    /// <summary>Bars feed the ATR regime: klines directly, trades aggregated into 1-minute bars in tick mode.</summary>
+    public void OnMarket(in MarketUpdate update)
+    {
+        if (update.HasTwoSidedQuote)
+        {
+            Quote = update;
+            HasQuote = true;
+        }
+        if (update.Kind == MarketUpdateKind.Bar)
+        {
+            Regime.Add(update.Bar.High.ToDouble(), update.Bar.Low.ToDouble(), update.Bar.Close.ToDouble());
+        }
+        else if (update.Kind == MarketUpdateKind.Trade)
+        {
+            AddTrade(update.ExchangeTimeNs, update.TradePrice.ToDouble());
+        }
+    }
+
+    private void AddTrade(long timeNs, double price)
+    {
+        var start = timeNs - (timeNs % MinuteNs);
+        if (start != _barStartNs)
+        {
+            if (_barStartNs >= 0)
+            {
+                Regime.Add(_high, _low, _close);
+            }
+            _barStartNs = start;
+            _high = _low = price;
+        }
+        _high = Math.Max(_high, price);
+        _low = Math.Min(_low, price);
+        _close = price;
+    }
+}
