@@ -16,12 +16,15 @@ public static class CliApp
         var root = new RootCommand("Fillwise: execution intelligence for crypto perpetual futures.");
         root.Subcommands.Add(DataCommands.Build(stdout));
         root.Subcommands.Add(EvalCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ReplayCommand.Build(stdout, stderr));
+        root.Subcommands.Add(DemoCommand.Build(stdout, stderr));
+        root.Subcommands.Add(IntelCommand.Build(stdout));
         var parse = root.Parse(args);
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException)
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or IOException)
         {
             stderr.WriteLine($"fillwise: {e.Message}");
             return ExitUsage;

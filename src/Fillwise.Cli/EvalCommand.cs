@@ -56,7 +56,20 @@ internal static class EvalCommand
         return command;
     }
 
-    public static EvalResult Evaluate(RunInputs inputs, IReadOnlyList<ExecutionPolicy> policies, ulong seed, TimeSpan every, decimal notional, TextWriter? log)
+    /// <summary>
+    /// Options for parent orders from an arrival schedule (TCA): every policy trades identical orders (the intel
+    /// size factor is recorded but not applied), and the account is large enough that the random schedule's P&L
+    /// never trips the drawdown guard or the caps (gates still run; denials are reported). What is measured is
+    /// execution cost, not the schedule's luck.
+    /// </summary>
+    public static ExecutorOptions TcaOptions(ExecutorOptions? baseOptions = null) => (baseOptions ?? new ExecutorOptions()) with
+    {
+        ApplyIntelSizing = false,
+        StartingEquity = 100_000_000m,
+        Risk = (baseOptions?.Risk ?? new()) with { MaxSymbolNotional = 1_000_000_000m, MaxGrossNotional = 10_000_000_000m },
+    };
+
+    public static EvalResult Evaluate(RunInputs inputs, IReadOnlyList<ExecutionPolicy> policies, ulong seed, TimeSpan every, decimal notional, TextWriter? log, ExecutorOptions? baseOptions = null)
     {
         if (policies.Count == 0)
         {
@@ -71,15 +84,7 @@ internal static class EvalCommand
         {
             throw new UsageException(e.Message);
         }
-        // Identical orders for every policy: the intel size factor is recorded but not applied, and the TCA
-        // account is large enough that the random schedule's P&L never trips the drawdown guard or the caps
-        // (gates still run; denials are reported). What is measured is execution cost, not the schedule's luck.
-        var options = new ExecutorOptions
-        {
-            ApplyIntelSizing = false,
-            StartingEquity = 100_000_000m,
-            Risk = new() { MaxSymbolNotional = 1_000_000_000m, MaxGrossNotional = 10_000_000_000m },
-        };
+        var options = TcaOptions(baseOptions);
         var runs = new SortedDictionary<string, PolicyOutcome>(StringComparer.Ordinal);
         foreach (var policy in policies)
         {
@@ -134,6 +139,13 @@ internal sealed record EvalResult(
                     w.WriteNumber(reason, count);
                 }
                 w.WriteEndObject();
+                w.WriteStartObject("venue_rejects");
+                foreach (var (code, count) in run.Venue.RejectsByCode)
+                {
+                    w.WriteNumber(code.ToString(CultureInfo.InvariantCulture), count);
+                }
+                w.WriteEndObject();
+                w.WriteNumber("unfinished", s.Orders - run.Telemetry.Results.Count);
                 w.WriteEndObject();
             }
             w.WriteEndObject();

@@ -130,7 +130,7 @@ public sealed partial class Executor : IVenueListener
     private void NextArrival()
     {
         var a = _arrivals!;
-        var quoted = _symbols.Values.Where(s => s.HasQuote).OrderBy(s => s.Symbol.Value, StringComparer.Ordinal).ToList();
+        var quoted = _symbols.Values.Where(s => s.HasFreshQuote(_venue.NowNs, _o.MaxQuoteAge)).OrderBy(s => s.Symbol.Value, StringComparer.Ordinal).ToList();
         // Two draws per arrival whatever the policy, so every policy sees the identical schedule.
         var pick = _arrivalRandom.NextLong(1_000_000);
         var side = _arrivalRandom.NextDouble() < 0.5 ? Side.Buy : Side.Sell;

@@ -14,6 +14,8 @@ public sealed record ExecutorOptions
     public bool ApplyIntelSizing { get; init; } = true;
     /// <summary>How often health snapshots are taken (and intel is refreshed from telemetry).</summary>
     public TimeSpan HealthEvery { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>A quote older than this is stale: no new parent orders for the symbol (its data stopped).</summary>
+    public TimeSpan MaxQuoteAge { get; init; } = TimeSpan.FromMinutes(5);
     public RiskOptions Risk { get; init; } = new();
     public SizingOptions Sizing { get; init; } = new();
     public RouterOptions Router { get; init; } = new();

@@ -17,9 +17,9 @@ public sealed partial class Executor
         var id = _nextParentId++;
         var now = _venue.NowNs;
         var state = State(signal.Symbol);
-        if (state is null || !state.HasQuote)
+        if (state is null || !state.HasFreshQuote(now, _o.MaxQuoteAge))
         {
-            _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, 0, 0, RiskDecision.Deny(RiskReason.InvalidSize), null, "no quote for the symbol yet"));
+            _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, 0, 0, RiskDecision.Deny(RiskReason.NoMarketData), null, signal.Source));
             return;
         }
         state.Parents++;

@@ -23,6 +23,9 @@ internal sealed class SymbolState
     public RouterKpiWindow Kpis { get; }
     public MarketUpdate Quote { get; private set; }
     public bool HasQuote { get; private set; }
+    public long QuoteTimeNs { get; private set; }
+
+    public bool HasFreshQuote(long nowNs, TimeSpan maxAge) => HasQuote && nowNs - QuoteTimeNs <= maxAge.Ticks * 100;
     public bool Enabled { get; set; } = true;
     public decimal Position { get; set; }
     public long Parents { get; set; }
@@ -42,6 +45,7 @@ internal sealed class SymbolState
         {
             Quote = update;
             HasQuote = true;
+            QuoteTimeNs = update.ExchangeTimeNs;
         }
         if (update.Kind == MarketUpdateKind.Bar)
         {

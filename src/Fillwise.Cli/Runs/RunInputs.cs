@@ -53,6 +53,24 @@ internal sealed record RunInputs(IReadOnlyList<string> Captures, IReadOnlyList<K
         return new RunInputs([], series, catalog);
     }
 
+    /// <summary>First and last timestamp of the data, Unix ns (captures are scanned once).</summary>
+    public (long StartNs, long EndNs) TimeRange()
+    {
+        if (!IsTickMode)
+        {
+            return (Bars.Where(b => b.Bars.Count > 0).Min(b => b.Bars[0].OpenTimeMs) * 1_000_000,
+                Bars.Where(b => b.Bars.Count > 0).Max(b => b.Bars[^1].OpenTimeMs + b.IntervalMs) * 1_000_000);
+        }
+        long start = long.MaxValue, end = long.MinValue;
+        using var reader = new Fillwise.MarketData.Capture.CaptureReader(Captures);
+        while (reader.MoveNext())
+        {
+            start = Math.Min(start, reader.ReceiveTimeNs);
+            end = Math.Max(end, reader.ReceiveTimeNs);
+        }
+        return start <= end ? (start, end) : throw new DataFormatException($"{Captures[0]}: no market events in the capture.");
+    }
+
     public ReplayVenue Venue(ReplayVenueOptions options) =>
         IsTickMode ? ReplayVenues.FromCaptures(Captures, Catalog, options) : ReplayVenues.FromBars(Bars, Catalog, options);
 

@@ -22,6 +22,8 @@ public enum RiskReason : byte
     GrossExposureCap,
     BelowMinNotional,
     InvalidSize,
+    /// <summary>No fresh two-sided quote for the symbol (before its data starts, after it stops, or an unknown symbol).</summary>
+    NoMarketData,
 }
 
 /// <summary>A gate's typed answer: allow, scale by <c>Scale</c> (0..1), or deny — never an exception.</summary>

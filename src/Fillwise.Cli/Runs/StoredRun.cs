@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using System.Text;
+using Fillwise.Execution;
+using Fillwise.Execution.Routing;
+using Fillwise.Telemetry;
+
+namespace Fillwise.Cli.Runs;
+
+/// <summary>A replay that writes its telemetry to the store, resuming a crashed run with the same identity.</summary>
+internal static class StoredRun
+{
+    public sealed record Summary(string RunId, bool Resumed, PolicyStats Stats, Fillwise.Venues.Replay.ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health);
+
+    public static Summary Run(string dbPath, RunInputs inputs, ExecutionPolicy policy, ulong seed, ArrivalOptions? arrivals, IReadOnlyList<ParentSignal>? signals, string signalsLabel, TextWriter? progress)
+    {
+        var identity = $"{(inputs.IsTickMode ? "tick" : "bar")}|{string.Join(';', inputs.Files.Select(f => $"{Path.GetFileName(f)}:{new FileInfo(f).Length}"))}|{policy}|{seed}|{signalsLabel}";
+        var runId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
+        using var store = TelemetryStore.Open(dbPath);
+        var resumed = store.StatusOf(runId) == RunStatus.Running;
+        var writer = store.BeginRun(new RunInfo(runId, EvalCommand.Name(policy), seed, string.Join(';', inputs.Files), inputs.IsTickMode ? "tick" : "bar"));
+        var options = arrivals is null ? new ExecutorOptions() : EvalCommand.TcaOptions();
+        var crashAfter = long.TryParse(Environment.GetEnvironmentVariable("FILLWISE_CRASH_AFTER_STEPS"), out var n) ? n : long.MaxValue;
+        var disabled = store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
+        long steps = 0;
+        var (memory, venue, health) = PolicyRun.Run(inputs, policy, seed, arrivals, signals, options, writer, disabled, v =>
+        {
+            steps += 0x4000;
+            // Crash-test hook: die like kill -9, no flush, no cleanup.
+            if (steps >= crashAfter)
+            {
+                Environment.FailFast("FILLWISE_CRASH_AFTER_STEPS reached (crash test).");
+            }
+            progress?.Write($"\rreplay: {v.Stats.MarketEvents:N0} events, {v.Stats.Fills:N0} fills, {DateTimeOffset.UnixEpoch.AddTicks(v.NowNs / 100):yyyy-MM-dd HH:mm:ss}   ");
+        });
+        progress?.WriteLine();
+        writer.Flush();
+        store.CompleteRun(runId);
+        return new Summary(runId, resumed, PolicyStats.From(memory), venue, health);
+    }
+}
