@@ -22,8 +22,9 @@ internal static class EvalCommand
         var notional = new Option<decimal>("--notional") { Description = "Notional of every parent order, USDT.", DefaultValueFactory = _ => 5000m };
         var report = new Option<string?>("--report") { Description = "Directory for the Markdown report." };
         var json = new Option<string?>("--json") { Description = "Write the JSON result to this file ('-' for stdout)." };
+        var config = new Option<string?>("--config") { Description = "Executor options file (JSON: MakerOffset, RouterPolicy, Router, Regime sections)." };
         var command = new Command("eval", "Compare execution policies (taker, static, intel) on the same data and the same seeded parent orders.");
-        foreach (var option in new Option[] { capture, klines, policies, seed, arrivals, notional, report, json })
+        foreach (var option in new Option[] { capture, klines, policies, seed, arrivals, notional, report, json, config })
         {
             command.Options.Add(option);
         }
@@ -32,7 +33,8 @@ internal static class EvalCommand
             var inputs = RunInputs.Load(parse.GetValue(capture), parse.GetValue(klines), SymbolCatalog.Default);
             var chosen = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(RunInputs.ParsePolicy).Distinct().ToList();
             var every = parse.GetValue(arrivals) is { } a ? Durations.Parse(a, "--arrivals") : inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10);
-            var result = Evaluate(inputs, chosen, parse.GetValue(seed), every, parse.GetValue(notional), stderr);
+            var options = ConfigFile.Apply(parse.GetValue(config), new ExecutorOptions());
+            var result = Evaluate(inputs, chosen, parse.GetValue(seed), every, parse.GetValue(notional), stderr, options);
             var jsonPath = parse.GetValue(json);
             if (jsonPath == "-")
             {
@@ -48,7 +50,7 @@ internal static class EvalCommand
             }
             if (parse.GetValue(report) is { } dir)
             {
-                EvalReport.Write(dir, result);
+                EvalReport.Write(dir, result, StaticGrid.Run(inputs, parse.GetValue(seed), every, parse.GetValue(notional), options));
                 stderr.WriteLine($"fillwise: report written to {Path.Combine(dir, "report.md")}");
             }
             return CliApp.ExitOk;

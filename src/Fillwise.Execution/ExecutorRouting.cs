@@ -51,7 +51,7 @@ public sealed partial class Executor
         {
             risk = RiskGates.CheckFilters(state.Filters, sizing.Lots, mid) is { IsDenied: true } filterDenial ? filterDenial : risk;
         }
-        var timeout = _o.Policy == ExecutionPolicy.Intel ? OrderRouter.MakerTimeout(_o.Router, takerBias) : _o.Router.MakerTimeout;
+        var timeout = _o.Policy == ExecutionPolicy.Intel ? OrderRouter.MakerTimeout(_o.Router, takerBias) : _o.Router.StaticMakerTimeout;
         var context = new RouterContext(_o.Policy, engine.Quality, makerFirst, takerBias, reason, offset.OffsetBps, offset, regime.Regime, regime.Ratio, score.Score, sizing, timeout);
         state.LastPolicy = engine;
         state.LastOffset = offset;

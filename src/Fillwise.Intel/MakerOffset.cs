@@ -30,9 +30,9 @@ public sealed record MakerOffsetOptions
     public void Validate()
     {
         const string n = nameof(MakerOffsetOptions);
-        Checks.Positive(MinBps, $"{n}.{nameof(MinBps)}");
+        Checks.NonNegative(MinBps, $"{n}.{nameof(MinBps)}");
         Checks.Ascending($"{n}.MinBps/MaxBps", MinBps, MaxBps);
-        Checks.Ascending($"{n}.QuietBaseBps/NormalBaseBps/HotBaseBps/PanicBaseBps", QuietBaseBps, NormalBaseBps, HotBaseBps, PanicBaseBps);
+        Checks.NonDecreasing($"{n}.QuietBaseBps/NormalBaseBps/HotBaseBps/PanicBaseBps", QuietBaseBps, NormalBaseBps, HotBaseBps, PanicBaseBps);
         Checks.NonNegative(SlippageWeight, $"{n}.{nameof(SlippageWeight)}");
         Checks.Positive(SlippageCapBps, $"{n}.{nameof(SlippageCapBps)}");
         Checks.NonNegative(FallbackWeightBps, $"{n}.{nameof(FallbackWeightBps)}");

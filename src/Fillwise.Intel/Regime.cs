@@ -52,6 +52,17 @@ internal static class Checks
         }
     }
 
+    public static void NonDecreasing(string names, params double[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (!(values[i] >= values[i - 1]))
+            {
+                throw new ArgumentException($"{names} must not decrease (got {string.Join(", ", values)}).", names);
+            }
+        }
+    }
+
     public static void Ascending(string names, params double[] values)
     {
         for (var i = 1; i < values.Length; i++)

@@ -9,12 +9,12 @@ internal static class PolicyRun
 {
     public static (MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health) Run(
         RunInputs inputs, ExecutionPolicy policy, ulong seed, ArrivalOptions? arrivals, IReadOnlyList<ParentSignal>? signals,
-        ExecutorOptions baseOptions, ITelemetrySink? extraSink = null, IReadOnlySet<Fillwise.Core.Symbol>? disabled = null, Action<ReplayVenue>? progress = null, CancellationToken cancellationToken = default)
+        ExecutorOptions baseOptions, ITelemetrySink? extraSink = null, IReadOnlySet<Fillwise.Core.Symbol>? disabled = null, Action<ReplayVenue>? progress = null, bool keepRouter = false, CancellationToken cancellationToken = default)
     {
         using var venue = inputs.Venue(new ReplayVenueOptions { Seed = seed });
         var memory = new MemoryTelemetry();
         ITelemetrySink sink = extraSink is null ? memory : new TeeTelemetry(memory, extraSink);
-        var executor = new Executor(venue, inputs.Catalog, inputs.Adapt(baseOptions) with { Policy = policy }, sink, signals, arrivals);
+        var executor = new Executor(venue, inputs.Catalog, (keepRouter ? inputs.Adapt(baseOptions) with { Router = baseOptions.Router } : inputs.Adapt(baseOptions)) with { Policy = policy }, sink, signals, arrivals);
         foreach (var symbol in disabled ?? new HashSet<Fillwise.Core.Symbol>())
         {
             executor.DisabledSymbols.Add(symbol);

@@ -83,9 +83,11 @@ internal sealed record RunInputs(IReadOnlyList<string> Captures, IReadOnlyList<K
         ? options with { Regime = options.Regime with { LookbackBars = 120 } }
         : options with
         {
-            Router = options.Router with { MakerTimeout = TimeSpan.FromMinutes(2), MinMakerTimeout = TimeSpan.FromMinutes(1) },
+            Router = options.Router with { StaticMakerTimeout = TimeSpan.FromMinutes(2), MakerTimeout = Max(options.Router.MakerTimeout, TimeSpan.FromMinutes(2)), MinMakerTimeout = TimeSpan.FromMinutes(1) },
             HealthEvery = TimeSpan.FromMinutes(15),
         };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public static ExecutionPolicy ParsePolicy(string text) => text.Trim().ToLowerInvariant() switch
     {

@@ -4,7 +4,9 @@ namespace Fillwise.Execution.Routing;
 
 public sealed record RouterOptions
 {
-    /// <summary>Maker timeout before the remainder goes taker (the static policy's fixed value).</summary>
+    /// <summary>The static policy's fixed maker timeout (v5.9 behaviour).</summary>
+    public TimeSpan StaticMakerTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The intel policy's maker timeout before the taker bias shortens it.</summary>
     public TimeSpan MakerTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>The intel timeout is MakerTimeout x (1 - TakerBias), never below this.</summary>
     public TimeSpan MinMakerTimeout { get; init; } = TimeSpan.FromSeconds(1);
@@ -15,9 +17,9 @@ public sealed record RouterOptions
 
     public void Validate()
     {
-        if (MakerTimeout <= TimeSpan.Zero || MinMakerTimeout <= TimeSpan.Zero || MinMakerTimeout > MakerTimeout)
+        if (MakerTimeout <= TimeSpan.Zero || MinMakerTimeout <= TimeSpan.Zero || MinMakerTimeout > MakerTimeout || StaticMakerTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("Router: need 0 < MinMakerTimeout <= MakerTimeout.");
+            throw new ArgumentException("Router: need 0 < MinMakerTimeout <= MakerTimeout and StaticMakerTimeout > 0.");
         }
         if (MaxPostOnlyRejects < 0 || StaticOffsetBps is < 0 or > 100)
         {
