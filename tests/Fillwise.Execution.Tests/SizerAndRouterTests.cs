@@ -1,0 +1,60 @@
+using Fillwise.Core;
+using Fillwise.Execution.Routing;
+using Fillwise.Execution.Sizing;
+
+namespace Fillwise.Execution.Tests;
+
+public sealed class SizerAndRouterTests
+{
+    private static readonly SymbolFilters Btc = SymbolCatalog.Default.Get(new Symbol("BTCUSDT"));
+
+    [Fact]
+    public void SizeForMultipliesEveryFactorClampsAndFloorsToTheStep()
+    {
+        var sizer = new Sizer();
+        // Budget 100k x 0.5 % = 500 USDT; stop 2 x ATR 100 = 200 -> 2.5 BTC base.
+        var r = sizer.SizeFor(new SizingInputs(100_000m, 64_000m, 100, 20, 2.0, 0.8, 0.5, null), Btc);
+        Assert.Equal(2.5m, r.BaseQuantity);
+        Assert.Equal(0.5, r.InverseVolFactor);        // target 10 bps / 20 bps
+        Assert.Equal(1.5, r.SharpeMultiplier);        // 1 + 0.25 x 2
+        Assert.Equal(0.8, r.IntelSizeFactor);
+        Assert.Equal(0.5 * 1.5 * 0.8 * 0.5, r.FinalSizeFactor, 12);
+        Assert.Equal(Btc.FloorLots(2.5m * (decimal)r.FinalSizeFactor), r.Lots);
+        Assert.Equal(0.75m, r.Quantity);
+    }
+
+    [Fact]
+    public void ATargetSizeOnlyTakesTheIntelAndRiskFactors()
+    {
+        var r = new Sizer().SizeFor(new SizingInputs(100_000m, 64_000m, 100, 20, 2.0, 0.5, 1.0, 0.1m), Btc);
+        Assert.Equal(0.05m, r.Quantity);
+    }
+
+    [Theory]
+    [InlineData(Side.Buy, 0.0, "64000.0")]
+    [InlineData(Side.Buy, 1.0, "63993.6")]
+    [InlineData(Side.Sell, 0.0, "64000.1")]
+    [InlineData(Side.Sell, 1.0, "64006.6")]
+    public void MakerPriceAppliesTheOffsetFromTheTouchAndNeverCrosses(Side side, double offsetBps, string expected)
+    {
+        var price = OrderRouter.MakerPrice(side, Fixed8.FromDecimal(64_000.0m).Raw, Fixed8.FromDecimal(64_000.1m).Raw, offsetBps, Btc, 0.0002m, 0.0005m);
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), new Fixed8(price).ToDecimal());
+    }
+
+    [Fact]
+    public void FeeAwareCheckGoesTakerWhenMakingIsNoCheaper()
+    {
+        // A wide offset on a buy with a maker rebate smaller than the gap: still cheaper to make.
+        Assert.NotEqual(0, OrderRouter.MakerPrice(Side.Buy, 100_00000000, 100_01000000, 0, Btc, 0.0002m, 0.0005m));
+        // Maker fee so high that bid x (1 + maker) >= ask x (1 + taker): take instead.
+        Assert.Equal(0, OrderRouter.MakerPrice(Side.Buy, 100_00000000, 100_01000000, 0, Btc, 0.0020m, 0.0005m));
+    }
+
+    [Theory]
+    [InlineData(0.0, 10)]
+    [InlineData(0.25, 7.5)]
+    [InlineData(0.6, 4)]
+    [InlineData(1.0, 1)]
+    public void TakerBiasShortensTheMakerTimeout(double bias, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), OrderRouter.MakerTimeout(new RouterOptions(), bias));
+}
