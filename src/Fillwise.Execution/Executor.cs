@@ -95,7 +95,9 @@ public sealed partial class Executor : IVenueListener
                 MakerTimedOut(payload);
                 break;
             case HealthTimer:
+                // One health period = one telemetry batch (transaction), so a crash loses at most one period.
                 PublishHealth();
+                _telemetry.Flush();
                 _venue.SetTimer(_venue.NowNs + _o.HealthEvery.Ticks * 100, HealthTimer);
                 break;
         }
