@@ -1,0 +1,52 @@
+using System.IO.Compression;
+using BenchmarkDotNet.Attributes;
+using Fillwise.Core;
+using Fillwise.Execution;
+using Fillwise.Venues.Replay;
+
+namespace Fillwise.Benchmarks;
+
+/// <summary>
+/// The capture pair replayed through the executor with intel on and a parent order every 10 s, side by side
+/// with merely decompressing the same files. One operation = the whole replay.
+/// </summary>
+[MemoryDiagnoser]
+public class ExecutorBenchmarks
+{
+    private readonly byte[] _buffer = new byte[1 << 17];
+    private string[] _files = [];
+
+    [GlobalSetup]
+    public void Setup() => _files =
+    [
+        Path.Combine(Repo.Root, "samples/capture/btcusdt_20240718.gz"),
+        Path.Combine(Repo.Root, "samples/capture/btcusdt_20240719.gz"),
+    ];
+
+    [Benchmark(Baseline = true, Description = "decompress the capture pair")]
+    public long Decompress()
+    {
+        long total = 0;
+        foreach (var file in _files)
+        {
+            using var stream = new GZipStream(File.OpenRead(file), CompressionMode.Decompress);
+            int read;
+            while ((read = stream.Read(_buffer)) > 0)
+            {
+                total += read;
+            }
+        }
+        return total;
+    }
+
+    [Benchmark(Description = "replay + executor (intel, parent every 10 s)")]
+    public long ReplayWithIntel()
+    {
+        using var venue = ReplayVenues.FromCaptures(_files);
+        var telemetry = new MemoryTelemetry();
+        var executor = new Executor(venue, SymbolCatalog.Default, new ExecutorOptions(), telemetry, arrivals: new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1));
+        venue.Run(executor);
+        executor.Finish();
+        return telemetry.Fills.Count;
+    }
+}
