@@ -18,6 +18,13 @@ internal static class EvalReport
         md.Write(table.ToString());
         md.WriteLine("```");
         md.WriteLine();
+        md.WriteLine("## Plots");
+        md.WriteLine();
+        foreach (var png in EvalPlots.Write(directory, result))
+        {
+            md.WriteLine($"![{Path.GetFileNameWithoutExtension(png)}]({png})");
+            md.WriteLine();
+        }
         md.WriteLine("## Static policy over fixed settings (mean cost, bps)");
         md.WriteLine();
         var intel = result.Policies.TryGetValue("intel", out var run) ? run.Stats.CostBpsMean : double.NaN;

@@ -48,6 +48,23 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void EvalReportHasTheGridAndPngPlots()
+    {
+        var report = Path.Combine(_dir, "report");
+        var (exit, _, error) = Run(["eval", .. Capture, "--report", report]);
+        Assert.True(exit == 0, error);
+        var markdown = File.ReadAllText(Path.Combine(report, "report.md"));
+        Assert.Contains("Best fixed setting in hindsight", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 8 |", markdown, StringComparison.Ordinal);
+        foreach (var png in new[] { "cost-distribution.png", "offset-vs-regime.png", "hourly-cost-heatmap.png", "router-quality.png" })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(report, png));
+            Assert.True(bytes.Length > 1_000 && bytes[1] == (byte)'P' && bytes[2] == (byte)'N' && bytes[3] == (byte)'G', png);
+            Assert.Contains($"]({png})", markdown, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void ReplayStoresEveryFilledParentWithItsRouterContextAndIntelShowReadsIt()
     {
         var db = Path.Combine(_dir, "run.db");
