@@ -62,7 +62,9 @@ internal static class IntelCommand
         }
         var samples = store.Query("SELECT symbol, completed_ns, cost_bps FROM results WHERE run_id = $run AND cost_bps IS NOT NULL", ("$run", runId))
             .Select(r => new SlippageSample(new Symbol((string)r[0]!), (long)r[1]! / 1_000_000, (double)r[2]!)).ToArray();
-        var map = ExpectancyMap.Build([], samples);
+        var trades = store.Query("SELECT symbol, entry_ms, net_return_bps FROM round_trips WHERE run_id = $run AND net_return_bps IS NOT NULL", ("$run", runId))
+            .Select(r => new TradeRecord(new Symbol((string)r[0]!), (long)r[1]!, (double)r[2]!)).ToArray();
+        var map = ExpectancyMap.Build(trades, samples);
         if (json)
         {
             WriteJson(stdout, runId, rows, map, only);
@@ -84,7 +86,15 @@ internal static class IntelCommand
                 $"{r[0],-10} {D(r[1]),6} ({D(r[2]),5} {D(r[3]),5} {D(r[4]),5} {D(r[5]),5} {D(r[6]),5})  {r[7],-7} {D(r[8]),5}  {r[9],-8}  {((long)r[10]! != 0 ? "yes" : "no"),-5} {D(r[11]),4}  {D(r[13]),6}  {D(r[14]),5}  {D(r[15]),5}  {r[16],6}  {r[12]}"));
         }
         stdout.WriteLine();
-        stdout.WriteLine("hourly slippage incl. fees (UTC hour: n / mean bps / p75 bps); no round-trip trades in TCA runs, so expectancy is neutral");
+        stdout.WriteLine("hourly expectancy of round trips (UTC hour: trades / expectancy bps / source); runs without round trips (TCA schedules) are neutral");
+        foreach (var symbol in map.Symbols.Where(s => only is null || s == only))
+        {
+            var cells = Enumerable.Range(0, 24).Select(h => map.Get(symbol, h)).Where(c => c.Trades > 0)
+                .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Bucket:00}h:{c.Trades}/{c.ExpectancyBps:F1}/{c.Source}"));
+            stdout.WriteLine($"{symbol,-10} {string.Join("  ", cells)}");
+        }
+        stdout.WriteLine();
+        stdout.WriteLine("hourly execution cost incl. fees (UTC hour: parent orders / mean bps / p75 bps)");
         foreach (var symbol in map.Symbols.Where(s => only is null || s == only))
         {
             var cells = Enumerable.Range(0, 24).Select(h => map.Get(symbol, h)).Where(c => c.SlippageSamples > 0)
@@ -101,7 +111,7 @@ internal static class IntelCommand
             ["regime"] = r[7], ["regime_ratio"] = r[8], ["policy"] = new { quality = r[9], maker_first = (long)r[10]! != 0, taker_bias = r[11], reason = r[12] },
             ["maker_offset_bps"] = r[13], ["intel_size_factor"] = r[14], ["final_size_factor"] = r[15], ["orders"] = r[16], ["time_ns"] = r[17],
             ["hourly"] = Enumerable.Range(0, 24).Select(h => map.Get(new Symbol((string)r[0]!), h))
-                .Select(c => new { hour = c.Bucket, samples = c.SlippageSamples, mean_bps = Finite(c.SlippageMeanBps), p75_bps = Finite(c.SlippageP75Bps), expectancy_bps = c.ExpectancyBps, source = c.Source.ToString() }),
+                .Select(c => new { hour = c.Bucket, trades = c.Trades, win_rate = Finite(c.WinRate), samples = c.SlippageSamples, mean_bps = Finite(c.SlippageMeanBps), p75_bps = Finite(c.SlippageP75Bps), expectancy_bps = c.ExpectancyBps, source = c.Source.ToString() }),
         }).Where(s => only is null || (string)s["symbol"]! == only.Value.Value);
         stdout.WriteLine(JsonSerializer.Serialize(new { run_id = runId, symbols }, new JsonSerializerOptions { WriteIndented = true }));
     }

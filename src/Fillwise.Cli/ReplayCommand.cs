@@ -17,12 +17,13 @@ internal static class ReplayCommand
         var signals = new Option<string?>("--signals") { Description = "Signals CSV: timestamp,symbol,side,target_qty|target_notional." };
         var arrivals = new Option<string?>("--arrivals") { Description = "Seeded parent-order arrivals every EVERY (e.g. 10s) — the default, 10s on captures, 10m on klines." };
         var notional = new Option<decimal>("--notional") { Description = "Notional of each arrival, USDT.", DefaultValueFactory = _ => 5000m };
+        var strategy = new Option<string?>("--strategy") { Description = "Built-in reference strategy on bars: breakout (Donchian 60-bar)." };
         var policy = new Option<string>("--policy") { Description = "intel, static or taker.", DefaultValueFactory = _ => "intel" };
         var db = new Option<string>("--db") { Description = "SQLite telemetry store (created if missing; a crashed run with the same inputs resumes).", DefaultValueFactory = _ => "fillwise.db" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of arrivals and the venue's random models.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("replay", "Replay recorded data through the executor and the replay venue; store orders, fills, health.");
-        foreach (var option in new Option[] { capture, klines, signals, arrivals, notional, policy, db, seed, json })
+        foreach (var option in new Option[] { capture, klines, signals, arrivals, strategy, notional, policy, db, seed, json })
         {
             command.Options.Add(option);
         }
@@ -30,15 +31,29 @@ internal static class ReplayCommand
         {
             var signalsPath = parse.GetValue(signals);
             var every = parse.GetValue(arrivals);
-            if (signalsPath is not null && every is not null)
+            var strategyName = parse.GetValue(strategy);
+            if ((signalsPath is not null ? 1 : 0) + (every is not null ? 1 : 0) + (strategyName is not null ? 1 : 0) > 1)
             {
-                throw new UsageException("--signals and --arrivals conflict: give one source of parent orders.");
+                throw new UsageException("--signals, --arrivals and --strategy conflict: give one source of parent orders.");
+            }
+            if (strategyName is not null && strategyName != BreakoutStrategy.Name)
+            {
+                throw new UsageException($"--strategy: unknown strategy '{strategyName}'; built in: {BreakoutStrategy.Name}.");
             }
             var inputs = RunInputs.Load(parse.GetValue(capture), parse.GetValue(klines), SymbolCatalog.Default);
             var chosen = RunInputs.ParsePolicy(parse.GetValue(policy)!);
             ArrivalOptions? arrivalOptions = null;
             IReadOnlyList<ParentSignal>? parsed = null;
-            if (signalsPath is not null)
+            BreakoutStrategy? breakout = null;
+            if (strategyName is not null)
+            {
+                if (inputs.IsTickMode)
+                {
+                    throw new UsageException("--strategy runs on bars: use --klines.");
+                }
+                breakout = new BreakoutStrategy();
+            }
+            else if (signalsPath is not null)
             {
                 var (start, end) = inputs.TimeRange();
                 // Validated in full before the store is opened: a bad file never half-writes a run.
@@ -50,9 +65,9 @@ internal static class ReplayCommand
                 arrivalOptions = new ArrivalOptions(interval, parse.GetValue(notional), parse.GetValue(seed));
                 Validate(arrivalOptions);
             }
-            var label = signalsPath is not null ? $"signals:{Path.GetFileName(signalsPath)}:{new FileInfo(signalsPath).Length}" : $"arrivals:{arrivalOptions!.Every.TotalMilliseconds}:{arrivalOptions.Notional}";
+            var label = breakout is not null ? $"strategy:{BreakoutStrategy.Name}" : signalsPath is not null ? $"signals:{Path.GetFileName(signalsPath)}:{new FileInfo(signalsPath).Length}" : $"arrivals:{arrivalOptions!.Every.TotalMilliseconds}:{arrivalOptions.Notional}";
             var dbPath = parse.GetValue(db)!;
-            var summary = StoredRun.Run(dbPath, inputs, chosen, parse.GetValue(seed), arrivalOptions, parsed, label, Console.IsErrorRedirected ? null : stderr);
+            var summary = StoredRun.Run(dbPath, inputs, chosen, parse.GetValue(seed), arrivalOptions, parsed, label, Console.IsErrorRedirected ? null : stderr, breakout);
             Print(stdout, summary, dbPath, parse.GetValue(json));
             return CliApp.ExitOk;
         });

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Fillwise.Core;
 using Fillwise.Execution.Risk;
 using Fillwise.Execution.Routing;
@@ -35,13 +36,17 @@ public sealed partial class Executor : IVenueListener
     private readonly Dictionary<long, ParentExecution> _working = [];
     private readonly IReadOnlyList<ParentSignal> _signals;
     private readonly ArrivalOptions? _arrivals;
+    private readonly BreakoutStrategy? _strategy;
+    private readonly List<TradeRecord> _trades = [];
+    private readonly List<SlippageSample> _slippage = [];
+    private ExpectancyMap? _expectancy;
     private DeterministicRandom _arrivalRandom;
     private long _nextParentId = 1;
     private bool _started;
     private decimal _cash;
     private decimal _peakEquity;
 
-    public Executor(IVenue venue, SymbolCatalog catalog, ExecutorOptions options, ITelemetrySink telemetry, IReadOnlyList<ParentSignal>? signals = null, ArrivalOptions? arrivals = null)
+    public Executor(IVenue venue, SymbolCatalog catalog, ExecutorOptions options, ITelemetrySink telemetry, IReadOnlyList<ParentSignal>? signals = null, ArrivalOptions? arrivals = null, BreakoutStrategy? strategy = null)
     {
         ArgumentNullException.ThrowIfNull(venue);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +63,7 @@ public sealed partial class Executor : IVenueListener
         _scorer = new SymbolScorer(options.Score);
         _signals = [.. (signals ?? []).OrderBy(s => s.TimeNs)];
         _arrivals = arrivals;
+        _strategy = strategy;
         _arrivalRandom = new DeterministicRandom(arrivals?.Seed ?? 0);
         _cash = options.StartingEquity;
         _peakEquity = options.StartingEquity;
@@ -78,6 +84,10 @@ public sealed partial class Executor : IVenueListener
         {
             Start();
         }
+        if (state is not null && update.Kind == MarketUpdateKind.Bar && _strategy?.OnBar(update.Symbol, update.Bar) is { } side)
+        {
+            Decide(new ParentSignal(_venue.NowNs, update.Symbol, side, null, null, BreakoutStrategy.Name), isTarget: false);
+        }
     }
 
     public void OnTimer(long token)
@@ -95,6 +105,8 @@ public sealed partial class Executor : IVenueListener
                 MakerTimedOut(payload);
                 break;
             case HealthTimer:
+                // Walk-forward intel refresh: the map is rebuilt only from trades and orders already completed.
+                _expectancy = ExpectancyMap.Build(CollectionsMarshal.AsSpan(_trades), CollectionsMarshal.AsSpan(_slippage), _o.Expectancy);
                 // One health period = one telemetry batch (transaction), so a crash loses at most one period.
                 PublishHealth();
                 _telemetry.Flush();
@@ -167,6 +179,12 @@ public sealed partial class Executor : IVenueListener
     }
 
     private decimal Equity() => _cash + _symbols.Values.Where(s => s.HasQuote).Sum(s => s.Position * s.Mid);
+
+    /// <summary>The hour's expectancy for the symbol from the last refresh; NaN before the first refresh.</summary>
+    private double HourExpectancy(Symbol symbol, long nowMs) => _expectancy?.GetAt(symbol, nowMs).ExpectancyBps ?? double.NaN;
+
+    private SymbolScoreInputs ScoreInputs(SymbolState s, Regime regime, RouterQuality quality) =>
+        new(s.RollingSharpe(), regime, quality, s.MeanTradeBps + s.MeanFeesBps, s.MeanFeesBps, Drawdown());
 
     private decimal GrossNotional() => _symbols.Values.Where(s => s.HasQuote).Sum(s => Math.Abs(s.Position * s.Mid));
 }

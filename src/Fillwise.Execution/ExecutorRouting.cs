@@ -10,10 +10,13 @@ public sealed partial class Executor
 {
     private const double NsPerMs = 1_000_000.0;
 
-    /// <summary>Signal -> risk -> size -> context -> route. Denials are recorded with their reason and nothing reaches the venue.</summary>
+    /// <summary>
+    /// Signal -> risk -> size -> context -> route. A signal with a quantity or notional is a target size; one
+    /// without (the reference strategy) asks for one ATR-sized risk unit on its side, after closing any position
+    /// on the other side.
+    /// </summary>
     private void Decide(ParentSignal signal, bool isTarget)
     {
-        _ = isTarget;
         var id = _nextParentId++;
         var now = _venue.NowNs;
         var state = State(signal.Symbol);
@@ -35,18 +38,27 @@ public sealed partial class Executor
             _ => (engine.MakerFirst, engine.TakerBias, engine.Reason.ToString()),
         };
         var offset = _o.Policy == ExecutionPolicy.Intel
-            ? _offsets.Compute(MakerOffsetInputs.From(regime.Regime, kpis, double.NaN))
+            ? _offsets.Compute(MakerOffsetInputs.From(regime.Regime, kpis, HourExpectancy(signal.Symbol, nowMs)))
             : new MakerOffset(_o.Router.StaticOffsetBps, _o.Router.StaticOffsetBps, 0, 0, 0, 0, false, 0);
-        var score = _scorer.Score(new SymbolScoreInputs(double.NaN, regime.Regime, engine.Quality, double.NaN, double.NaN, Drawdown()));
+        var score = _scorer.Score(ScoreInputs(state, regime.Regime, engine.Quality));
         var intelFactor = _scorer.ScoreToSizeFactor(score.Score);
         var baseQuantity = signal.Quantity ?? (signal.Notional is { } n ? n / mid : null);
+        var applyIntel = _o.ApplyIntelSizing && _o.Policy == ExecutionPolicy.Intel;
+        SizingResult Size(double riskScale) => _sizer.SizeFor(
+            new SizingInputs(Equity(), mid, regime.Atr, regime.NatrBps, state.RollingSharpe(), applyIntel ? intelFactor : 1.0, riskScale, baseQuantity),
+            state.Filters);
+        // The gates see the notional the order would really have, then the size takes the gates' scale.
+        var unscaled = Size(1.0);
         var risk = _risk.Check(new RiskInputs(
             signal.Symbol, signal.Side, state.Enabled && !DisabledSymbols.Contains(signal.Symbol), Drawdown(), regime.Regime,
-            state.Position * mid, GrossNotional(), (baseQuantity ?? 0) * mid));
-        var applyIntel = _o.ApplyIntelSizing && _o.Policy == ExecutionPolicy.Intel;
-        var sizing = _sizer.SizeFor(
-            new SizingInputs(Equity(), mid, regime.Atr, regime.NatrBps, double.NaN, applyIntel ? intelFactor : 1.0, risk.Scale, baseQuantity),
-            state.Filters);
+            state.Position * mid, GrossNotional(), unscaled.Quantity * mid));
+        var sizing = risk.Verdict == RiskVerdict.Allow ? unscaled : Size(risk.Scale);
+        if (!isTarget && Math.Sign(state.Position) == -signal.Side.Sign() && !risk.IsDenied)
+        {
+            // A reversal closes the opposite position in the same parent order.
+            var lots = sizing.Lots + state.Filters.FloorLots(Math.Abs(state.Position));
+            sizing = sizing with { Lots = lots, Quantity = state.Filters.LotsToQuantity(lots) };
+        }
         if (!risk.IsDenied)
         {
             risk = RiskGates.CheckFilters(state.Filters, sizing.Lots, mid) is { IsDenied: true } filterDenial ? filterDenial : risk;
@@ -161,8 +173,13 @@ public sealed partial class Executor
             parent.MakerFilledRaw += fill.Quantity.Raw;
         }
         var signed = parent.Side == Side.Buy ? quantity : -quantity;
-        parent.Symbol.Position += signed;
         _cash -= signed * price + fill.Fee;
+        if (parent.Symbol.Ledger.Fill(parent.Symbol.Symbol, parent.Side, price, quantity, fill.Fee, e.TimeNs / 1_000_000) is { } trade)
+        {
+            _trades.Add(trade);
+            _telemetry.RoundTrip(new RoundTripRecord(_trades.Count, e.TimeNs, trade.Symbol, trade.EntryTimeMs, trade.NetReturnBps));
+            parent.Symbol.TradeReturnsBps.Add(trade.NetReturnBps);
+        }
         _telemetry.Fill(new FillRecord(fill.FillId, e.ClientOrderId, parent.Id, e.TimeNs, parent.Symbol.Symbol, parent.Side, price, quantity, fill.Liquidity, fill.Fee));
         if (parent.RemainingRaw <= 0)
         {
@@ -210,6 +227,12 @@ public sealed partial class Executor
         var timeToFill = filled > 0 ? (parent.LastFillNs - parent.ArrivalNs) / NsPerMs : double.NaN;
         _telemetry.Result(new ParentResult(parent.Id, now, parent.Symbol.Symbol, filled, average, parent.Fees, slippageBps + feesBps, feesBps, makerRatio,
             parent.UsedFallback, parent.PostOnlyRejects, parent.Errored, timeToFill));
+        if (filled > 0)
+        {
+            _slippage.Add(new SlippageSample(parent.Symbol.Symbol, now / 1_000_000, slippageBps + feesBps));
+            parent.Symbol.FeesBpsSum += feesBps;
+            parent.Symbol.FeesBpsCount++;
+        }
         parent.Symbol.Kpis.Add(new ParentOrderOutcome(
             now / 1_000_000, parent.Context.MakerFirst, (double)new Fixed8(parent.TargetRaw).ToDecimal(), (double)new Fixed8(parent.MakerFilledRaw).ToDecimal(),
             parent.UsedFallback, parent.PostOnlyRejects, parent.Errored, slippageBps, parent.FirstAckLatencyMs, timeToFill));
@@ -229,7 +252,7 @@ public sealed partial class Executor
         var kpis = s.Kpis.Compute(now / 1_000_000);
         var regime = s.Regime.Current;
         var policy = _policy.Decide(kpis, regime.Regime);
-        var offset = _offsets.Compute(MakerOffsetInputs.From(regime.Regime, kpis, double.NaN));
+        var offset = _offsets.Compute(MakerOffsetInputs.From(regime.Regime, kpis, HourExpectancy(s.Symbol, now / 1_000_000)));
         return new ExecutionHealth(
             s.Symbol, now, s.Enabled && !DisabledSymbols.Contains(s.Symbol), kpis, policy.Quality, policy.MakerFirst, policy.TakerBias, policy.Reason.ToString(),
             offset, s.LastIntelSizeFactor, s.LastFinalSizeFactor, regime.Regime, regime.Ratio, s.LastScore, s.Position, s.Parents, s.Denied, Drawdown());

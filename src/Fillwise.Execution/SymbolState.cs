@@ -27,7 +27,28 @@ internal sealed class SymbolState
 
     public bool HasFreshQuote(long nowNs, TimeSpan maxAge) => HasQuote && nowNs - QuoteTimeNs <= maxAge.Ticks * 100;
     public bool Enabled { get; set; } = true;
-    public decimal Position { get; set; }
+    public TradeLedger Ledger { get; } = new();
+    public decimal Position => Ledger.Position;
+    public List<double> TradeReturnsBps { get; } = [];
+    public double FeesBpsSum { get; set; }
+    public int FeesBpsCount { get; set; }
+
+    /// <summary>Per-trade Sharpe (mean / standard deviation) of the last 50 round trips; NaN below 5.</summary>
+    public double RollingSharpe()
+    {
+        var recent = TradeReturnsBps.Skip(Math.Max(0, TradeReturnsBps.Count - 50)).Where(double.IsFinite).ToArray();
+        if (recent.Length < 5)
+        {
+            return double.NaN;
+        }
+        var mean = recent.Average();
+        var sd = Math.Sqrt(recent.Sum(r => (r - mean) * (r - mean)) / (recent.Length - 1));
+        return sd > 0 ? mean / sd : double.NaN;
+    }
+
+    public double MeanTradeBps => TradeReturnsBps.Count > 0 ? TradeReturnsBps.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() : double.NaN;
+
+    public double MeanFeesBps => FeesBpsCount > 0 ? FeesBpsSum / FeesBpsCount : double.NaN;
     public long Parents { get; set; }
     public long Denied { get; set; }
     public RouterPolicy LastPolicy { get; set; }

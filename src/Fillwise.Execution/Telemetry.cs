@@ -21,6 +21,9 @@ public sealed record ChildRecord(long ChildId, long ParentId, long TimeNs, Symbo
 
 public sealed record FillRecord(long FillId, long ChildId, long ParentId, long TimeNs, Symbol Symbol, Side Side, decimal Price, decimal Quantity, Liquidity Liquidity, decimal Fee);
 
+/// <summary>A closed round trip (flat to flat) of one symbol; <c>Sequence</c> numbers them per run.</summary>
+public sealed record RoundTripRecord(long Sequence, long ClosedNs, Symbol Symbol, long EntryTimeMs, double NetReturnBps);
+
 /// <summary>How a parent order ended. Cost = implementation shortfall vs the arrival mid in bps, fees included.</summary>
 public sealed record ParentResult(
     long ParentId,
@@ -65,6 +68,7 @@ public interface ITelemetrySink
     void Child(ChildRecord record);
     void Fill(FillRecord record);
     void Result(ParentResult result);
+    void RoundTrip(RoundTripRecord trade);
     void Health(ExecutionHealth health);
     void Flush();
 }
@@ -76,12 +80,14 @@ public sealed class MemoryTelemetry : ITelemetrySink
     public List<ChildRecord> Children { get; } = [];
     public List<FillRecord> Fills { get; } = [];
     public List<ParentResult> Results { get; } = [];
+    public List<RoundTripRecord> RoundTrips { get; } = [];
     public List<ExecutionHealth> HealthSnapshots { get; } = [];
 
     public void Parent(ParentRecord record) => Parents.Add(record);
     public void Child(ChildRecord record) => Children.Add(record);
     public void Fill(FillRecord record) => Fills.Add(record);
     public void Result(ParentResult result) => Results.Add(result);
+    public void RoundTrip(RoundTripRecord trade) => RoundTrips.Add(trade);
     public void Health(ExecutionHealth health) => HealthSnapshots.Add(health);
     public void Flush()
     {

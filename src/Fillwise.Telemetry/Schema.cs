@@ -46,5 +46,11 @@ internal static class Schema
         CREATE TABLE toggles (symbol TEXT PRIMARY KEY, enabled INTEGER NOT NULL, updated TEXT NOT NULL);
         CREATE INDEX results_symbol ON results (run_id, symbol);
         """,
+        // v2: round-trip trades (flat to flat), the input of the hourly expectancy map.
+        """
+        CREATE TABLE round_trips (
+            run_id TEXT NOT NULL, seq INTEGER NOT NULL, closed_ns INTEGER NOT NULL, symbol TEXT NOT NULL, entry_ms INTEGER NOT NULL,
+            net_return_bps REAL, PRIMARY KEY (run_id, seq));
+        """,
     ];
 }

@@ -125,7 +125,7 @@ public sealed class TelemetryStore : IDisposable
     public string Dump()
     {
         var text = new System.Text.StringBuilder();
-        foreach (var (table, order) in new[] { ("runs", "run_id"), ("parents", "run_id, parent_id"), ("children", "run_id, child_id"), ("fills", "run_id, fill_id"), ("results", "run_id, parent_id"), ("health", "run_id, time_ns, symbol") })
+        foreach (var (table, order) in new[] { ("runs", "run_id"), ("parents", "run_id, parent_id"), ("children", "run_id, child_id"), ("fills", "run_id, fill_id"), ("results", "run_id, parent_id"), ("round_trips", "run_id, seq"), ("health", "run_id, time_ns, symbol") })
         {
             var columns = table == "runs" ? "run_id, policy, seed, inputs, mode, status" : "*";
             foreach (var row in Query($"SELECT {columns} FROM {table} ORDER BY {order}"))

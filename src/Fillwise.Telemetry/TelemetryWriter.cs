@@ -17,6 +17,7 @@ public sealed class TelemetryWriter : ITelemetrySink
     private const string ChildSql = "INSERT OR IGNORE INTO children VALUES ($run, $p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7)";
     private const string FillSql = "INSERT OR IGNORE INTO fills VALUES ($run, $p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9)";
     private const string ResultSql = "INSERT OR IGNORE INTO results VALUES ($run, $p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12)";
+    private const string RoundTripSql = "INSERT OR IGNORE INTO round_trips VALUES ($run, $p0, $p1, $p2, $p3, $p4)";
     private const string HealthSql = """
         INSERT OR IGNORE INTO health VALUES ($run, $p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17,
             $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26, $p27, $p28, $p29, $p30, $p31, $p32, $p33, $p34, $p35)
@@ -59,6 +60,9 @@ public sealed class TelemetryWriter : ITelemetrySink
     public void Result(ParentResult r) =>
         Add(ResultSql, r.ParentId, r.CompletedNs, r.Symbol.Value, Money(r.FilledQuantity), Money(r.AveragePrice), Money(r.Fees), Real(r.CostBps), Real(r.FeesBps),
             Real(r.MakerFillRatio), r.UsedFallback ? 1 : 0, r.PostOnlyRejects, r.Errored ? 1 : 0, Real(r.TimeToFillMs));
+
+    public void RoundTrip(RoundTripRecord r) =>
+        Add(RoundTripSql, r.Sequence, r.ClosedNs, r.Symbol.Value, r.EntryTimeMs, Real(r.NetReturnBps));
 
     public void Health(ExecutionHealth h)
     {

@@ -179,6 +179,64 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheReferenceStrategyTradesRoundTripsThatFeedHourlyExpectancy()
+    {
+        var db = Path.Combine(_dir, "strategy.db");
+        var (exit, _, error) = Run("replay", "--klines", TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"), "--strategy", "breakout", "--db", db);
+        Assert.True(exit == 0, error);
+        using (var store = TelemetryStore.Open(db))
+        {
+            Assert.Equal(2, store.SchemaVersion);
+            Assert.True((long)store.Query("SELECT COUNT(*) FROM round_trips").Single()[0]! > 20);
+            // ATR-sized: a unit is at most a quarter of equity x the largest final factor (2); a reversal also
+            // closes the previous unit, so no parent exceeds twice that.
+            Assert.All(store.Query("SELECT CAST(quantity AS REAL) * CAST(arrival_mid AS REAL) FROM parents WHERE risk_verdict != 'Deny'"), r => Assert.InRange((double)r[0]!, 1, 2 * 2 * 25_000 * 1.001));
+        }
+        var (showExit, show, _) = Run("intel", "show", "--db", db, "--json");
+        Assert.Equal(0, showExit);
+        using var json = JsonDocument.Parse(show);
+        var hourly = json.RootElement.GetProperty("symbols")[0].GetProperty("hourly");
+        Assert.Contains(hourly.EnumerateArray(), h => h.GetProperty("trades").GetInt32() > 0 && h.GetProperty("expectancy_bps").GetDouble() != 0);
+    }
+
+    [Fact]
+    public void AnOlderStoreIsMigratedInPlace()
+    {
+        var db = Path.Combine(_dir, "old.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE toggles (symbol TEXT PRIMARY KEY, enabled INTEGER NOT NULL, updated TEXT NOT NULL); INSERT INTO toggles VALUES ('BTCUSDT', 0, 'x'); PRAGMA user_version = 0;";
+            command.ExecuteNonQuery();
+        }
+        // A v0 file with a conflicting table is refused with one sentence, never half-migrated.
+        var (exit, _, error) = Run(["replay", .. Capture, "--db", db]);
+        Assert.Equal(2, exit);
+        Assert.Contains("not a usable Fillwise store", error, StringComparison.Ordinal);
+
+        var fresh = Path.Combine(_dir, "fresh.db");
+        using (var store = TelemetryStore.Open(fresh))
+        {
+            Assert.Equal(2, store.SchemaVersion);
+        }
+    }
+
+    [Fact]
+    public void ToggledOffSymbolsAreDeniedByTheExecutor()
+    {
+        var db = Path.Combine(_dir, "toggles.db");
+        using (var store = TelemetryStore.Open(db))
+        {
+            store.SetToggle(new Fillwise.Core.Symbol("BTCUSDT"), enabled: false, DateTimeOffset.UnixEpoch);
+        }
+        Assert.Equal(0, Run(["replay", .. Capture, "--db", db]).Exit);
+        using var check = TelemetryStore.Open(db);
+        Assert.Equal(0L, check.Query("SELECT COUNT(*) FROM children").Single()[0]);
+        Assert.Equal("SymbolDisabled", check.Query("SELECT DISTINCT risk_reason FROM parents").Single()[0]);
+    }
+
+    [Fact]
     public void SignalsAndArrivalsConflict()
     {
         var (exit, _, error) = Run(["replay", .. Capture, "--signals", "x.csv", "--arrivals", "10s"]);

@@ -11,7 +11,7 @@ public sealed class SizerAndRouterTests
     [Fact]
     public void SizeForMultipliesEveryFactorClampsAndFloorsToTheStep()
     {
-        var sizer = new Sizer();
+        var sizer = new Sizer(new SizingOptions { MaxBaseNotionalFraction = 10 });
         // Budget 100k x 0.5 % = 500 USDT; stop 2 x ATR 100 = 200 -> 2.5 BTC base.
         var r = sizer.SizeFor(new SizingInputs(100_000m, 64_000m, 100, 20, 2.0, 0.8, 0.5, null), Btc);
         Assert.Equal(2.5m, r.BaseQuantity);
@@ -21,6 +21,15 @@ public sealed class SizerAndRouterTests
         Assert.Equal(0.5 * 1.5 * 0.8 * 0.5, r.FinalSizeFactor, 12);
         Assert.Equal(Btc.FloorLots(2.5m * (decimal)r.FinalSizeFactor), r.Lots);
         Assert.Equal(0.75m, r.Quantity);
+    }
+
+    [Fact]
+    public void AnAtrSizedBaseIsCappedAtAFractionOfEquity()
+    {
+        // A tiny 1-minute ATR would ask for 2.5 BTC (160k USDT) on a 100k account: capped at 25 % of equity.
+        var r = new Sizer().SizeFor(new SizingInputs(100_000m, 64_000m, 100, double.NaN, double.NaN, 1.0, 1.0, null), Btc);
+        Assert.Equal(25_000m / 64_000m, r.BaseQuantity);
+        Assert.Equal(0.39m, r.Quantity);
     }
 
     [Fact]

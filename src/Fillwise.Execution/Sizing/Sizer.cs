@@ -19,12 +19,18 @@ public sealed record SizingOptions
     /// <summary>Clamp of the product of all factors.</summary>
     public double MinFinalFactor { get; init; } = 0.1;
     public double MaxFinalFactor { get; init; } = 2.0;
+    /// <summary>An ATR-sized base is never more than this fraction of equity in notional (short-bar ATRs are small).</summary>
+    public double MaxBaseNotionalFraction { get; init; } = 0.25;
 
     public void Validate()
     {
         if (RiskFraction is <= 0 or > 0.1 || AtrMultiple <= 0 || TargetNatrBps <= 0)
         {
             throw new ArgumentException("Sizing: RiskFraction must be in (0, 0.1], AtrMultiple and TargetNatrBps positive.");
+        }
+        if (MaxBaseNotionalFraction is <= 0 or > 10)
+        {
+            throw new ArgumentException("Sizing.MaxBaseNotionalFraction must be in (0, 10].");
         }
         if (MinInverseVol > MaxInverseVol || MinSharpeMultiplier > MaxSharpeMultiplier || MinFinalFactor > MaxFinalFactor || MinFinalFactor <= 0)
         {
@@ -81,6 +87,10 @@ public sealed class Sizer
         {
             // No ATR yet: size the risk budget as if the stop were k x 1 % of the price.
             baseQuantity = inputs.Equity * (decimal)_o.RiskFraction / (decimal)_o.AtrMultiple / (inputs.Price * 0.01m);
+        }
+        if (inputs.BaseQuantity is null && inputs.Price > 0)
+        {
+            baseQuantity = Math.Min(baseQuantity, inputs.Equity * (decimal)_o.MaxBaseNotionalFraction / inputs.Price);
         }
         var inverseVol = double.IsFinite(inputs.NatrBps) && inputs.NatrBps > 0
             ? Math.Clamp(_o.TargetNatrBps / inputs.NatrBps, _o.MinInverseVol, _o.MaxInverseVol)
