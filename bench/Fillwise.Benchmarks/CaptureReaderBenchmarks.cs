@@ -21,15 +21,7 @@ public class CaptureReaderBenchmarks
     public string File { get; set; } = string.Empty;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Fillwise.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        _path = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("run from inside the repository"), File);
-    }
+    public void Setup() => _path = Path.Combine(Repo.Root, File);
 
     [Benchmark(Baseline = true, Description = "decompress only")]
     public long DecompressOnly()

@@ -17,11 +17,7 @@ public class ExecutorBenchmarks
     private string[] _files = [];
 
     [GlobalSetup]
-    public void Setup() => _files =
-    [
-        Path.Combine(Repo.Root, "samples/capture/btcusdt_20240718.gz"),
-        Path.Combine(Repo.Root, "samples/capture/btcusdt_20240719.gz"),
-    ];
+    public void Setup() => _files = Repo.SampleCapturePair;
 
     [Benchmark(Baseline = true, Description = "decompress the capture pair")]
     public long Decompress()

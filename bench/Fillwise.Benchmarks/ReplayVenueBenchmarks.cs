@@ -17,11 +17,7 @@ public class ReplayVenueBenchmarks
 
     /// <summary>The sample pair as one stream: the REST snapshot is in the first file, so the second alone never syncs.</summary>
     [GlobalSetup]
-    public void Setup() => _files =
-    [
-        Path.Combine(Repo.Root, "samples/capture/btcusdt_20240718.gz"),
-        Path.Combine(Repo.Root, "samples/capture/btcusdt_20240719.gz"),
-    ];
+    public void Setup() => _files = Repo.SampleCapturePair;
 
     [Benchmark(Baseline = true, Description = "replay, no orders")]
     public long NoOrders()
@@ -80,20 +76,5 @@ public class ReplayVenueBenchmarks
         public void OnTimer(long token)
         {
         }
-    }
-}
-
-internal static class Repo
-{
-    public static string Root { get; } = Find();
-
-    private static string Find()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "Fillwise.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
     }
 }

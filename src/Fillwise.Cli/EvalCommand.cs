@@ -14,8 +14,7 @@ internal static class EvalCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var capture = new Option<string[]>("--capture") { Description = "Binance capture files, replayed as one stream per symbol (tick mode).", AllowMultipleArgumentsPerToken = true };
-        var klines = new Option<string[]>("--klines") { Description = "Kline CSV files or directories (bar mode, coarser).", AllowMultipleArgumentsPerToken = true };
+        var input = new InputOptions();
         var policies = new Option<string>("--policies") { Description = "Comma-separated policies: taker, static, intel.", DefaultValueFactory = _ => "taker,static,intel" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the arrival schedule and the venue's random models.", DefaultValueFactory = _ => 1 };
         var arrivals = new Option<string?>("--arrivals") { Description = "Parent-order arrival interval (default 10s on captures, 10m on klines)." };
@@ -24,13 +23,13 @@ internal static class EvalCommand
         var json = new Option<string?>("--json") { Description = "Write the JSON result to this file ('-' for stdout)." };
         var config = new Option<string?>("--config") { Description = "Executor options file (JSON: MakerOffset, RouterPolicy, Router, Regime sections)." };
         var command = new Command("eval", "Compare execution policies (taker, static, intel) on the same data and the same seeded parent orders.");
-        foreach (var option in new Option[] { capture, klines, policies, seed, arrivals, notional, report, json, config })
+        foreach (var option in new Option[] { input.Capture, input.Klines, policies, seed, arrivals, notional, report, json, config })
         {
             command.Options.Add(option);
         }
         command.SetAction(parse =>
         {
-            var inputs = RunInputs.Load(parse.GetValue(capture), parse.GetValue(klines), SymbolCatalog.Default);
+            var inputs = input.Load(parse);
             var chosen = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(RunInputs.ParsePolicy).Distinct().ToList();
             var every = parse.GetValue(arrivals) is { } a ? Durations.Parse(a, "--arrivals") : inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10);
             var options = ConfigFile.Apply(parse.GetValue(config), new ExecutorOptions());

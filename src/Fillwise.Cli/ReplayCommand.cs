@@ -12,8 +12,7 @@ internal static class ReplayCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var capture = new Option<string[]>("--capture") { Description = "Binance capture files (tick mode).", AllowMultipleArgumentsPerToken = true };
-        var klines = new Option<string[]>("--klines") { Description = "Kline CSV files or directories (bar mode, coarser).", AllowMultipleArgumentsPerToken = true };
+        var input = new InputOptions();
         var signals = new Option<string?>("--signals") { Description = "Signals CSV: timestamp,symbol,side,target_qty|target_notional." };
         var arrivals = new Option<string?>("--arrivals") { Description = "Seeded parent-order arrivals every EVERY (e.g. 10s) — the default, 10s on captures, 10m on klines." };
         var notional = new Option<decimal>("--notional") { Description = "Notional of each arrival, USDT.", DefaultValueFactory = _ => 5000m };
@@ -23,7 +22,7 @@ internal static class ReplayCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of arrivals and the venue's random models.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var command = new Command("replay", "Replay recorded data through the executor and the replay venue; store orders, fills, health.");
-        foreach (var option in new Option[] { capture, klines, signals, arrivals, strategy, notional, policy, db, seed, json })
+        foreach (var option in new Option[] { input.Capture, input.Klines, signals, arrivals, strategy, notional, policy, db, seed, json })
         {
             command.Options.Add(option);
         }
@@ -40,7 +39,7 @@ internal static class ReplayCommand
             {
                 throw new UsageException($"--strategy: unknown strategy '{strategyName}'; built in: {BreakoutStrategy.Name}.");
             }
-            var inputs = RunInputs.Load(parse.GetValue(capture), parse.GetValue(klines), SymbolCatalog.Default);
+            var inputs = input.Load(parse);
             var chosen = RunInputs.ParsePolicy(parse.GetValue(policy)!);
             ArrivalOptions? arrivalOptions = null;
             IReadOnlyList<ParentSignal>? parsed = null;

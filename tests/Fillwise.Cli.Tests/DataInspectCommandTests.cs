@@ -6,13 +6,7 @@ namespace Fillwise.Cli.Tests;
 /// <summary>`fillwise data inspect` end to end through the real command tree.</summary>
 public sealed class DataInspectCommandTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = CliApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public void Capture_json_follows_the_contract()

@@ -98,5 +98,14 @@ internal sealed record RunInputs(IReadOnlyList<string> Captures, IReadOnlyList<K
     };
 }
 
+/// <summary>The --capture/--klines pair every data command takes.</summary>
+internal sealed class InputOptions
+{
+    public System.CommandLine.Option<string[]> Capture { get; } = new("--capture") { Description = "Binance capture files, replayed as one stream per symbol (tick mode).", AllowMultipleArgumentsPerToken = true };
+    public System.CommandLine.Option<string[]> Klines { get; } = new("--klines") { Description = "Kline CSV files or directories (bar mode, coarser).", AllowMultipleArgumentsPerToken = true };
+
+    public RunInputs Load(System.CommandLine.ParseResult parse) => RunInputs.Load(parse.GetValue(Capture), parse.GetValue(Klines), SymbolCatalog.Default);
+}
+
 /// <summary>Bad command-line usage: one sentence, exit code 2.</summary>
 internal sealed class UsageException(string message) : Exception(message);
