@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(ReplayCommand.Build(stdout, stderr));
         root.Subcommands.Add(DemoCommand.Build(stdout, stderr));
         root.Subcommands.Add(IntelCommand.Build(stdout));
+        root.Subcommands.Add(ServeCommand.Build(stdout));
         var parse = root.Parse(args);
         try
         {

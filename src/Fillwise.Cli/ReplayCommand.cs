@@ -21,12 +21,16 @@ internal static class ReplayCommand
         var db = new Option<string>("--db") { Description = "SQLite telemetry store (created if missing; a crashed run with the same inputs resumes).", DefaultValueFactory = _ => "fillwise.db" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of arrivals and the venue's random models.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var serveOption = new Option<bool>("--serve") { Description = "Serve the dashboard over the store while the replay runs, and after it until Ctrl+C." };
+        var pace = new Option<double?>("--pace") { Description = "Replay speed in replay seconds per wall second (e.g. 60); default: as fast as possible." };
+        var serve = new ServeCommand.ServeOptions();
         var command = new Command("replay", "Replay recorded data through the executor and the replay venue; store orders, fills, health.");
-        foreach (var option in new Option[] { input.Capture, input.Klines, signals, arrivals, strategy, notional, policy, db, seed, json })
+        foreach (var option in new Option[] { input.Capture, input.Klines, signals, arrivals, strategy, notional, policy, db, seed, json, serveOption, pace })
         {
             command.Options.Add(option);
         }
-        command.SetAction(parse =>
+        serve.AddTo(command);
+        command.SetAction(async (parse, ct) =>
         {
             var signalsPath = parse.GetValue(signals);
             var every = parse.GetValue(arrivals);
@@ -66,8 +70,36 @@ internal static class ReplayCommand
             }
             var label = breakout is not null ? $"strategy:{BreakoutStrategy.Name}" : signalsPath is not null ? $"signals:{Path.GetFileName(signalsPath)}:{new FileInfo(signalsPath).Length}" : $"arrivals:{arrivalOptions!.Every.TotalMilliseconds}:{arrivalOptions.Notional}";
             var dbPath = parse.GetValue(db)!;
-            var summary = StoredRun.Run(dbPath, inputs, chosen, parse.GetValue(seed), arrivalOptions, parsed, label, Console.IsErrorRedirected ? null : stderr, breakout);
-            Print(stdout, summary, dbPath, parse.GetValue(json));
+            if (parse.GetValue(pace) is <= 0)
+            {
+                throw new UsageException("--pace must be positive.");
+            }
+            Microsoft.AspNetCore.Builder.WebApplication? app = null;
+            if (parse.GetValue(serveOption))
+            {
+                using (Fillwise.Telemetry.TelemetryStore.Open(dbPath))
+                {
+                    // Create the store first so the dashboard can open it.
+                }
+                app = ServeCommand.Start(serve.For(parse, dbPath), stdout, out var started);
+                await started.ConfigureAwait(false);
+            }
+            try
+            {
+                var summary = await Task.Run(() => StoredRun.Run(dbPath, inputs, chosen, parse.GetValue(seed), arrivalOptions, parsed, label, Console.IsErrorRedirected ? null : stderr, breakout, parse.GetValue(pace)), ct).ConfigureAwait(false);
+                Print(stdout, summary, dbPath, parse.GetValue(json));
+                if (app is not null)
+                {
+                    await ServeCommand.WaitForStop(ct).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (app is not null)
+                {
+                    await app.DisposeAsync().ConfigureAwait(false);
+                }
+            }
             return CliApp.ExitOk;
         });
         return command;

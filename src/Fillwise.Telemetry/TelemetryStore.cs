@@ -121,6 +121,19 @@ public sealed class TelemetryStore : IDisposable
         return rows;
     }
 
+    /// <summary>The column names a query returns.</summary>
+    public IReadOnlyList<string> Columns(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        using var reader = command.ExecuteReader(System.Data.CommandBehavior.SchemaOnly);
+        return [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)];
+    }
+
     /// <summary>Every table's rows in key order as text (for comparing two stores), without the attempt counter.</summary>
     public string Dump()
     {

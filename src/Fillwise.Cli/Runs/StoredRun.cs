@@ -11,7 +11,7 @@ internal static class StoredRun
 {
     public sealed record Summary(string RunId, bool Resumed, PolicyStats Stats, Fillwise.Venues.Replay.ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health);
 
-    public static Summary Run(string dbPath, RunInputs inputs, ExecutionPolicy policy, ulong seed, ArrivalOptions? arrivals, IReadOnlyList<ParentSignal>? signals, string signalsLabel, TextWriter? progress, BreakoutStrategy? strategy = null)
+    public static Summary Run(string dbPath, RunInputs inputs, ExecutionPolicy policy, ulong seed, ArrivalOptions? arrivals, IReadOnlyList<ParentSignal>? signals, string signalsLabel, TextWriter? progress, BreakoutStrategy? strategy = null, double? pace = null)
     {
         var identity = $"{(inputs.IsTickMode ? "tick" : "bar")}|{string.Join(';', inputs.Files.Select(f => $"{Path.GetFileName(f)}:{new FileInfo(f).Length}"))}|{policy}|{seed}|{signalsLabel}";
         var runId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
@@ -20,9 +20,9 @@ internal static class StoredRun
         var writer = store.BeginRun(new RunInfo(runId, EvalCommand.Name(policy), seed, string.Join(';', inputs.Files), inputs.IsTickMode ? "tick" : "bar"));
         var options = arrivals is null ? new ExecutorOptions() : EvalCommand.TcaOptions();
         var crashAfter = long.TryParse(Environment.GetEnvironmentVariable("FILLWISE_CRASH_AFTER_STEPS"), out var n) ? n : long.MaxValue;
-        var disabled = store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
         long steps = 0;
-        var (memory, venue, health) = PolicyRun.Run(inputs, policy, seed, arrivals, signals, options, writer, disabled, strategy: strategy, progress: v =>
+        IReadOnlySet<Fillwise.Core.Symbol> Disabled() => store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
+        var control = new RunControl(Disabled, pace, v =>
         {
             steps += 0x4000;
             // Crash-test hook: die like kill -9, no flush, no cleanup.
@@ -32,6 +32,7 @@ internal static class StoredRun
             }
             progress?.Write($"\rreplay: {v.Stats.MarketEvents:N0} events, {v.Stats.Fills:N0} fills, {DateTimeOffset.UnixEpoch.AddTicks(v.NowNs / 100):yyyy-MM-dd HH:mm:ss}   ");
         });
+        var (memory, venue, health) = PolicyRun.Run(inputs, policy, seed, arrivals, signals, options, writer, control, strategy: strategy);
         progress?.WriteLine();
         writer.Flush();
         store.CompleteRun(runId);

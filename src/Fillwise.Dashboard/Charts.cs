@@ -1,0 +1,50 @@
+using Fillwise.Core;
+using ScottPlot;
+
+namespace Fillwise.Dashboard;
+
+/// <summary>Charts rendered server-side with ScottPlot (the machines are offline; no CDN, no browser library).</summary>
+internal static class Charts
+{
+    public static byte[] Heatmap(DashboardQueries q, string runId)
+    {
+        var symbols = q.SymbolsWithHealth(runId);
+        var plot = new Plot();
+        if (symbols.Count > 0)
+        {
+            var grid = new double[symbols.Count + 1, 24];
+            var rows = symbols.Select(s => q.GetHourlyExpectancy(runId, new Symbol(s))).Append(q.GetHourlyExpectancy(runId, null)).ToList();
+            for (var r = 0; r < rows.Count; r++)
+            {
+                for (var h = 0; h < 24; h++)
+                {
+                    grid[r, h] = rows[r].Hours[h].CostMeanBps ?? double.NaN;
+                }
+            }
+            var heatmap = plot.Add.Heatmap(grid);
+            heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
+            plot.Add.ColorBar(heatmap);
+            var labels = symbols.Append("ALL").ToList();
+            plot.Axes.Left.SetTicks([.. labels.Select((_, i) => (double)(labels.Count - 1 - i))], [.. labels]);
+        }
+        plot.Title("Execution cost by UTC hour, bps (blank = no orders)");
+        plot.XLabel("hour of day, UTC");
+        return plot.GetImageBytes(900, 60 + 40 * Math.Max(3, symbols.Count + 1), ImageFormat.Png);
+    }
+
+    public static byte[] Offsets(Symbol symbol, IReadOnlyList<OffsetDto> history)
+    {
+        var plot = new Plot();
+        var start = history[0].TimeNs;
+        var xs = history.Select(h => (h.TimeNs - start) / 6e10).ToArray();
+        var line = plot.Add.ScatterLine(xs, [.. history.Select(h => h.OffsetBps)]);
+        line.LegendText = "offset";
+        var regime = plot.Add.ScatterLine(xs, [.. history.Select(h => h.RegimeBaseBps ?? double.NaN)]);
+        regime.LegendText = "regime base";
+        plot.Title($"{symbol} maker offset");
+        plot.XLabel("minutes since the first snapshot");
+        plot.YLabel("bps from the touch");
+        plot.ShowLegend();
+        return plot.GetImageBytes(600, 300, ImageFormat.Png);
+    }
+}
