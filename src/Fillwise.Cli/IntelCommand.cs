@@ -16,7 +16,8 @@ internal static class IntelCommand
         SELECT h.symbol, h.score, h.score_sharpe, h.score_regime, h.score_router, h.score_fees, h.score_drawdown, h.regime, h.regime_ratio,
                h.quality, h.maker_first, h.taker_bias, h.reason, h.maker_offset_bps, h.intel_size_factor, h.final_size_factor, h.orders, h.time_ns
         FROM health h
-        WHERE h.run_id = $run AND h.time_ns = (SELECT MAX(time_ns) FROM health WHERE run_id = $run AND symbol = h.symbol)
+        JOIN (SELECT symbol, MAX(time_ns) AS latest FROM health WHERE run_id = $run GROUP BY symbol) m ON m.symbol = h.symbol AND m.latest = h.time_ns
+        WHERE h.run_id = $run
         ORDER BY h.symbol
         """;
 

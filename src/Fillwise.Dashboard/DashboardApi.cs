@@ -52,7 +52,7 @@ internal static class DashboardApi
             {
                 return DashboardApp.NotFound("Unknown symbol.", $"'{symbol}' is not in the symbol catalog.");
             }
-            using var store = q.Open();
+            using var store = q.OpenForWrite();
             store.SetToggle(s, body.Enabled, TimeProvider.System.GetUtcNow());
             return Results.Ok(new { symbol = s.Value, enabled = body.Enabled });
         }).DisableAntiforgery();

@@ -27,6 +27,8 @@ public sealed record ExpectancyDto(string? Symbol, IReadOnlyList<HourDto> Hours)
 /// </summary>
 public sealed class DashboardQueries(string databasePath)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Version, ExpectancyMap Map)> _maps = new(StringComparer.Ordinal);
+
     private const string LatestHealthSql = """
         SELECT h.symbol, h.time_ns, h.enabled, h.score, h.score_sharpe, h.score_regime, h.score_router, h.score_fees, h.score_drawdown,
                h.regime, h.regime_ratio, h.quality, h.maker_first, h.taker_bias, h.reason,
@@ -34,11 +36,16 @@ public sealed class DashboardQueries(string databasePath)
                h.intel_size_factor, h.final_size_factor, h.orders, h.maker_fill_ratio, h.fallback_ratio, h.post_only_reject_rate,
                h.slippage_p50_bps, h.slippage_p75_bps, h.error_rate, h.latency_p95_ms, h.mean_time_to_fill_ms, h.position, h.parents, h.denied, h.drawdown
         FROM health h
-        WHERE h.run_id = $run AND h.time_ns = (SELECT MAX(time_ns) FROM health WHERE run_id = $run AND symbol = h.symbol)
+        JOIN (SELECT symbol, MAX(time_ns) AS latest FROM health WHERE run_id = $run GROUP BY symbol) m ON m.symbol = h.symbol AND m.latest = h.time_ns
+        WHERE h.run_id = $run
         ORDER BY h.symbol
         """;
 
-    public TelemetryStore Open() => TelemetryStore.Open(databasePath);
+    /// <summary>A read-only connection for queries (pooled; never migrates or blocks a writer).</summary>
+    public TelemetryStore Open() => TelemetryStore.OpenReadOnly(databasePath);
+
+    /// <summary>A writable connection, for the operator's toggles only.</summary>
+    public TelemetryStore OpenForWrite() => TelemetryStore.Open(databasePath);
 
     public IReadOnlyList<RunInfoDto> Runs()
     {
@@ -87,16 +94,29 @@ public sealed class DashboardQueries(string databasePath)
     /// <summary>The seed's GetHourlyExpectancy: 24 UTC-hour cells for a symbol, or the aggregate when symbol is null.</summary>
     public ExpectancyDto GetHourlyExpectancy(string runId, Symbol? symbol)
     {
+        var map = Map(runId);
+        var hours = Enumerable.Range(0, 24).Select(h => symbol is { } s ? map.Get(s, h) : map.GetAggregate(h))
+            .Select(c => new HourDto(c.Bucket, c.Trades, F(c.WinRate), c.ExpectancyBps, c.Source.ToString(), c.SlippageSamples, F(c.SlippageMeanBps), F(c.SlippageP75Bps)))
+            .ToList();
+        return new ExpectancyDto(symbol?.Value, hours);
+    }
+
+    /// <summary>The run's expectancy map, rebuilt only when its results or round trips changed (the hot API path).</summary>
+    private ExpectancyMap Map(string runId)
+    {
         using var store = Open();
+        var version = (long)store.Query("SELECT (SELECT COUNT(*) FROM results WHERE run_id = $run) * 1000003 + (SELECT COUNT(*) FROM round_trips WHERE run_id = $run)", ("$run", runId)).Single()[0]!;
+        if (_maps.TryGetValue(runId, out var cached) && cached.Version == version)
+        {
+            return cached.Map;
+        }
         var trades = store.Query("SELECT symbol, entry_ms, net_return_bps FROM round_trips WHERE run_id = $run AND net_return_bps IS NOT NULL", ("$run", runId))
             .Select(r => new TradeRecord(new Symbol((string)r[0]!), (long)r[1]!, (double)r[2]!)).ToArray();
         var costs = store.Query("SELECT symbol, completed_ns, cost_bps FROM results WHERE run_id = $run AND cost_bps IS NOT NULL", ("$run", runId))
             .Select(r => new SlippageSample(new Symbol((string)r[0]!), (long)r[1]! / 1_000_000, (double)r[2]!)).ToArray();
         var map = ExpectancyMap.Build(trades, costs);
-        var hours = Enumerable.Range(0, 24).Select(h => symbol is { } s ? map.Get(s, h) : map.GetAggregate(h))
-            .Select(c => new HourDto(c.Bucket, c.Trades, F(c.WinRate), c.ExpectancyBps, c.Source.ToString(), c.SlippageSamples, F(c.SlippageMeanBps), F(c.SlippageP75Bps)))
-            .ToList();
-        return new ExpectancyDto(symbol?.Value, hours);
+        _maps[runId] = (version, map);
+        return map;
     }
 
     public IReadOnlyList<string> SymbolsWithHealth(string runId)
@@ -105,13 +125,17 @@ public sealed class DashboardQueries(string databasePath)
         return [.. store.Query("SELECT DISTINCT symbol FROM health WHERE run_id = $run ORDER BY symbol", ("$run", runId)).Select(r => (string)r[0]!)];
     }
 
-    public IReadOnlyList<OffsetDto> OffsetHistory(string runId, Symbol symbol)
+    /// <summary>Offset history, thinned to at most <paramref name="maxPoints"/> evenly spaced snapshots (always keeping the latest).</summary>
+    public IReadOnlyList<OffsetDto> OffsetHistory(string runId, Symbol symbol, int maxPoints = 500)
     {
         using var store = Open();
+        var count = (long)store.Query("SELECT COUNT(*) FROM health WHERE run_id = $run AND symbol = $s", ("$run", runId), ("$s", symbol.Value)).Single()[0]!;
+        var step = Math.Max(1, (count + maxPoints - 1) / maxPoints);
         return [.. store.Query("""
             SELECT time_ns, maker_offset_bps, offset_regime_bps, offset_slippage_bps, offset_fallback_bps, offset_fill_bps, offset_expectancy_bps
-            FROM health WHERE run_id = $run AND symbol = $s ORDER BY time_ns
-            """, ("$run", runId), ("$s", symbol.Value)).Select(r => new OffsetDto((long)r[0]!, (double)r[1]!, D(r[2]), D(r[3]), D(r[4]), D(r[5]), D(r[6])))];
+            FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY time_ns DESC) - 1 AS back FROM health WHERE run_id = $run AND symbol = $s)
+            WHERE back % $step = 0 ORDER BY time_ns
+            """, ("$run", runId), ("$s", symbol.Value), ("$step", step)).Select(r => new OffsetDto((long)r[0]!, (double)r[1]!, D(r[2]), D(r[3]), D(r[4]), D(r[5]), D(r[6])))];
     }
 
     public IReadOnlyList<Dictionary<string, object?>> Parents(string runId, int limit)

@@ -52,5 +52,10 @@ internal static class Schema
             run_id TEXT NOT NULL, seq INTEGER NOT NULL, closed_ns INTEGER NOT NULL, symbol TEXT NOT NULL, entry_ms INTEGER NOT NULL,
             net_return_bps REAL, PRIMARY KEY (run_id, seq));
         """,
+        // v3: indexes for the dashboard's "latest per symbol" and "newest run" queries.
+        """
+        CREATE INDEX health_symbol_time ON health (run_id, symbol, time_ns);
+        CREATE INDEX health_time ON health (time_ns);
+        """,
     ];
 }

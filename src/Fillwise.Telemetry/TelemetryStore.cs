@@ -49,6 +49,27 @@ public sealed class TelemetryStore : IDisposable
         return new TelemetryStore(connection) { Path = path };
     }
 
+    /// <summary>
+    /// Opens an existing store for reading only (the dashboard's queries): no migration, no journal change, so
+    /// it never blocks or alters a replay writing to the same file. An outdated schema is an error.
+    /// </summary>
+    public static TelemetryStore OpenReadOnly(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new IOException($"{path}: no such store.");
+        }
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString());
+        connection.Open();
+        var store = new TelemetryStore(connection) { Path = path };
+        if (store.SchemaVersion != Schema.Migrations.Length)
+        {
+            store.Dispose();
+            throw new IOException($"{path}: schema version differs from this fillwise ({Schema.Migrations.Length}); open it once with fillwise replay to migrate.");
+        }
+        return store;
+    }
+
     public int SchemaVersion => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
 
     public RunStatus StatusOf(string runId) => Scalar("SELECT status FROM runs WHERE run_id = $id", ("$id", runId)) switch
