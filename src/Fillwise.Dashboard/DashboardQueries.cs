@@ -12,10 +12,13 @@ public sealed record OffsetDto(long TimeNs, double OffsetBps, double? RegimeBase
 
 public sealed record KpisDto(long Orders, double? MakerFillRatio, double? FallbackRatio, double? PostOnlyRejectRate, double? SlippageP50Bps, double? SlippageP75Bps, double? ErrorRate, double? LatencyP95Ms, double? MeanTimeToFillMs);
 
+/// <summary>Every sizing factor of the symbol's latest routed parent order, down to the final size.</summary>
+public sealed record SizingDto(long ParentId, string? BaseQuantity, double? InverseVolFactor, double? SharpeMultiplier, double? IntelSizeFactor, double? RiskScaleFactor, double? FinalSizeFactor, long? Lots, string Quantity);
+
 public sealed record SymbolStateDto(
     string Symbol, long TimeNs, bool Enabled, ScoreDto Score, string Regime, double? RegimeRatio,
     string Quality, bool MakerFirst, double TakerBias, string Reason, OffsetDto Offset,
-    double IntelSizeFactor, double FinalSizeFactor, KpisDto Kpis, string Position, long Parents, long Denied, double Drawdown);
+    double IntelSizeFactor, double FinalSizeFactor, KpisDto Kpis, string Position, long Parents, long Denied, double Drawdown, SizingDto? LastSizing);
 
 public sealed record HourDto(int Hour, int Trades, double? WinRate, double ExpectancyBps, string Source, int Samples, double? CostMeanBps, double? CostP75Bps);
 
@@ -73,6 +76,12 @@ public sealed class DashboardQueries(string databasePath)
     {
         using var store = Open();
         var toggles = store.Toggles();
+        var sizing = store.Query("""
+            SELECT p.symbol, p.parent_id, p.base_quantity, p.inverse_vol_factor, p.sharpe_multiplier, p.intel_size_factor, p.risk_scale_factor, p.final_size_factor, p.lots, p.quantity
+            FROM parents p JOIN (SELECT symbol, MAX(parent_id) AS last FROM parents WHERE run_id = $run AND policy IS NOT NULL GROUP BY symbol) m
+              ON m.symbol = p.symbol AND m.last = p.parent_id
+            WHERE p.run_id = $run
+            """, ("$run", runId)).ToDictionary(r => (string)r[0]!, r => new SizingDto((long)r[1]!, r[2] as string, D(r[3]), D(r[4]), D(r[5]), D(r[6]), D(r[7]), r[8] as long?, (string)r[9]!), StringComparer.Ordinal);
         return [.. store.Query(LatestHealthSql, ("$run", runId)).Select(r =>
         {
             var symbol = (string)r[0]!;
@@ -83,7 +92,7 @@ public sealed class DashboardQueries(string databasePath)
                 new OffsetDto((long)r[1]!, (double)r[15]!, D(r[16]), D(r[17]), D(r[18]), D(r[19]), D(r[20])),
                 (double)r[21]!, (double)r[22]!,
                 new KpisDto((long)r[23]!, D(r[24]), D(r[25]), D(r[26]), D(r[27]), D(r[28]), D(r[29]), D(r[30]), D(r[31])),
-                (string)r[32]!, (long)r[33]!, (long)r[34]!, (double)r[35]!);
+                (string)r[32]!, (long)r[33]!, (long)r[34]!, (double)r[35]!, sizing.GetValueOrDefault(symbol));
         })];
     }
 

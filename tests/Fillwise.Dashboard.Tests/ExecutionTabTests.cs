@@ -42,6 +42,13 @@ public sealed class ExecutionTabTests(DashboardFixture fixture) : IClassFixture<
         Assert.Equal(F(btc.GetProperty("intel_size_factor"), 3), await sizing.Nth(1).InnerTextAsync());
         Assert.Equal(F(btc.GetProperty("final_size_factor"), 3), await sizing.Nth(2).InnerTextAsync());
         Assert.Equal(btc.GetProperty("parents").GetInt64().ToString(CultureInfo.InvariantCulture), await sizing.Nth(4).InnerTextAsync());
+        var last = btc.GetProperty("last_sizing");
+        var lastSizing = page.Locator("[data-testid=last-sizing-BTCUSDT] td");
+        Assert.Equal(last.GetProperty("parent_id").GetInt64().ToString(CultureInfo.InvariantCulture), await lastSizing.Nth(1).InnerTextAsync());
+        Assert.Equal(F(last.GetProperty("inverse_vol_factor"), 3), await lastSizing.Nth(3).InnerTextAsync());
+        Assert.Equal(F(last.GetProperty("sharpe_multiplier"), 3), await lastSizing.Nth(4).InnerTextAsync());
+        Assert.Equal(F(last.GetProperty("final_size_factor"), 3), await lastSizing.Nth(7).InnerTextAsync());
+        Assert.Equal(last.GetProperty("quantity").GetString(), await lastSizing.Nth(9).InnerTextAsync());
         var kpis = page.Locator("[data-testid=kpis-BTCUSDT] td");
         Assert.Equal(btc.GetProperty("kpis").GetProperty("orders").GetInt64().ToString(CultureInfo.InvariantCulture), await kpis.Nth(1).InnerTextAsync());
 
