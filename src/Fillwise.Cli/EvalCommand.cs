@@ -90,7 +90,7 @@ internal static class EvalCommand
         foreach (var policy in policies)
         {
             log?.WriteLine($"fillwise: eval {Name(policy)} on {string.Join(", ", inputs.Files.Select(Path.GetFileName))} ...");
-            var (telemetry, venue, health) = PolicyRun.Run(inputs, policy, seed, arrivals, null, options);
+            var (telemetry, venue, health, _) = PolicyRun.Run(inputs, policy, seed, arrivals, null, options);
             runs[Name(policy)] = new PolicyOutcome(PolicyStats.From(telemetry), telemetry, venue, health);
         }
         var difference = runs.TryGetValue("intel", out var intel) && runs.TryGetValue("static", out var stat)

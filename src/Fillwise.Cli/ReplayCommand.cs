@@ -24,8 +24,12 @@ internal static class ReplayCommand
         var serveOption = new Option<bool>("--serve") { Description = "Serve the dashboard over the store while the replay runs, and after it until Ctrl+C." };
         var pace = new Option<double?>("--pace") { Description = "Replay speed in replay seconds per wall second (e.g. 60); default: as fast as possible." };
         var serve = new ServeCommand.ServeOptions();
+        var mirror = new Option<bool>("--mirror") { Description = "Mirror health and intel to Firestore (FIRESTORE_EMULATOR_HOST or GOOGLE_APPLICATION_CREDENTIALS), best effort." };
+        var mirrorProject = new Option<string>("--mirror-project") { Description = "Google Cloud project id.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FILLWISE_FIRESTORE_PROJECT") ?? "demo-fillwise" };
+        var mirrorEnv = new Option<string>("--mirror-env") { Description = "Documents go under fillwise/{env}/.", DefaultValueFactory = _ => "replay" };
+        var mirrorPeriod = new Option<string>("--mirror-period") { Description = "One Commit per period.", DefaultValueFactory = _ => "5s" };
         var command = new Command("replay", "Replay recorded data through the executor and the replay venue; store orders, fills, health.");
-        foreach (var option in new Option[] { input.Capture, input.Klines, signals, arrivals, strategy, notional, policy, db, seed, json, serveOption, pace })
+        foreach (var option in new Option[] { input.Capture, input.Klines, signals, arrivals, strategy, notional, policy, db, seed, json, serveOption, pace, mirror, mirrorProject, mirrorEnv, mirrorPeriod })
         {
             command.Options.Add(option);
         }
@@ -84,9 +88,21 @@ internal static class ReplayCommand
                 app = ServeCommand.Start(serve.For(parse, dbPath), stdout, out var started);
                 await started.ConfigureAwait(false);
             }
+            Fillwise.Mirror.FirestoreMirror? firestore = null;
+            if (parse.GetValue(mirror))
+            {
+                firestore = MirrorFor(parse.GetValue(mirrorProject)!, parse.GetValue(mirrorEnv)!, Durations.Parse(parse.GetValue(mirrorPeriod)!, "--mirror-period"), stderr);
+            }
             try
             {
-                var summary = await Task.Run(() => StoredRun.Run(dbPath, inputs, chosen, parse.GetValue(seed), arrivalOptions, parsed, label, Console.IsErrorRedirected ? null : stderr, breakout, parse.GetValue(pace)), ct).ConfigureAwait(false);
+                var summary = await Task.Run(() => StoredRun.Run(dbPath, inputs, chosen, parse.GetValue(seed), arrivalOptions, parsed, label, Console.IsErrorRedirected ? null : stderr, breakout, parse.GetValue(pace), firestore), ct).ConfigureAwait(false);
+                if (firestore is not null)
+                {
+                    await firestore.DisposeAsync().ConfigureAwait(false);
+                    var m = firestore.Status;
+                    stderr.WriteLine($"fillwise: mirror {firestore.Target}: {m.Commits} commits, {m.Drops} drops, {m.Retries} retries, {m.Failures} failed periods{(m.LastError is null ? "" : ", last error " + m.LastError)}.");
+                    firestore = null;
+                }
                 Print(stdout, summary, dbPath, parse.GetValue(json));
                 if (app is not null)
                 {
@@ -95,6 +111,10 @@ internal static class ReplayCommand
             }
             finally
             {
+                if (firestore is not null)
+                {
+                    await firestore.DisposeAsync().ConfigureAwait(false);
+                }
                 if (app is not null)
                 {
                     await app.DisposeAsync().ConfigureAwait(false);
@@ -103,6 +123,20 @@ internal static class ReplayCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>The Firestore mirror, or null with one sentence on stderr: a bad configuration never stops the replay.</summary>
+    private static Fillwise.Mirror.FirestoreMirror? MirrorFor(string project, string environment, TimeSpan period, TextWriter stderr)
+    {
+        try
+        {
+            return Fillwise.Mirror.FirestoreMirror.Create(new Fillwise.Mirror.MirrorOptions { ProjectId = project, Environment = environment, Period = period });
+        }
+        catch (Fillwise.Mirror.MirrorConfigException e)
+        {
+            stderr.WriteLine($"fillwise: mirror disabled: {e.Message}");
+            return null;
+        }
     }
 
     internal static void Validate(ArrivalOptions arrivals)
@@ -134,6 +168,8 @@ internal static class ReplayCommand
                 fallback_ratio = Finite(s.Stats.FallbackRatio),
                 market_events = s.Venue.MarketEvents,
                 fills = s.Venue.Fills,
+                decision_latency_p50_us = Finite(s.Latency.PercentileMicroseconds(0.5)),
+                decision_latency_p99_us = Finite(s.Latency.PercentileMicroseconds(0.99)),
             }, new JsonSerializerOptions { WriteIndented = true }));
             return;
         }

@@ -27,7 +27,7 @@ internal static class StaticGrid
                 var router = options.Router with { StaticOffsetBps = offset, StaticMakerTimeout = TimeSpan.FromSeconds(timeout) };
                 // The grid is about the fixed settings themselves, so bar mode keeps them as given here.
                 var tca = EvalCommand.TcaOptions(options) with { Router = router };
-                var (telemetry, _, _) = PolicyRun.Run(inputs, ExecutionPolicy.Static, seed, arrivals, null, tca, keepRouter: true);
+                var (telemetry, _, _, _) = PolicyRun.Run(inputs, ExecutionPolicy.Static, seed, arrivals, null, tca, keepRouter: true);
                 cells.Add(new Cell(offset, timeout, PolicyStats.From(telemetry)));
             }
         }

@@ -18,7 +18,10 @@ public sealed record SizingDto(long ParentId, string? BaseQuantity, double? Inve
 public sealed record SymbolStateDto(
     string Symbol, long TimeNs, bool Enabled, ScoreDto Score, string Regime, double? RegimeRatio,
     string Quality, bool MakerFirst, double TakerBias, string Reason, OffsetDto Offset,
-    double IntelSizeFactor, double FinalSizeFactor, KpisDto Kpis, string Position, long Parents, long Denied, double Drawdown, SizingDto? LastSizing);
+    double IntelSizeFactor, double FinalSizeFactor, KpisDto Kpis, string Position, long Parents, long Denied, double Drawdown, SizingDto? LastSizing, MirrorDto? Mirror);
+
+/// <summary>The Firestore mirror's status at the snapshot; null when the run had no mirror.</summary>
+public sealed record MirrorDto(long Drops, long Commits, long Retries, long Failures, string? LastSuccess, string? LastError, bool CircuitOpen);
 
 public sealed record HourDto(int Hour, int Trades, double? WinRate, double ExpectancyBps, string Source, int Samples, double? CostMeanBps, double? CostP75Bps);
 
@@ -37,7 +40,8 @@ public sealed class DashboardQueries(string databasePath)
                h.regime, h.regime_ratio, h.quality, h.maker_first, h.taker_bias, h.reason,
                h.maker_offset_bps, h.offset_regime_bps, h.offset_slippage_bps, h.offset_fallback_bps, h.offset_fill_bps, h.offset_expectancy_bps,
                h.intel_size_factor, h.final_size_factor, h.orders, h.maker_fill_ratio, h.fallback_ratio, h.post_only_reject_rate,
-               h.slippage_p50_bps, h.slippage_p75_bps, h.error_rate, h.latency_p95_ms, h.mean_time_to_fill_ms, h.position, h.parents, h.denied, h.drawdown
+               h.slippage_p50_bps, h.slippage_p75_bps, h.error_rate, h.latency_p95_ms, h.mean_time_to_fill_ms, h.position, h.parents, h.denied, h.drawdown,
+               h.mirror_drops, h.mirror_commits, h.mirror_retries, h.mirror_failures, h.mirror_last_success, h.mirror_last_error, h.mirror_circuit_open
         FROM health h
         JOIN (SELECT symbol, MAX(time_ns) AS latest FROM health WHERE run_id = $run GROUP BY symbol) m ON m.symbol = h.symbol AND m.latest = h.time_ns
         WHERE h.run_id = $run
@@ -92,7 +96,8 @@ public sealed class DashboardQueries(string databasePath)
                 new OffsetDto((long)r[1]!, (double)r[15]!, D(r[16]), D(r[17]), D(r[18]), D(r[19]), D(r[20])),
                 (double)r[21]!, (double)r[22]!,
                 new KpisDto((long)r[23]!, D(r[24]), D(r[25]), D(r[26]), D(r[27]), D(r[28]), D(r[29]), D(r[30]), D(r[31])),
-                (string)r[32]!, (long)r[33]!, (long)r[34]!, (double)r[35]!, sizing.GetValueOrDefault(symbol));
+                (string)r[32]!, (long)r[33]!, (long)r[34]!, (double)r[35]!, sizing.GetValueOrDefault(symbol),
+                r[36] is long drops ? new MirrorDto(drops, (long)r[37]!, (long)r[38]!, (long)r[39]!, r[40] as string, r[41] as string, (long)r[42]! != 0) : null);
         })];
     }
 

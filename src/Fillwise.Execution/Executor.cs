@@ -74,6 +74,12 @@ public sealed partial class Executor : IVenueListener
 
     public long ParentsCreated => _nextParentId - 1;
 
+    /// <summary>Best-effort remote mirror of health and intel; null = none. Offered every health period.</summary>
+    public IExecutionMirror? Mirror { get; set; }
+
+    /// <summary>Wall-clock time spent deciding each signal (risk, sizing, routing), for latency checks.</summary>
+    public DecisionLatency DecisionLatency { get; } = new();
+
     public int WorkingParents => _working.Count;
 
     public void OnMarket(in MarketUpdate update)
@@ -86,7 +92,7 @@ public sealed partial class Executor : IVenueListener
         }
         if (state is not null && update.Kind == MarketUpdateKind.Bar && _strategy?.OnBar(update.Symbol, update.Bar) is { } side)
         {
-            Decide(new ParentSignal(_venue.NowNs, update.Symbol, side, null, null, BreakoutStrategy.Name), isTarget: false);
+            DecideTimed(new ParentSignal(_venue.NowNs, update.Symbol, side, null, null, BreakoutStrategy.Name), isTarget: false);
         }
     }
 
@@ -99,7 +105,7 @@ public sealed partial class Executor : IVenueListener
                 NextArrival();
                 break;
             case SignalTimer:
-                Decide(_signals[(int)payload], isTarget: true);
+                DecideTimed(_signals[(int)payload], isTarget: true);
                 break;
             case TimeoutTimer:
                 MakerTimedOut(payload);
@@ -151,9 +157,16 @@ public sealed partial class Executor : IVenueListener
         if (quoted.Count > 0)
         {
             var symbol = quoted[(int)(pick % quoted.Count)].Symbol;
-            Decide(new ParentSignal(_venue.NowNs, symbol, side, null, a.Notional, "arrivals"), isTarget: true);
+            DecideTimed(new ParentSignal(_venue.NowNs, symbol, side, null, a.Notional, "arrivals"), isTarget: true);
         }
         _venue.SetTimer(_venue.NowNs + a.Every.Ticks * 100, ArrivalTimer);
+    }
+
+    private void DecideTimed(ParentSignal signal, bool isTarget)
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        Decide(signal, isTarget);
+        DecisionLatency.Add(TimeProvider.System.GetElapsedTime(start));
     }
 
     private SymbolState? State(Symbol symbol)

@@ -238,11 +238,22 @@ public sealed partial class Executor
             parent.UsedFallback, parent.PostOnlyRejects, parent.Errored, slippageBps, parent.FirstAckLatencyMs, timeToFill));
     }
 
+    private double[] HourlyExpectancy(Symbol symbol)
+    {
+        var hours = new double[24];
+        for (var h = 0; h < 24 && _expectancy is not null; h++)
+        {
+            hours[h] = _expectancy.Get(symbol, h).ExpectancyBps;
+        }
+        return hours;
+    }
+
     private void PublishHealth()
     {
         foreach (var health in Health())
         {
             _telemetry.Health(health);
+            Mirror?.Offer(health, HourlyExpectancy(health.Symbol));
         }
     }
 
@@ -255,6 +266,6 @@ public sealed partial class Executor
         var offset = _offsets.Compute(MakerOffsetInputs.From(regime.Regime, kpis, HourExpectancy(s.Symbol, now / 1_000_000)));
         return new ExecutionHealth(
             s.Symbol, now, s.Enabled && !DisabledSymbols.Contains(s.Symbol), kpis, policy.Quality, policy.MakerFirst, policy.TakerBias, policy.Reason.ToString(),
-            offset, s.LastIntelSizeFactor, s.LastFinalSizeFactor, regime.Regime, regime.Ratio, s.LastScore, s.Position, s.Parents, s.Denied, Drawdown());
+            offset, s.LastIntelSizeFactor, s.LastFinalSizeFactor, regime.Regime, regime.Ratio, s.LastScore, s.Position, s.Parents, s.Denied, Drawdown(), Mirror?.Status);
     }
 }

@@ -59,7 +59,8 @@ public sealed record ExecutionHealth(
     decimal Position,
     long Parents,
     long Denied,
-    double Drawdown);
+    double Drawdown,
+    MirrorStatus? Mirror = null);
 
 /// <summary>Where the executor's telemetry goes (the SQLite store, or nothing). Called on the executor's thread.</summary>
 public interface ITelemetrySink

@@ -57,5 +57,15 @@ internal static class Schema
         CREATE INDEX health_symbol_time ON health (run_id, symbol, time_ns);
         CREATE INDEX health_time ON health (time_ns);
         """,
+        // v4: the Firestore mirror's status in each health snapshot (NULL when no mirror runs).
+        """
+        ALTER TABLE health ADD COLUMN mirror_drops INTEGER;
+        ALTER TABLE health ADD COLUMN mirror_commits INTEGER;
+        ALTER TABLE health ADD COLUMN mirror_retries INTEGER;
+        ALTER TABLE health ADD COLUMN mirror_failures INTEGER;
+        ALTER TABLE health ADD COLUMN mirror_last_success TEXT;
+        ALTER TABLE health ADD COLUMN mirror_last_error TEXT;
+        ALTER TABLE health ADD COLUMN mirror_circuit_open INTEGER;
+        """,
     ];
 }

@@ -20,7 +20,8 @@ public sealed class TelemetryWriter : ITelemetrySink
     private const string RoundTripSql = "INSERT OR IGNORE INTO round_trips VALUES ($run, $p0, $p1, $p2, $p3, $p4)";
     private const string HealthSql = """
         INSERT OR IGNORE INTO health VALUES ($run, $p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17,
-            $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26, $p27, $p28, $p29, $p30, $p31, $p32, $p33, $p34, $p35)
+            $p18, $p19, $p20, $p21, $p22, $p23, $p24, $p25, $p26, $p27, $p28, $p29, $p30, $p31, $p32, $p33, $p34, $p35,
+            $p36, $p37, $p38, $p39, $p40, $p41, $p42)
         """;
 
     private readonly SqliteConnection _connection;
@@ -69,12 +70,14 @@ public sealed class TelemetryWriter : ITelemetrySink
         var k = h.Kpis;
         var o = h.MakerOffset;
         var s = h.Score;
+        var m = h.Mirror;
         Add(HealthSql, h.TimeNs, h.Symbol.Value, h.Enabled ? 1 : 0, h.PolicyQuality.ToString(), h.PolicyMakerFirst ? 1 : 0, h.PolicyTakerBias, h.PolicyReason,
             o.OffsetBps, o.RegimeBaseBps, o.SlippageBps, o.FallbackBps, o.FillRatioBps, o.ExpectancyBps,
             h.IntelSizeFactor, h.FinalSizeFactor, h.Regime.ToString(), Real(h.RegimeRatio),
             Real(s.Score), Real(s.Sharpe), Real(s.Regime), Real(s.Router), Real(s.Fees), Real(s.Drawdown),
             k.Orders, Real(k.MakerFillRatio), Real(k.FallbackRatio), Real(k.PostOnlyRejectRate), Real(k.SlippageP50Bps), Real(k.SlippageP75Bps),
-            Real(k.ErrorRate), Real(k.LatencyP95Ms), Real(k.MeanTimeToFillMs), Money(h.Position), h.Parents, h.Denied, h.Drawdown);
+            Real(k.ErrorRate), Real(k.LatencyP95Ms), Real(k.MeanTimeToFillMs), Money(h.Position), h.Parents, h.Denied, h.Drawdown,
+            m?.Drops, m?.Commits, m?.Retries, m?.Failures, m?.LastSuccess?.ToString("O", CultureInfo.InvariantCulture), m?.LastError, m is null ? null : m.CircuitOpen ? 1 : 0);
     }
 
     /// <summary>Commits everything buffered in one transaction.</summary>

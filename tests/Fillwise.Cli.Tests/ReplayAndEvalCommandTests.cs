@@ -180,7 +180,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.True(exit == 0, error);
         using (var store = TelemetryStore.Open(db))
         {
-            Assert.Equal(3, store.SchemaVersion);
+            Assert.Equal(4, store.SchemaVersion);
             Assert.True((long)store.Query("SELECT COUNT(*) FROM round_trips").Single()[0]! > 20);
             // ATR-sized: the base unit is capped at a quarter of equity in notional (the strategy loses overall; equity
             // is never more than a few % above its 100,000 USDT start) and every factor is recorded.
@@ -215,7 +215,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         var fresh = Path.Combine(_dir, "fresh.db");
         using (var store = TelemetryStore.Open(fresh))
         {
-            Assert.Equal(3, store.SchemaVersion);
+            Assert.Equal(4, store.SchemaVersion);
         }
     }
 

@@ -8,12 +8,12 @@ namespace Fillwise.Cli.Runs;
 /// How a stored run is driven from outside: operator toggles (polled between events, so a switch takes effect
 /// at the executor's next signal), pacing (replay seconds per wall second, for watching a replay live), progress.
 /// </summary>
-internal sealed record RunControl(Func<IReadOnlySet<Fillwise.Core.Symbol>>? Toggles = null, double? Pace = null, Action<ReplayVenue>? Progress = null);
+internal sealed record RunControl(Func<IReadOnlySet<Fillwise.Core.Symbol>>? Toggles = null, double? Pace = null, Action<ReplayVenue>? Progress = null, IExecutionMirror? Mirror = null);
 
 /// <summary>One replay of one policy: venue + executor + telemetry, run to the end of the data.</summary>
 internal static class PolicyRun
 {
-    public static (MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health) Run(
+    public static (MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency) Run(
         RunInputs inputs, ExecutionPolicy policy, ulong seed, ArrivalOptions? arrivals, IReadOnlyList<ParentSignal>? signals,
         ExecutorOptions baseOptions, ITelemetrySink? extraSink = null, RunControl? control = null, bool keepRouter = false, BreakoutStrategy? strategy = null, CancellationToken cancellationToken = default)
     {
@@ -22,6 +22,7 @@ internal static class PolicyRun
         ITelemetrySink sink = extraSink is null ? memory : new TeeTelemetry(memory, extraSink);
         var executor = new Executor(venue, inputs.Catalog, (keepRouter ? inputs.Adapt(baseOptions) with { Router = baseOptions.Router } : inputs.Adapt(baseOptions)) with { Policy = policy }, sink, signals, arrivals, strategy);
         control ??= new RunControl();
+        executor.Mirror = control.Mirror;
         ApplyToggles(executor, control);
         venue.Attach(executor);
         long steps = 0;
@@ -44,7 +45,7 @@ internal static class PolicyRun
             }
         }
         executor.Finish();
-        return (memory, venue.Stats, executor.Health());
+        return (memory, venue.Stats, executor.Health(), executor.DecisionLatency);
     }
 
     private static void ApplyToggles(Executor executor, RunControl control)

@@ -9,9 +9,9 @@ namespace Fillwise.Cli.Runs;
 /// <summary>A replay that writes its telemetry to the store, resuming a crashed run with the same identity.</summary>
 internal static class StoredRun
 {
-    public sealed record Summary(string RunId, bool Resumed, PolicyStats Stats, Fillwise.Venues.Replay.ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health);
+    public sealed record Summary(string RunId, bool Resumed, PolicyStats Stats, Fillwise.Venues.Replay.ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency);
 
-    public static Summary Run(string dbPath, RunInputs inputs, ExecutionPolicy policy, ulong seed, ArrivalOptions? arrivals, IReadOnlyList<ParentSignal>? signals, string signalsLabel, TextWriter? progress, BreakoutStrategy? strategy = null, double? pace = null)
+    public static Summary Run(string dbPath, RunInputs inputs, ExecutionPolicy policy, ulong seed, ArrivalOptions? arrivals, IReadOnlyList<ParentSignal>? signals, string signalsLabel, TextWriter? progress, BreakoutStrategy? strategy = null, double? pace = null, IExecutionMirror? mirror = null)
     {
         var identity = $"{(inputs.IsTickMode ? "tick" : "bar")}|{string.Join(';', inputs.Files.Select(f => $"{Path.GetFileName(f)}:{new FileInfo(f).Length}"))}|{policy}|{seed}|{signalsLabel}";
         var runId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
@@ -22,7 +22,7 @@ internal static class StoredRun
         var crashAfter = long.TryParse(Environment.GetEnvironmentVariable("FILLWISE_CRASH_AFTER_STEPS"), out var n) ? n : long.MaxValue;
         long steps = 0;
         IReadOnlySet<Fillwise.Core.Symbol> Disabled() => store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
-        var control = new RunControl(Disabled, pace, v =>
+        var control = new RunControl(Disabled, pace, Mirror: mirror, Progress: v =>
         {
             steps += 0x4000;
             // Crash-test hook: die like kill -9, no flush, no cleanup.
@@ -32,10 +32,10 @@ internal static class StoredRun
             }
             progress?.Write($"\rreplay: {v.Stats.MarketEvents:N0} events, {v.Stats.Fills:N0} fills, {DateTimeOffset.UnixEpoch.AddTicks(v.NowNs / 100):yyyy-MM-dd HH:mm:ss}   ");
         });
-        var (memory, venue, health) = PolicyRun.Run(inputs, policy, seed, arrivals, signals, options, writer, control, strategy: strategy);
+        var (memory, venue, health, latency) = PolicyRun.Run(inputs, policy, seed, arrivals, signals, options, writer, control, strategy: strategy);
         progress?.WriteLine();
         writer.Flush();
         store.CompleteRun(runId);
-        return new Summary(runId, resumed, PolicyStats.From(memory), venue, health);
+        return new Summary(runId, resumed, PolicyStats.From(memory), venue, health, latency);
     }
 }
