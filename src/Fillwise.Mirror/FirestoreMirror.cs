@@ -90,8 +90,9 @@ public sealed class FirestoreMirror : IExecutionMirror, IAsyncDisposable
             // Stopped mid-wait or mid-call.
         }
         Drain();
-        if (_pending.Count > 0 && _time.GetUtcNow() >= _circuitOpenUntil)
+        if (_pending.Count > 0)
         {
+            // One last probe even with the circuit open: the process is ending and this is the final state.
             await CommitAsync(CancellationToken.None, attempts: 1).ConfigureAwait(false);
         }
         _stop.Dispose();
@@ -165,7 +166,7 @@ public sealed class FirestoreMirror : IExecutionMirror, IAsyncDisposable
             _failures++;
             if (++_consecutiveFailures >= _o.BreakerFailures)
             {
-                _circuitOpenUntil = _time.GetUtcNow() + _o.BreakerOpenFor;
+                _circuitOpenUntil = _time.GetUtcNow() + _o.EffectiveBreakerOpenFor;
                 _consecutiveFailures = 0;
             }
         }

@@ -18,7 +18,10 @@ public sealed partial record MirrorOptions
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Consecutive failed periods that open the circuit; it stays open for <see cref="BreakerOpenFor"/>.</summary>
     public int BreakerFailures { get; init; } = 5;
-    public TimeSpan BreakerOpenFor { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long an open circuit stays open; default 10 periods (at least 1 s), then one period is tried again.</summary>
+    public TimeSpan? BreakerOpenFor { get; init; }
+
+    internal TimeSpan EffectiveBreakerOpenFor => BreakerOpenFor ?? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, Period.Ticks * 10));
     /// <summary>Seed of the backoff jitter.</summary>
     public ulong Seed { get; init; } = 1;
 

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Fillwise.Core;
+using Fillwise.Dashboard;
+using Fillwise.Execution;
+using Fillwise.Telemetry;
+using Fillwise.TestData;
+using Fillwise.Venues.Replay;
+
+namespace Fillwise.Mirror.Tests;
+
+/// <summary>
+/// The mirror against a real Firestore-API server. One class so the tests run one after another (they set
+/// FIRESTORE_EMULATOR_HOST, as a user would).
+/// </summary>
+public sealed class MirrorTests : IDisposable
+{
+    private const string Project = "demo-fillwise";
+    private static readonly string[] Capture = [TestPaths.SampleCapture("btcusdt_20240718.gz"), TestPaths.SampleCapture("btcusdt_20240719.gz")];
+    private readonly string _dir = Directory.CreateTempSubdirectory("fillwise-mirror-").FullName;
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("FIRESTORE_EMULATOR_HOST", null);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static (int Exit, string Out, string Err) Cli(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = Fillwise.Cli.CliApp.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void AReplayWithMirroringWritesWhatTheDashboardShowsAndTheOfficialClientReadsItBack()
+    {
+        using var emulator = new Emulator();
+        Environment.SetEnvironmentVariable("FIRESTORE_EMULATOR_HOST", emulator.Host);
+        var db = Path.Combine(_dir, "mirrored.db");
+        var (exit, _, error) = Cli(["replay", "--capture", .. Capture, "--db", db, "--mirror", "--mirror-env", "test", "--mirror-period", "200ms"]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("0 failed periods", error, StringComparison.Ordinal);
+
+        var queries = new DashboardQueries(db);
+        var api = queries.Symbols(queries.ResolveRun(null)!).Single();
+        using var read = emulator.Read(Project, "test");
+        var symbol = read.RootElement.GetProperty("symbols").GetProperty("BTCUSDT");
+        Assert.Equal(api.Score.Score!.Value, symbol.GetProperty("score").GetDouble(), 12);
+        Assert.Equal(api.Score.Router!.Value, symbol.GetProperty("components").GetProperty("router").GetDouble(), 12);
+        Assert.Equal(api.Regime, symbol.GetProperty("regime").GetString());
+        Assert.Equal(api.Quality, symbol.GetProperty("policy").GetProperty("quality").GetString());
+        Assert.Equal(api.Reason, symbol.GetProperty("policy").GetProperty("reason").GetString());
+        Assert.Equal(api.Offset.OffsetBps, symbol.GetProperty("maker_offset_bps").GetDouble(), 12);
+        Assert.Equal(api.FinalSizeFactor, symbol.GetProperty("final_size_factor").GetDouble(), 12);
+        Assert.Equal(24, symbol.GetProperty("hourly_expectancy_bps").GetArrayLength());
+        Assert.Equal(api.TimeNs, ReplayNs(symbol));
+        var health = read.RootElement.GetProperty("health").GetProperty("BTCUSDT");
+        Assert.Equal(api.Parents, health.GetProperty("parents").GetInt64());
+        Assert.Equal(api.Position, health.GetProperty("position").GetString());
+        Assert.Equal(api.Kpis.Orders, read.RootElement.GetProperty("router_metrics").GetProperty("BTCUSDT").GetProperty("orders").GetInt64());
+        Assert.True(read.RootElement.GetProperty("toggles").GetProperty("BTCUSDT").GetProperty("enabled").GetBoolean());
+        Assert.NotNull(api.Mirror);
+        Assert.Equal(0, api.Mirror.Failures);
+    }
+
+    [Fact]
+    public async Task TheEmulatorKilledMidRunAndRestartedChangesNoFillAndMirroringResumes()
+    {
+        var clean = Path.Combine(_dir, "clean.db");
+        Assert.Equal(0, Cli(["replay", "--capture", .. Capture, "--db", clean]).Exit);
+
+        using var emulator = new Emulator();
+        Environment.SetEnvironmentVariable("FIRESTORE_EMULATOR_HOST", emulator.Host);
+        var db = Path.Combine(_dir, "faulty.db");
+        // 8 replay minutes at 40x = 12 s; the server is down from 3 s to 6 s.
+        var replay = Task.Run(() => Cli(["replay", "--capture", .. Capture, "--db", db, "--mirror", "--mirror-env", "fault", "--mirror-period", "200ms", "--pace", "40"]));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        emulator.Kill();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        emulator.Start();
+        var (exit, _, error) = await replay;
+        Assert.True(exit == 0, error);
+
+        using (var a = TelemetryStore.Open(clean))
+        using (var b = TelemetryStore.Open(db))
+        {
+            const string fills = "SELECT fill_id, child_id, parent_id, time_ns, price, quantity, liquidity, fee FROM fills ORDER BY fill_id";
+            var expected = a.Query(fills).Select(r => string.Join('|', r)).ToList();
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, b.Query(fills).Select(r => string.Join('|', r)).ToList());
+            var last = b.Query("SELECT mirror_retries, mirror_failures, mirror_commits, mirror_last_error FROM health ORDER BY time_ns DESC LIMIT 1").Single();
+            Assert.True((long)last[0]! + (long)last[1]! > 0, "retries or failed periods were counted");
+            Assert.NotNull(last[3]);
+            // Resumed during the run, not only at the end: commits went on after the first failed period.
+            var rows = b.Query("SELECT mirror_commits, mirror_failures FROM health ORDER BY time_ns").Select(r => ((long)r[0]!, (long)r[1]!)).ToList();
+            var firstFailure = rows.FindIndex(r => r.Item2 > 0);
+            Assert.True(firstFailure >= 0 && rows[^1].Item1 > rows[firstFailure].Item1, $"commits {rows[firstFailure].Item1} at the first failure, {rows[^1].Item1} at the end");
+        }
+        // The restarted server lost everything; what it holds now was written after the restart.
+        using var read = emulator.Read(Project, "fault");
+        var queries = new DashboardQueries(db);
+        Assert.Equal(queries.Symbols(queries.ResolveRun(null)!).Single().TimeNs, ReplayNs(read.RootElement.GetProperty("symbols").GetProperty("BTCUSDT")));
+    }
+
+    [Fact]
+    public async Task AHungServerDoesNotSlowTheExecutor()
+    {
+        // Accepts connections and never answers.
+        using var hung = new TcpListener(IPAddress.Loopback, 0);
+        hung.Start();
+        var accepted = new List<Socket>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    accepted.Add(await hung.AcceptSocketAsync());
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        });
+        var port = ((IPEndPoint)hung.LocalEndpoint).Port;
+
+        var (without, _) = Replay(mirror: null);
+        var options = new MirrorOptions { ProjectId = Project, Environment = "hung", Period = TimeSpan.FromMilliseconds(50), Capacity = 2, CallTimeout = TimeSpan.FromSeconds(2) };
+        var mirror = new FirestoreMirror(options, FirestoreConnection.Create(Project, emulatorHost: $"127.0.0.1:{port}"));
+        var (with, status) = Replay(mirror);
+        await mirror.DisposeAsync();
+
+        Assert.True(status.Drops > 0, $"the bounded queue dropped and counted ({status.Drops})");
+        Assert.Equal(0, status.Commits);
+        // Measured, and bounded only loosely: a blocking mirror would add whole call timeouts (seconds) per decision.
+        Console.WriteLine($"decision latency p50/p99 µs without mirror {without.P50:F1}/{without.P99:F1}, with a hung server {with.P50:F1}/{with.P99:F1}");
+        Assert.True(with.P99 < without.P99 * 10 + 1_000, $"p99 {with.P99:F1} µs vs {without.P99:F1} µs");
+        foreach (var socket in accepted)
+        {
+            socket.Dispose();
+        }
+    }
+
+    private static ((double P50, double P99) Latency, MirrorStatus Status) Replay(IExecutionMirror? mirror)
+    {
+        using var venue = ReplayVenues.FromCaptures(Capture);
+        var executor = new Executor(venue, SymbolCatalog.Default, new ExecutorOptions { HealthEvery = TimeSpan.FromSeconds(5) }, new MemoryTelemetry(),
+            arrivals: new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1)) { Mirror = mirror };
+        venue.Run(executor);
+        executor.Finish();
+        return ((executor.DecisionLatency.PercentileMicroseconds(0.5), executor.DecisionLatency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
+    }
+
+    private static long ReplayNs(JsonElement document)
+    {
+        var time = document.GetProperty("replay_time");
+        return time.GetProperty("seconds").GetInt64() * 1_000_000_000 + time.GetProperty("nanos").GetInt64();
+    }
+}
