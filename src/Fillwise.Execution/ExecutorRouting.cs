@@ -65,12 +65,18 @@ public sealed partial class Executor
         }
         var timeout = _o.Policy == ExecutionPolicy.Intel ? OrderRouter.MakerTimeout(_o.Router, takerBias) : _o.Router.StaticMakerTimeout;
         var context = new RouterContext(_o.Policy, engine.Quality, makerFirst, takerBias, reason, offset.OffsetBps, offset, regime.Regime, regime.Ratio, score.Score, sizing, timeout);
+        var qualityChanged = state.LastPolicy.Quality != engine.Quality && state.Parents > 1;
         state.LastPolicy = engine;
         state.LastOffset = offset;
         state.LastScore = score;
         state.LastIntelSizeFactor = intelFactor;
         state.LastFinalSizeFactor = sizing.FinalSizeFactor;
         _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, mid, sizing.Quantity, risk, context, signal.Source));
+        if (qualityChanged && Mirror is { } mirror)
+        {
+            // A significant change (the router's quality flipped) is mirrored now, not at the next period.
+            mirror.Offer(HealthOf(state), HourlyExpectancy(state.Symbol));
+        }
         if (risk.IsDenied)
         {
             state.Denied++;

@@ -106,6 +106,31 @@ public sealed class MirrorTests : IDisposable
     }
 
     [Fact]
+    public void ABadCredentialFileIsOneSentenceAndTheReplayRunsWithoutTheMirror()
+    {
+        var key = Path.Combine(_dir, "key.json");
+        File.WriteAllText(key, "{ this is not a service-account key");
+        var previous = Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS");
+        Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", key);
+        try
+        {
+            var error = Assert.Throws<MirrorConfigException>(() => FirestoreMirror.Create(new MirrorOptions { ProjectId = Project }));
+            Assert.StartsWith(key + ": not a readable service-account key", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', error.Message);
+
+            var (exit, output, stderr) = Cli(["replay", "--capture", .. Capture, "--db", Path.Combine(_dir, "nomirror.db"), "--mirror"]);
+            Assert.Equal(0, exit);
+            Assert.Contains("fillwise: mirror disabled: ", stderr, StringComparison.Ordinal);
+            Assert.Contains("47 parent orders", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", previous);
+        }
+        Assert.Contains("project id", Assert.Throws<MirrorConfigException>(() => FirestoreMirror.Create(new MirrorOptions { ProjectId = "Bad Project" })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AHungServerDoesNotSlowTheExecutor()
     {
         // Accepts connections and never answers.
