@@ -31,8 +31,17 @@ public sealed record ExpectancyDto(string? Symbol, IReadOnlyList<HourDto> Hours)
 /// Read-only queries behind every panel. Each call opens its own connection (SQLite connections are not shared
 /// across threads; WAL lets readers run while a replay writes).
 /// </summary>
-public sealed class DashboardQueries(string databasePath)
+public sealed class DashboardQueries
 {
+    private readonly string _databasePath;
+
+    /// <summary>Opens the store once writable so an older schema is migrated; every query after that is read-only.</summary>
+    public DashboardQueries(string databasePath)
+    {
+        _databasePath = databasePath;
+        TelemetryStore.Open(_databasePath).Dispose();
+    }
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Version, ExpectancyMap Map)> _maps = new(StringComparer.Ordinal);
 
     private const string LatestHealthSql = """
@@ -49,10 +58,10 @@ public sealed class DashboardQueries(string databasePath)
         """;
 
     /// <summary>A read-only connection for queries (pooled; never migrates or blocks a writer).</summary>
-    public TelemetryStore Open() => TelemetryStore.OpenReadOnly(databasePath);
+    public TelemetryStore Open() => TelemetryStore.OpenReadOnly(_databasePath);
 
     /// <summary>A writable connection, for the operator's toggles only.</summary>
-    public TelemetryStore OpenForWrite() => TelemetryStore.Open(databasePath);
+    public TelemetryStore OpenForWrite() => TelemetryStore.Open(_databasePath);
 
     public IReadOnlyList<RunInfoDto> Runs()
     {
