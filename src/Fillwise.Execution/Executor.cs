@@ -40,6 +40,8 @@ public sealed partial class Executor : IVenueListener
     private readonly List<TradeRecord> _trades = [];
     private readonly List<SlippageSample> _slippage = [];
     private ExpectancyMap? _expectancy;
+    private long _lastRefreshNs = long.MinValue;
+    private int _recordsAtRefresh;
     private DeterministicRandom _arrivalRandom;
     private long _nextParentId = 1;
     private bool _started;
@@ -111,8 +113,7 @@ public sealed partial class Executor : IVenueListener
                 MakerTimedOut(payload);
                 break;
             case HealthTimer:
-                // Walk-forward intel refresh: the map is rebuilt only from trades and orders already completed.
-                _expectancy = ExpectancyMap.Build(CollectionsMarshal.AsSpan(_trades), CollectionsMarshal.AsSpan(_slippage), _o.Expectancy);
+                RefreshIntel();
                 // One health period = one telemetry batch (transaction), so a crash loses at most one period.
                 PublishHealth();
                 _telemetry.Flush();
@@ -160,6 +161,19 @@ public sealed partial class Executor : IVenueListener
             DecideTimed(new ParentSignal(_venue.NowNs, symbol, side, null, a.Notional, "arrivals"), isTarget: true);
         }
         _venue.SetTimer(_venue.NowNs + a.Every.Ticks * 100, ArrivalTimer);
+    }
+
+    /// <summary>Walk-forward refresh: the map is rebuilt only from trades and orders already completed, and only when there are new ones.</summary>
+    private void RefreshIntel()
+    {
+        var records = _trades.Count + _slippage.Count;
+        if (records == _recordsAtRefresh || _venue.NowNs - _lastRefreshNs < _o.IntelRefreshEvery.Ticks * 100)
+        {
+            return;
+        }
+        _expectancy = ExpectancyMap.Build(CollectionsMarshal.AsSpan(_trades), CollectionsMarshal.AsSpan(_slippage), _o.Expectancy);
+        _lastRefreshNs = _venue.NowNs;
+        _recordsAtRefresh = records;
     }
 
     private void DecideTimed(ParentSignal signal, bool isTarget)

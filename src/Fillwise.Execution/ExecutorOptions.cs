@@ -14,6 +14,8 @@ public sealed record ExecutorOptions
     public bool ApplyIntelSizing { get; init; } = true;
     /// <summary>How often health snapshots are taken (and intel is refreshed from telemetry).</summary>
     public TimeSpan HealthEvery { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often (replay time, checked at health snapshots) the walk-forward expectancy map is rebuilt when new records arrived.</summary>
+    public TimeSpan IntelRefreshEvery { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>A quote older than this is stale: no new parent orders for the symbol (its data stopped).</summary>
     public TimeSpan MaxQuoteAge { get; init; } = TimeSpan.FromMinutes(5);
     public RiskOptions Risk { get; init; } = new();
@@ -39,6 +41,10 @@ public sealed record ExecutorOptions
         if (HealthEvery < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException("HealthEvery must be at least 1 s.");
+        }
+        if (IntelRefreshEvery < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("IntelRefreshEvery must be at least 1 s.");
         }
         Risk.Validate();
         Sizing.Validate();
