@@ -21,6 +21,8 @@ internal static class StoredRun
         var options = arrivals is null ? new ExecutorOptions() : EvalCommand.TcaOptions();
         var crashAfter = long.TryParse(Environment.GetEnvironmentVariable("FILLWISE_CRASH_AFTER_STEPS"), out var n) ? n : long.MaxValue;
         long steps = 0;
+        // The time range drives the bar; scanning a capture for it is only worth it when someone watches.
+        var range = progress is null ? default : inputs.TimeRange();
         IReadOnlySet<Fillwise.Core.Symbol> Disabled() => store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
         var control = new RunControl(Disabled, pace, Mirror: mirror, Progress: v =>
         {
@@ -30,12 +32,28 @@ internal static class StoredRun
             {
                 Environment.FailFast("FILLWISE_CRASH_AFTER_STEPS reached (crash test).");
             }
-            progress?.Write($"\rreplay: {v.Stats.MarketEvents:N0} events, {v.Stats.Fills:N0} fills, {DateTimeOffset.UnixEpoch.AddTicks(v.NowNs / 100):yyyy-MM-dd HH:mm:ss}   ");
+            progress?.Write(ProgressBar.Render(v.NowNs, range, v.Stats.MarketEvents, v.Stats.Fills));
         });
         var (memory, venue, health, latency) = PolicyRun.Run(inputs, policy, seed, arrivals, signals, options, writer, control, strategy: strategy);
         progress?.WriteLine();
         writer.Flush();
         store.CompleteRun(runId);
         return new Summary(runId, resumed, PolicyStats.From(memory), venue, health, latency);
+    }
+}
+
+/// <summary>A one-line progress bar for an interactive terminal: share of the data's time range replayed.</summary>
+internal static class ProgressBar
+{
+    private const int Width = 30;
+
+    public static string Render(long nowNs, (long StartNs, long EndNs) range, long events, long fills)
+    {
+        var span = Math.Max(1, range.EndNs - range.StartNs);
+        var done = Math.Clamp((double)(nowNs - range.StartNs) / span, 0, 1);
+        var filled = (int)Math.Round(done * Width);
+        var when = DateTimeOffset.UnixEpoch.AddTicks(nowNs / 100);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"\rreplay [{new string('#', filled)}{new string('.', Width - filled)}] {done,4:P0}  {events:N0} events  {fills:N0} fills  {when:yyyy-MM-dd HH:mm:ss}   ");
     }
 }
