@@ -25,7 +25,7 @@ public static class CliApp
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or IOException)
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or Fillwise.Core.OptionsException or IOException)
         {
             stderr.WriteLine($"fillwise: {e.Message}");
             return ExitUsage;

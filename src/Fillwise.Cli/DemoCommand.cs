@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Fillwise.Backtest;
 using Fillwise.Cli.Runs;
+using Fillwise.Execution.Signals;
 using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.Execution.Routing;
@@ -38,19 +40,17 @@ internal static class DemoCommand
                 await started.ConfigureAwait(false);
             }
             await using var _ = app;
-            var barInputs = RunInputs.Load(null, [klines], SymbolCatalog.Default);
-            var tickInputs = RunInputs.Load(captures, null, SymbolCatalog.Default);
+            var barInputs = BacktestInputs.Load(null, [klines], SymbolCatalog.Default);
+            var tickInputs = BacktestInputs.Load(captures, null, SymbolCatalog.Default);
             stdout.WriteLine("== Bars: one month of 1-minute klines (bar mode, coarser), intel on ==");
-            var bars = StoredRun.Run(dbPath, barInputs, ExecutionPolicy.Intel, 1, new ArrivalOptions(TimeSpan.FromMinutes(10), 5000m, 1), null, "demo", null);
-            ReplayCommand.Print(stdout, bars, dbPath, json: false);
+            ReplayCommand.Print(stdout, Stored(dbPath, barInputs, TimeSpan.FromMinutes(10)), dbPath, json: false);
             stdout.WriteLine();
             stdout.WriteLine("== Capture: Binance L2 depth + trades (tick mode), intel on ==");
-            var ticks = StoredRun.Run(dbPath, tickInputs, ExecutionPolicy.Intel, 1, new ArrivalOptions(TimeSpan.FromSeconds(10), 5000m, 1), null, "demo", null);
-            ReplayCommand.Print(stdout, ticks, dbPath, json: false);
+            ReplayCommand.Print(stdout, Stored(dbPath, tickInputs, TimeSpan.FromSeconds(10)), dbPath, json: false);
             stdout.WriteLine();
-            stdout.WriteLine("== Evaluation: taker vs static vs intel on identical parent orders ==");
-            EvalTable.Write(stdout, EvalCommand.Evaluate(tickInputs, [ExecutionPolicy.Taker, ExecutionPolicy.Static, ExecutionPolicy.Intel], 1, TimeSpan.FromSeconds(10), 5000m, null));
-            EvalTable.Write(stdout, EvalCommand.Evaluate(barInputs, [ExecutionPolicy.Taker, ExecutionPolicy.Static, ExecutionPolicy.Intel], 1, TimeSpan.FromMinutes(10), 5000m, null));
+            stdout.WriteLine("== Evaluation: taker, static, rules (v5.10) and intel on identical parent orders ==");
+            EvalTable.Write(stdout, Evaluation.Run(tickInputs, Spec(TimeSpan.FromSeconds(10))));
+            EvalTable.Write(stdout, Evaluation.Run(barInputs, Spec(TimeSpan.FromMinutes(10))));
             stdout.WriteLine();
             stdout.WriteLine($"Store: {dbPath}. Inspect it with: fillwise intel show --db {dbPath}, or serve it: fillwise serve --db {dbPath}");
             if (app is not null)
@@ -60,5 +60,18 @@ internal static class DemoCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    private static EvalSpec Spec(TimeSpan every)
+    {
+        var arrivals = new ArrivalOptions(every, 5000m, 1);
+        return new EvalSpec(EvalCommand.DefaultPolicies.Split(','), 1, () => new SeededArrivals(arrivals), $"arrivals:{every.TotalSeconds}s:5000", new ExecutorOptions());
+    }
+
+    private static StoredBacktest.Summary Stored(string dbPath, BacktestInputs inputs, TimeSpan every)
+    {
+        var arrivals = new ArrivalOptions(every, 5000m, 1);
+        var (options, adaptations) = inputs.Adapt(Evaluation.TcaOptions());
+        return StoredBacktest.Run(dbPath, inputs, new BacktestSpec("intel", 1, () => new SeededArrivals(arrivals), options), $"demo:{every.TotalSeconds}s", adaptations);
     }
 }

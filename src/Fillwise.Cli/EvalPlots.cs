@@ -1,3 +1,4 @@
+using Fillwise.Backtest;
 using Fillwise.Execution;
 using Fillwise.Intel;
 using ScottPlot;

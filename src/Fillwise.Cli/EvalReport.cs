@@ -1,18 +1,25 @@
+using System.Globalization;
+using Fillwise.Backtest;
+
 namespace Fillwise.Cli;
 
-/// <summary>The eval report: the policy table, the intel-minus-static interval and the fixed-setting grid, in Markdown.</summary>
+/// <summary>The eval report: the policy table, the paired intervals, the fixed-setting grid and the plots, in Markdown.</summary>
 internal static class EvalReport
 {
-    public static void Write(string directory, EvalResult result, IReadOnlyList<StaticGrid.Cell> grid)
+    public static void Write(string directory, EvalResult result)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "eval.json"), result.ToJson());
+        File.WriteAllText(Path.Combine(directory, "eval.json"), EvalJson.Write(result));
         using var md = new StreamWriter(Path.Combine(directory, "report.md"));
         var table = new StringWriter();
         EvalTable.Write(table, result);
         md.WriteLine("# Fillwise evaluation");
         md.WriteLine();
         md.WriteLine($"Mode: {result.Mode}. Inputs: {string.Join(", ", result.Inputs.Select(Path.GetFileName))}. Cost = implementation shortfall vs the arrival mid, bps, fees included.");
+        if (result.TrainInputs.Count > 0)
+        {
+            md.WriteLine($"Fixed settings chosen on: {string.Join(", ", result.TrainInputs.Select(Path.GetFileName))}.");
+        }
         md.WriteLine();
         md.WriteLine("```");
         md.Write(table.ToString());
@@ -25,9 +32,18 @@ internal static class EvalReport
             md.WriteLine($"![{Path.GetFileNameWithoutExtension(png)}]({png})");
             md.WriteLine();
         }
-        md.WriteLine("## Static policy over fixed settings (mean cost, bps)");
+        if (result.Grid is not { } grid)
+        {
+            return;
+        }
+        md.WriteLine($"## Static policy over fixed settings (mean cost, bps, on {(result.TrainInputs.Count > 0 ? "the training data" : "this data")})");
         md.WriteLine();
-        var intel = result.Policies.TryGetValue("intel", out var run) ? run.Stats.CostBpsMean : double.NaN;
-        StaticGrid.Write(md, grid, intel);
+        md.WriteLine("| offset bps \\ timeout | " + string.Join(" | ", FixedSettingGrid.TimeoutsS.Select(t => $"{t} s")) + " |");
+        md.WriteLine("|---|" + string.Concat(FixedSettingGrid.TimeoutsS.Select(_ => "---:|")));
+        foreach (var offset in FixedSettingGrid.OffsetsBps)
+        {
+            md.WriteLine($"| {offset.ToString(CultureInfo.InvariantCulture)} | " + string.Join(" | ", FixedSettingGrid.TimeoutsS.Select(t =>
+                grid.Single(c => c.Setting.OffsetBps == offset && c.Setting.TimeoutS == t).Stats.CostBpsMean.ToString("F3", CultureInfo.InvariantCulture))) + " |");
+        }
     }
 }

@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Fillwise.Backtest;
 using Fillwise.Cli.Runs;
 using Fillwise.Core;
 using Fillwise.Execution;
+using Fillwise.Execution.Policies;
+using Fillwise.Execution.Signals;
 
 namespace Fillwise.Cli;
 
@@ -12,14 +15,11 @@ internal static class ReplayCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
-        var input = new InputOptions();
+        var setup = new RunSetup();
         var signals = new Option<string?>("--signals") { Description = "Signals CSV: timestamp,symbol,side,target_qty|target_notional." };
-        var arrivals = new Option<string?>("--arrivals") { Description = "Seeded parent-order arrivals every EVERY (e.g. 10s) — the default, 10s on captures, 10m on klines." };
-        var notional = new Option<decimal>("--notional") { Description = "Notional of each arrival, USDT.", DefaultValueFactory = _ => 5000m };
         var strategy = new Option<string?>("--strategy") { Description = "Built-in reference strategy on bars: breakout (Donchian 60-bar)." };
-        var policy = new Option<string>("--policy") { Description = "intel, static or taker.", DefaultValueFactory = _ => "intel" };
+        var policy = new Option<string>("--policy") { Description = $"Execution policy: {string.Join(", ", ExecutionPolicies.Names)}.", DefaultValueFactory = _ => "intel" };
         var db = new Option<string>("--db") { Description = "SQLite telemetry store (created if missing; a crashed run with the same inputs resumes).", DefaultValueFactory = _ => "fillwise.db" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of arrivals and the venue's random models.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var serveOption = new Option<bool>("--serve") { Description = "Serve the dashboard over the store while the replay runs, and after it until Ctrl+C." };
         var pace = new Option<double?>("--pace") { Description = "Replay speed in replay seconds per wall second (e.g. 60); default: as fast as possible." };
@@ -29,7 +29,7 @@ internal static class ReplayCommand
         var mirrorEnv = new Option<string>("--mirror-env") { Description = "Documents go under fillwise/{env}/.", DefaultValueFactory = _ => "replay" };
         var mirrorPeriod = new Option<string>("--mirror-period") { Description = "One Commit per period.", DefaultValueFactory = _ => "5s" };
         var command = new Command("replay", "Replay recorded data through the executor and the replay venue; store orders, fills, health.");
-        foreach (var option in new Option[] { input.Capture, input.Klines, signals, arrivals, strategy, notional, policy, db, seed, json, serveOption, pace, mirror, mirrorProject, mirrorEnv, mirrorPeriod })
+        foreach (var option in setup.All.Concat([signals, strategy, policy, db, json, serveOption, pace, mirror, mirrorProject, mirrorEnv, mirrorPeriod]))
         {
             command.Options.Add(option);
         }
@@ -37,9 +37,8 @@ internal static class ReplayCommand
         command.SetAction(async (parse, ct) =>
         {
             var signalsPath = parse.GetValue(signals);
-            var every = parse.GetValue(arrivals);
             var strategyName = parse.GetValue(strategy);
-            if ((signalsPath is not null ? 1 : 0) + (every is not null ? 1 : 0) + (strategyName is not null ? 1 : 0) > 1)
+            if ((signalsPath is not null ? 1 : 0) + (parse.GetValue(setup.Arrivals) is not null ? 1 : 0) + (strategyName is not null ? 1 : 0) > 1)
             {
                 throw new UsageException("--signals, --arrivals and --strategy conflict: give one source of parent orders.");
             }
@@ -47,37 +46,42 @@ internal static class ReplayCommand
             {
                 throw new UsageException($"--strategy: unknown strategy '{strategyName}'; built in: {BreakoutStrategy.Name}.");
             }
-            var inputs = input.Load(parse);
-            var chosen = RunInputs.ParsePolicy(parse.GetValue(policy)!);
-            ArrivalOptions? arrivalOptions = null;
-            IReadOnlyList<ParentSignal>? parsed = null;
-            BreakoutStrategy? breakout = null;
+            if (parse.GetValue(pace) is { } p && !(p > 0 && p <= 1e6))
+            {
+                throw new UsageException("--pace must be a positive number of replay seconds per wall second, at most 1e6.");
+            }
+            var inputs = setup.Inputs(parse);
+            var chosen = RunSetup.Policy(parse.GetValue(policy)!);
+            var options = setup.Options(parse);
+            Func<ISignalSource> orders;
+            string label;
             if (strategyName is not null)
             {
                 if (inputs.IsTickMode)
                 {
                     throw new UsageException("--strategy runs on bars: use --klines.");
                 }
-                breakout = new BreakoutStrategy();
+                (orders, label) = (() => new BreakoutStrategy(), $"strategy:{BreakoutStrategy.Name}");
             }
             else if (signalsPath is not null)
             {
                 var (start, end) = inputs.TimeRange();
                 // Validated in full before the store is opened: a bad file never half-writes a run.
-                parsed = SignalsCsv.Load(signalsPath, inputs.Catalog, start, end);
+                var parsed = SignalsCsv.Load(signalsPath, inputs.Catalog, start, end);
+                (orders, label) = (() => new ScheduledSignals(parsed), $"signals:{RunIdentity.FileHash(signalsPath)}");
             }
             else
             {
-                var interval = every is null ? (inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10)) : Durations.Parse(every, "--arrivals");
-                arrivalOptions = new ArrivalOptions(interval, parse.GetValue(notional), parse.GetValue(seed));
-                Validate(arrivalOptions);
+                (orders, label) = setup.ArrivalSource(parse, inputs);
+                options = Evaluation.TcaOptions(options);
             }
-            var label = breakout is not null ? $"strategy:{BreakoutStrategy.Name}" : signalsPath is not null ? $"signals:{Path.GetFileName(signalsPath)}:{new FileInfo(signalsPath).Length}" : $"arrivals:{arrivalOptions!.Every.TotalMilliseconds}:{arrivalOptions.Notional}";
-            var dbPath = parse.GetValue(db)!;
-            if (parse.GetValue(pace) is <= 0)
+            var (adapted, adaptations) = inputs.Adapt(options, !parse.GetValue(setup.NoAdapt));
+            foreach (var change in adaptations)
             {
-                throw new UsageException("--pace must be positive.");
+                stderr.WriteLine($"fillwise: adapted {change} (--no-adapt keeps options as given)");
             }
+            var spec = new BacktestSpec(chosen, parse.GetValue(setup.Seed), orders, adapted);
+            var dbPath = parse.GetValue(db)!;
             Microsoft.AspNetCore.Builder.WebApplication? app = null;
             if (parse.GetValue(serveOption))
             {
@@ -95,7 +99,12 @@ internal static class ReplayCommand
             }
             try
             {
-                var summary = await Task.Run(() => StoredRun.Run(dbPath, inputs, chosen, parse.GetValue(seed), arrivalOptions, parsed, label, Console.IsErrorRedirected ? null : stderr, breakout, parse.GetValue(pace), firestore), ct).ConfigureAwait(false);
+                var hooks = RunHooksFor(inputs, parse.GetValue(pace), Console.IsErrorRedirected ? null : stderr, ct);
+                var summary = await Task.Run(() => StoredBacktest.Run(dbPath, inputs, spec, label, adaptations, hooks, firestore), ct).ConfigureAwait(false);
+                if (!Console.IsErrorRedirected)
+                {
+                    stderr.WriteLine();
+                }
                 if (firestore is not null)
                 {
                     await firestore.DisposeAsync().ConfigureAwait(false);
@@ -139,25 +148,39 @@ internal static class ReplayCommand
         }
     }
 
-    internal static void Validate(ArrivalOptions arrivals)
+    /// <summary>Pacing, the progress bar on an interactive terminal, and the crash-test hook (FILLWISE_CRASH_AFTER_STEPS: die like kill -9, no flush).</summary>
+    private static IRunHooks? RunHooksFor(BacktestInputs inputs, double? pace, TextWriter? progress, CancellationToken ct)
     {
-        try
+        var hooks = new List<IRunHooks>();
+        if (pace is { } p)
         {
-            arrivals.Validate();
+            hooks.Add(new PaceHook(p, TimeProvider.System, ct));
         }
-        catch (ArgumentException e)
+        var crashAfter = long.TryParse(Environment.GetEnvironmentVariable("FILLWISE_CRASH_AFTER_STEPS"), out var n) ? n : long.MaxValue;
+        if (progress is not null || crashAfter != long.MaxValue)
         {
-            throw new UsageException(e.Message);
+            // The time range drives the bar; scanning a capture for it is only worth it when someone watches.
+            var range = progress is null ? default : inputs.TimeRange();
+            hooks.Add(new ProgressHook((venue, steps) =>
+            {
+                if (steps >= crashAfter)
+                {
+                    Environment.FailFast("FILLWISE_CRASH_AFTER_STEPS reached (crash test).");
+                }
+                progress?.Write(ProgressBar.Render(venue.NowNs, range, venue.Stats.MarketEvents, venue.Stats.Fills));
+            }));
         }
+        return hooks.Count == 0 ? null : new RunHooks(hooks);
     }
 
-    internal static void Print(TextWriter stdout, StoredRun.Summary s, string dbPath, bool json)
+    internal static void Print(TextWriter stdout, StoredBacktest.Summary s, string dbPath, bool json)
     {
         if (json)
         {
             stdout.WriteLine(JsonSerializer.Serialize(new
             {
                 run_id = s.RunId,
+                policy = s.Policy,
                 resumed = s.Resumed,
                 db = dbPath,
                 orders = s.Stats.Orders,
@@ -174,7 +197,7 @@ internal static class ReplayCommand
             return;
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"run {s.RunId}{(s.Resumed ? " (resumed after an interrupted attempt)" : "")} -> {dbPath}: {s.Venue.MarketEvents:N0} market events, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {s.Venue.Fills} fills, cost {s.Stats.CostBpsMean:F2} bps mean, maker fill {s.Stats.MakerFillRatio:P1}, fallback {s.Stats.FallbackRatio:P1}."));
+            $"run {s.RunId} (policy {s.Policy}){(s.Resumed ? " (resumed after an interrupted attempt)" : "")} -> {dbPath}: {s.Venue.MarketEvents:N0} market events, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {s.Venue.Fills} fills, cost {s.Stats.CostBpsMean:F2} bps mean, maker fill {s.Stats.MakerFillRatio:P1}, fallback {s.Stats.FallbackRatio:P1}."));
         foreach (var h in s.Health)
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,75 +1,60 @@
-using System.Runtime.InteropServices;
 using Fillwise.Core;
+using Fillwise.Execution.Accounting;
+using Fillwise.Execution.IntelState;
+using Fillwise.Execution.Policies;
 using Fillwise.Execution.Risk;
 using Fillwise.Execution.Routing;
+using Fillwise.Execution.Signals;
 using Fillwise.Execution.Sizing;
-using Fillwise.Intel;
 
 namespace Fillwise.Execution;
 
 /// <summary>
-/// Wires the stack: signal -> risk gates -> SizeFor -> router (policy clamp, maker offset, post-only with
-/// timeout, taker fallback) -> venue -> telemetry -> intel (router KPIs, regimes) -> next decisions, and
-/// periodic ExecutionHealth. Single-threaded: every call comes from the venue's loop. Walk-forward by
-/// construction: intel only ever sees fills and bars that already happened.
+/// The executor: signal -> risk gates -> SizeFor -> execution policy -> order router -> venue, with telemetry,
+/// intelligence and health around it. It only wires components: the policy plans, the router works orders,
+/// the account keeps money, the intel state learns. Single-threaded: every call comes from the venue's loop.
+/// Walk-forward by construction: intel only ever sees fills and market data that already happened.
 /// </summary>
-public sealed partial class Executor : IVenueListener
+public sealed class Executor : IVenueListener, ISignalHost, IMarks
 {
-    private const int KindShift = 56;
-    private const long ArrivalTimer = 1L << KindShift;
-    private const long SignalTimer = 2L << KindShift;
-    private const long TimeoutTimer = 3L << KindShift;
-    private const long HealthTimer = 4L << KindShift;
-    private const long PayloadMask = (1L << KindShift) - 1;
-
     private readonly IVenue _venue;
     private readonly SymbolCatalog _catalog;
     private readonly ExecutorOptions _o;
+    private readonly IExecutionPolicy _policy;
     private readonly ITelemetrySink _telemetry;
     private readonly RiskGates _risk;
     private readonly Sizer _sizer;
-    private readonly RouterPolicyEngine _policy;
-    private readonly MakerOffsetEngine _offsets;
-    private readonly SymbolScorer _scorer;
-    private readonly Dictionary<Symbol, SymbolState> _symbols = [];
-    private readonly Dictionary<long, ParentExecution> _byChild = [];
-    private readonly Dictionary<long, ParentExecution> _working = [];
-    private readonly IReadOnlyList<ParentSignal> _signals;
-    private readonly ArrivalOptions? _arrivals;
-    private readonly BreakoutStrategy? _strategy;
-    private readonly List<TradeRecord> _trades = [];
-    private readonly List<SlippageSample> _slippage = [];
-    private ExpectancyMap? _expectancy;
-    private long _lastRefreshNs = long.MinValue;
-    private int _recordsAtRefresh;
-    private DeterministicRandom _arrivalRandom;
+    private readonly ExecutionIntel _intel;
+    private readonly Account _account;
+    private readonly Timers _timers;
+    private readonly OrderRouter _router;
+    private readonly IReadOnlyList<ISignalSource> _sources;
+    private readonly SortedDictionary<Symbol, SymbolState> _symbols = new(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
     private long _nextParentId = 1;
     private bool _started;
-    private decimal _cash;
-    private decimal _peakEquity;
 
-    public Executor(IVenue venue, SymbolCatalog catalog, ExecutorOptions options, ITelemetrySink telemetry, IReadOnlyList<ParentSignal>? signals = null, ArrivalOptions? arrivals = null, BreakoutStrategy? strategy = null)
+    public Executor(IVenue venue, SymbolCatalog catalog, ExecutorOptions options, IExecutionPolicy policy, ITelemetrySink telemetry, params IReadOnlyList<ISignalSource> sources)
     {
         ArgumentNullException.ThrowIfNull(venue);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(policy);
         options.Validate();
-        arrivals?.Validate();
         _venue = venue;
         _catalog = catalog;
         _o = options;
+        _policy = policy;
         _telemetry = telemetry;
         _risk = new RiskGates(options.Risk);
         _sizer = new Sizer(options.Sizing);
-        _policy = new RouterPolicyEngine(options.RouterPolicy);
-        _offsets = new MakerOffsetEngine(options.MakerOffset);
-        _scorer = new SymbolScorer(options.Score);
-        _signals = [.. (signals ?? []).OrderBy(s => s.TimeNs)];
-        _arrivals = arrivals;
-        _strategy = strategy;
-        _arrivalRandom = new DeterministicRandom(arrivals?.Seed ?? 0);
-        _cash = options.StartingEquity;
-        _peakEquity = options.StartingEquity;
+        _intel = new ExecutionIntel(options);
+        _account = new Account(options.StartingEquity);
+        _timers = new Timers(venue);
+        _router = new OrderRouter(venue, _timers, telemetry, _account, _intel, options, Markouts);
+        _sources = sources;
     }
+
+    /// <summary>The active execution policy's name.</summary>
+    public string PolicyName => _policy.Name;
 
     /// <summary>Symbols switched off: the first risk gate denies their new orders.</summary>
     public ISet<Symbol> DisabledSymbols { get; } = new HashSet<Symbol>();
@@ -79,52 +64,65 @@ public sealed partial class Executor : IVenueListener
     /// <summary>Best-effort remote mirror of health and intel; null = none. Offered every health period.</summary>
     public IExecutionMirror? Mirror { get; set; }
 
-    /// <summary>Wall-clock time spent deciding each signal (risk, sizing, routing), for latency checks.</summary>
+    /// <summary>Wall-clock time spent deciding each signal (risk, sizing, policy, routing), for latency checks.</summary>
     public DecisionLatency DecisionLatency { get; } = new();
 
-    public int WorkingParents => _working.Count;
+    public int WorkingParents => _router.Working;
+
+    /// <summary>Post-fill markouts of this run's fills.</summary>
+    public Markouts Markouts { get; } = new();
+
+    long ISignalHost.NowNs => _venue.NowNs;
 
     public void OnMarket(in MarketUpdate update)
     {
         var state = State(update.Symbol);
         state?.OnMarket(update);
+        if (update.HasTwoSidedQuote)
+        {
+            Markouts.OnQuote(update.Symbol, _venue.NowNs, update.Mid.ToDouble());
+        }
         if (!_started)
         {
             Start();
         }
-        if (state is not null && update.Kind == MarketUpdateKind.Bar && _strategy?.OnBar(update.Symbol, update.Bar) is { } side)
+        if (state is not null)
         {
-            DecideTimed(new ParentSignal(_venue.NowNs, update.Symbol, side, null, null, BreakoutStrategy.Name), isTarget: false);
+            foreach (var source in _sources)
+            {
+                source.OnMarket(update, this);
+            }
         }
     }
+
+    public void OnOrderEvent(in OrderEvent orderEvent) => _router.OnOrderEvent(orderEvent);
 
     public void OnTimer(long token)
     {
-        var payload = token & PayloadMask;
-        switch (token & ~PayloadMask)
+        if (!_timers.TryTake(token, out var timer))
         {
-            case ArrivalTimer:
-                NextArrival();
+            return;
+        }
+        switch (timer.Kind)
+        {
+            case TimerKind.SignalSource:
+                timer.Source!.OnWake(timer.Payload, this);
                 break;
-            case SignalTimer:
-                DecideTimed(_signals[(int)payload], isTarget: true);
+            case TimerKind.MakerTimeout:
+                _router.OnMakerTimeout(timer.Payload);
                 break;
-            case TimeoutTimer:
-                MakerTimedOut(payload);
-                break;
-            case HealthTimer:
-                RefreshIntel();
+            case TimerKind.Health:
+                _intel.Refresh(_venue.NowNs);
                 // One health period = one telemetry batch (transaction), so a crash loses at most one period.
                 PublishHealth();
                 _telemetry.Flush();
-                _venue.SetTimer(_venue.NowNs + _o.HealthEvery.Ticks * 100, HealthTimer);
+                _timers.At(_venue.NowNs + _o.HealthEvery.Ticks * 100, new TimerEntry(TimerKind.Health, 0));
                 break;
         }
     }
 
-    /// <summary>Health of every symbol seen so far, now.</summary>
-    public IReadOnlyList<ExecutionHealth> Health() =>
-        [.. _symbols.Values.OrderBy(s => s.Symbol.Value, StringComparer.Ordinal).Select(HealthOf)];
+    /// <summary>Health of every symbol seen so far, now, as the active policy sees it.</summary>
+    public IReadOnlyList<ExecutionHealth> Health() => [.. _symbols.Values.Select(HealthOf)];
 
     /// <summary>Flushes telemetry and health at the end of a run.</summary>
     public void Finish()
@@ -133,54 +131,101 @@ public sealed partial class Executor : IVenueListener
         _telemetry.Flush();
     }
 
+    IReadOnlyList<Symbol> ISignalHost.QuotedSymbols() =>
+        [.. _symbols.Values.Where(s => s.HasFreshQuote(_venue.NowNs, _o.MaxQuoteAge)).Select(s => s.Symbol)];
+
+    void ISignalHost.WakeAt(ISignalSource source, long dueNs, long payload) => _timers.At(dueNs, new TimerEntry(TimerKind.SignalSource, payload, source));
+
+    void ISignalHost.Emit(ParentSignal signal)
+    {
+        var start = TimeProvider.System.GetTimestamp();
+        Decide(signal);
+        DecisionLatency.Add(TimeProvider.System.GetElapsedTime(start));
+    }
+
+    bool IMarks.TryGetMid(Symbol symbol, out decimal mid)
+    {
+        if (_symbols.TryGetValue(symbol, out var s) && s.HasQuote)
+        {
+            mid = s.Mid;
+            return true;
+        }
+        mid = 0;
+        return false;
+    }
+
     private void Start()
     {
         _started = true;
+        foreach (var source in _sources)
+        {
+            source.Start(this);
+        }
+        _timers.At(_venue.NowNs + _o.HealthEvery.Ticks * 100, new TimerEntry(TimerKind.Health, 0));
+    }
+
+    /// <summary>
+    /// Signal -> risk -> size -> plan -> route. A signal with a quantity or notional is a target size; one
+    /// without (the reference strategy) asks for one ATR-sized risk unit on its side, after closing any position
+    /// on the other side.
+    /// </summary>
+    private void Decide(ParentSignal signal)
+    {
+        var id = _nextParentId++;
         var now = _venue.NowNs;
-        for (var i = 0; i < _signals.Count; i++)
+        var state = State(signal.Symbol);
+        if (state is null || !state.HasFreshQuote(now, _o.MaxQuoteAge))
         {
-            _venue.SetTimer(_signals[i].TimeNs, SignalTimer | (long)(uint)i);
-        }
-        if (_arrivals is { } a)
-        {
-            _venue.SetTimer(now + a.Every.Ticks * 100, ArrivalTimer);
-        }
-        _venue.SetTimer(now + _o.HealthEvery.Ticks * 100, HealthTimer);
-    }
-
-    private void NextArrival()
-    {
-        var a = _arrivals!;
-        var quoted = _symbols.Values.Where(s => s.HasFreshQuote(_venue.NowNs, _o.MaxQuoteAge)).OrderBy(s => s.Symbol.Value, StringComparer.Ordinal).ToList();
-        // Two draws per arrival whatever the policy, so every policy sees the identical schedule.
-        var pick = _arrivalRandom.NextLong(1_000_000);
-        var side = _arrivalRandom.NextDouble() < 0.5 ? Side.Buy : Side.Sell;
-        if (quoted.Count > 0)
-        {
-            var symbol = quoted[(int)(pick % quoted.Count)].Symbol;
-            DecideTimed(new ParentSignal(_venue.NowNs, symbol, side, null, a.Notional, "arrivals"), isTarget: true);
-        }
-        _venue.SetTimer(_venue.NowNs + a.Every.Ticks * 100, ArrivalTimer);
-    }
-
-    /// <summary>Walk-forward refresh: the map is rebuilt only from trades and orders already completed, and only when there are new ones.</summary>
-    private void RefreshIntel()
-    {
-        var records = _trades.Count + _slippage.Count;
-        if (records == _recordsAtRefresh || _venue.NowNs - _lastRefreshNs < _o.IntelRefreshEvery.Ticks * 100)
-        {
+            _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, 0, 0, RiskDecision.Deny(RiskReason.NoMarketData), null, signal.Source));
             return;
         }
-        _expectancy = ExpectancyMap.Build(CollectionsMarshal.AsSpan(_trades), CollectionsMarshal.AsSpan(_slippage), _o.Expectancy);
-        _lastRefreshNs = _venue.NowNs;
-        _recordsAtRefresh = records;
-    }
-
-    private void DecideTimed(ParentSignal signal, bool isTarget)
-    {
-        var start = TimeProvider.System.GetTimestamp();
-        Decide(signal, isTarget);
-        DecisionLatency.Add(TimeProvider.System.GetElapsedTime(start));
+        state.Parents++;
+        var mid = state.Mid;
+        var drawdown = _account.Drawdown(this);
+        var intel = _intel.Read(state.Intel, now, drawdown);
+        var plan = _policy.Plan(new PolicyInputs(signal.Symbol, signal.Side, now, state.Filters, state.Quote, intel));
+        var isTarget = signal.Quantity is not null || signal.Notional is not null;
+        var baseQuantity = signal.Quantity ?? (signal.Notional is { } n ? n / mid : null);
+        var equity = _account.Equity(this);
+        var position = _account.Position(signal.Symbol);
+        SizingResult Size(double riskScale) => _sizer.SizeFor(
+            new SizingInputs(equity, mid, intel.Regime.Atr, intel.Regime.NatrBps, state.Intel.RollingSharpe(), _o.ApplyIntelSizing && _policy.UsesIntelSizing ? intel.IntelSizeFactor : 1.0, riskScale, baseQuantity),
+            state.Filters);
+        // The gates see the notional the order would really have, then the size takes the gates' scale.
+        var unscaled = Size(1.0);
+        var risk = _risk.Check(new RiskInputs(
+            signal.Symbol, signal.Side, state.Enabled && !DisabledSymbols.Contains(signal.Symbol), drawdown, intel.Regime.Regime,
+            position * mid, _account.GrossNotional(this), unscaled.Quantity * mid));
+        var sizing = risk.Verdict == RiskVerdict.Allow ? unscaled : Size(risk.Scale);
+        if (!isTarget && Math.Sign(position) == -signal.Side.Sign() && !risk.IsDenied)
+        {
+            // A reversal closes the opposite position in the same parent order.
+            var lots = sizing.Lots + state.Filters.FloorLots(Math.Abs(position));
+            sizing = sizing with { Lots = lots, Quantity = state.Filters.LotsToQuantity(lots) };
+        }
+        if (!risk.IsDenied)
+        {
+            risk = RiskGates.CheckFilters(state.Filters, sizing.Lots, mid) is { IsDenied: true } filterDenial ? filterDenial : risk;
+        }
+        var v = plan.View;
+        var context = new RouterContext(_policy.Name, v.Quality, plan.MakerFirst, v.TakerBias, v.Reason, plan.OffsetBps, v.Offset, intel.Regime.Regime, intel.Regime.Ratio, intel.Score.Score, sizing, plan.MakerTimeout);
+        var qualityChanged = state.Intel.LastRouterQuality != intel.Router.Quality && state.Parents > 1;
+        state.Intel.LastRouterQuality = intel.Router.Quality;
+        state.Intel.LastScore = intel.Score;
+        state.LastIntelSizeFactor = intel.IntelSizeFactor;
+        state.LastFinalSizeFactor = sizing.FinalSizeFactor;
+        _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, mid, sizing.Quantity, risk, context, signal.Source));
+        if (qualityChanged && Mirror is { } mirror)
+        {
+            // A significant change (the router's quality flipped) is mirrored now, not at the next period.
+            mirror.Offer(HealthOf(state), _intel.HourlyExpectancy(state.Symbol));
+        }
+        if (risk.IsDenied)
+        {
+            state.Denied++;
+            return;
+        }
+        _router.Start(new ParentExecution(id, signal, state, context, sizing.Lots, mid, now));
     }
 
     private SymbolState? State(Symbol symbol)
@@ -193,25 +238,28 @@ public sealed partial class Executor : IVenueListener
         {
             return null;
         }
-        state = new SymbolState(filters, _o);
+        state = new SymbolState(filters, _intel.Create(symbol));
         _symbols.Add(symbol, state);
         return state;
     }
 
-    private double Drawdown()
+    private void PublishHealth()
     {
-        var equity = Equity();
-        _peakEquity = Math.Max(_peakEquity, equity);
-        return _peakEquity <= 0 ? 1 : (double)((_peakEquity - equity) / _peakEquity);
+        foreach (var health in Health())
+        {
+            _telemetry.Health(health);
+            Mirror?.Offer(health, _intel.HourlyExpectancy(health.Symbol));
+        }
     }
 
-    private decimal Equity() => _cash + _symbols.Values.Where(s => s.HasQuote).Sum(s => s.Position * s.Mid);
-
-    /// <summary>The hour's expectancy for the symbol from the last refresh; NaN before the first refresh.</summary>
-    private double HourExpectancy(Symbol symbol, long nowMs) => _expectancy?.GetAt(symbol, nowMs).ExpectancyBps ?? double.NaN;
-
-    private SymbolScoreInputs ScoreInputs(SymbolState s, Regime regime, RouterQuality quality) =>
-        new(s.RollingSharpe(), regime, quality, s.MeanTradeBps + s.MeanFeesBps, s.MeanFeesBps, Drawdown());
-
-    private decimal GrossNotional() => _symbols.Values.Where(s => s.HasQuote).Sum(s => Math.Abs(s.Position * s.Mid));
+    private ExecutionHealth HealthOf(SymbolState s)
+    {
+        var now = _venue.NowNs;
+        var drawdown = _account.Drawdown(this);
+        var intel = _intel.Read(s.Intel, now, drawdown);
+        var view = _policy.View(new PolicyInputs(s.Symbol, Side.Buy, now, s.Filters, s.Quote, intel));
+        return new ExecutionHealth(
+            s.Symbol, now, s.Enabled && !DisabledSymbols.Contains(s.Symbol), intel.Kpis, view.Quality, view.MakerFirst, view.TakerBias, view.Reason,
+            view.Offset, s.LastIntelSizeFactor, s.LastFinalSizeFactor, intel.Regime.Regime, intel.Regime.Ratio, s.Intel.LastScore, _account.Position(s.Symbol), s.Parents, s.Denied, drawdown, Mirror?.Status, _policy.Name);
+    }
 }

@@ -1,3 +1,4 @@
+using Fillwise.Core;
 using Fillwise.Execution.Risk;
 using Fillwise.Execution.Routing;
 using Fillwise.Execution.Sizing;
@@ -8,7 +9,6 @@ namespace Fillwise.Execution;
 /// <summary>Typed configuration of the executor; every component's options with its defaults in code.</summary>
 public sealed record ExecutorOptions
 {
-    public ExecutionPolicy Policy { get; init; } = ExecutionPolicy.Intel;
     public decimal StartingEquity { get; init; } = 100_000m;
     /// <summary>Apply the intel size factor to target sizes. The evaluation turns it off so every policy trades identical orders.</summary>
     public bool ApplyIntelSizing { get; init; } = true;
@@ -34,18 +34,12 @@ public sealed record ExecutorOptions
     /// <summary>Validates every component once, at build time, with messages naming the option.</summary>
     public void Validate()
     {
-        if (StartingEquity <= 0)
-        {
-            throw new ArgumentException("StartingEquity must be positive.");
-        }
-        if (HealthEvery < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException("HealthEvery must be at least 1 s.");
-        }
-        if (IntelRefreshEvery < TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException("IntelRefreshEvery must be at least 1 s.");
-        }
+        OptionChecks.Within((double)StartingEquity, 1, 1e15, nameof(StartingEquity));
+        OptionChecks.Within(HealthEvery, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), nameof(HealthEvery));
+        OptionChecks.Within(IntelRefreshEvery, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30), nameof(IntelRefreshEvery));
+        OptionChecks.Within(MaxQuoteAge, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(30), nameof(MaxQuoteAge));
+        OptionChecks.Within((double)MakerFee, -0.01, 0.01, nameof(MakerFee));
+        OptionChecks.Within((double)TakerFee, 0, 0.01, nameof(TakerFee));
         Risk.Validate();
         Sizing.Validate();
         Router.Validate();

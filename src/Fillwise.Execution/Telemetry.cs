@@ -60,7 +60,8 @@ public sealed record ExecutionHealth(
     long Parents,
     long Denied,
     double Drawdown,
-    MirrorStatus? Mirror = null);
+    MirrorStatus? Mirror = null,
+    string? Policy = null);
 
 /// <summary>Where the executor's telemetry goes (the SQLite store, or nothing). Called on the executor's thread.</summary>
 public interface ITelemetrySink

@@ -1,3 +1,4 @@
+using Fillwise.Core;
 namespace Fillwise.Intel;
 
 public sealed record AtrRegimeOptions
@@ -14,10 +15,10 @@ public sealed record AtrRegimeOptions
 
     public void Validate()
     {
-        Checks.AtLeast(AtrPeriod, 1, $"{nameof(AtrRegimeOptions)}.{nameof(AtrPeriod)}");
-        Checks.AtLeast(LookbackBars, 2, $"{nameof(AtrRegimeOptions)}.{nameof(LookbackBars)}");
-        Checks.Positive(QuietBelow, $"{nameof(AtrRegimeOptions)}.{nameof(QuietBelow)}");
-        Checks.Ascending($"{nameof(AtrRegimeOptions)}.QuietBelow/NormalBelow/HotBelow", QuietBelow, NormalBelow, HotBelow);
+        OptionChecks.AtLeast(AtrPeriod, 1, $"{nameof(AtrRegimeOptions)}.{nameof(AtrPeriod)}");
+        OptionChecks.AtLeast(LookbackBars, 2, $"{nameof(AtrRegimeOptions)}.{nameof(LookbackBars)}");
+        OptionChecks.Positive(QuietBelow, $"{nameof(AtrRegimeOptions)}.{nameof(QuietBelow)}");
+        OptionChecks.Ascending($"{nameof(AtrRegimeOptions)}.QuietBelow/NormalBelow/HotBelow", QuietBelow, NormalBelow, HotBelow);
     }
 
     public Regime Classify(double ratio) => ratio switch
@@ -103,7 +104,7 @@ public sealed class AtrRegimeTracker
             {
                 return new RegimeReading(Regime.Normal, double.NaN, _atr, natr, InsufficientHistory: true);
             }
-            var median = Checks.Percentile(_sorted.AsSpan(0, _windowCount), 0.5);
+            var median = Statistics.Percentile(_sorted.AsSpan(0, _windowCount), 0.5);
             var ratio = median > 0 ? _atr / median : double.NaN;
             return new RegimeReading(_options.Classify(ratio), ratio, _atr, natr, InsufficientHistory: double.IsNaN(ratio));
         }

@@ -49,8 +49,8 @@ public sealed record ExpectancyOptions
 
     public void Validate()
     {
-        Checks.AtLeast(MinSamples, 1, $"{nameof(ExpectancyOptions)}.{nameof(MinSamples)}");
-        Checks.Positive(ShrinkageK, $"{nameof(ExpectancyOptions)}.{nameof(ShrinkageK)}");
+        OptionChecks.AtLeast(MinSamples, 1, $"{nameof(ExpectancyOptions)}.{nameof(MinSamples)}");
+        OptionChecks.Positive(ShrinkageK, $"{nameof(ExpectancyOptions)}.{nameof(ShrinkageK)}");
         if (!Enum.IsDefined(Scheme))
         {
             throw new ArgumentOutOfRangeException($"{nameof(ExpectancyOptions)}.{nameof(Scheme)}", Scheme, $"{nameof(ExpectancyOptions)}.{nameof(Scheme)} is not a known scheme.");
@@ -227,8 +227,8 @@ public sealed class ExpectancyMap
                 source,
                 slippage.Length,
                 slippage.Length > 0 ? a.SlippageSum / slippage.Length : double.NaN,
-                Checks.Percentile(slippage, 0.5),
-                Checks.Percentile(slippage, 0.75));
+                Statistics.Percentile(slippage, 0.5),
+                Statistics.Percentile(slippage, 0.75));
         }
         return cells;
     }

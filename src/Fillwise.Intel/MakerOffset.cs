@@ -1,3 +1,4 @@
+using Fillwise.Core;
 namespace Fillwise.Intel;
 
 public sealed record MakerOffsetOptions
@@ -30,15 +31,15 @@ public sealed record MakerOffsetOptions
     public void Validate()
     {
         const string n = nameof(MakerOffsetOptions);
-        Checks.NonNegative(MinBps, $"{n}.{nameof(MinBps)}");
-        Checks.Ascending($"{n}.MinBps/MaxBps", MinBps, MaxBps);
-        Checks.NonDecreasing($"{n}.QuietBaseBps/NormalBaseBps/HotBaseBps/PanicBaseBps", QuietBaseBps, NormalBaseBps, HotBaseBps, PanicBaseBps);
-        Checks.NonNegative(SlippageWeight, $"{n}.{nameof(SlippageWeight)}");
-        Checks.Positive(SlippageCapBps, $"{n}.{nameof(SlippageCapBps)}");
-        Checks.NonNegative(FallbackWeightBps, $"{n}.{nameof(FallbackWeightBps)}");
-        Checks.NonNegative(FillRatioWeightBps, $"{n}.{nameof(FillRatioWeightBps)}");
-        Checks.Positive(ExpectancyScaleBps, $"{n}.{nameof(ExpectancyScaleBps)}");
-        Checks.NonNegative(ExpectancyWeightBps, $"{n}.{nameof(ExpectancyWeightBps)}");
+        OptionChecks.NonNegative(MinBps, $"{n}.{nameof(MinBps)}");
+        OptionChecks.Ascending($"{n}.MinBps/MaxBps", MinBps, MaxBps);
+        OptionChecks.NonDecreasing($"{n}.QuietBaseBps/NormalBaseBps/HotBaseBps/PanicBaseBps", QuietBaseBps, NormalBaseBps, HotBaseBps, PanicBaseBps);
+        OptionChecks.NonNegative(SlippageWeight, $"{n}.{nameof(SlippageWeight)}");
+        OptionChecks.Positive(SlippageCapBps, $"{n}.{nameof(SlippageCapBps)}");
+        OptionChecks.NonNegative(FallbackWeightBps, $"{n}.{nameof(FallbackWeightBps)}");
+        OptionChecks.NonNegative(FillRatioWeightBps, $"{n}.{nameof(FillRatioWeightBps)}");
+        OptionChecks.Positive(ExpectancyScaleBps, $"{n}.{nameof(ExpectancyScaleBps)}");
+        OptionChecks.NonNegative(ExpectancyWeightBps, $"{n}.{nameof(ExpectancyWeightBps)}");
     }
 }
 

@@ -1,3 +1,4 @@
+using Fillwise.Core;
 namespace Fillwise.Intel;
 
 /// <summary>
@@ -47,7 +48,7 @@ public sealed record RouterKpiOptions
 
     public void Validate()
     {
-        Checks.AtLeast(MaxOrders, 1, $"{nameof(RouterKpiOptions)}.{nameof(MaxOrders)}");
+        OptionChecks.AtLeast(MaxOrders, 1, $"{nameof(RouterKpiOptions)}.{nameof(MaxOrders)}");
         if (MaxAge <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException($"{nameof(RouterKpiOptions)}.{nameof(MaxAge)}", MaxAge, $"{nameof(RouterKpiOptions)}.{nameof(MaxAge)} must be positive (got {MaxAge}).");
@@ -121,11 +122,11 @@ public sealed class RouterKpiWindow
             return RouterKpis.Empty;
         }
         var slippage = Sorted(nowMs, oldest, static o => o.SlippageBps);
-        var p25 = Checks.Percentile(slippage, 0.25);
-        var p50 = Checks.Percentile(slippage, 0.50);
-        var p75 = Checks.Percentile(slippage, 0.75);
+        var p25 = Statistics.Percentile(slippage, 0.25);
+        var p50 = Statistics.Percentile(slippage, 0.50);
+        var p75 = Statistics.Percentile(slippage, 0.75);
         var latency = Sorted(nowMs, oldest, static o => o.LatencyMs);
-        var latencyP95 = Checks.Percentile(latency, 0.95);
+        var latencyP95 = Statistics.Percentile(latency, 0.95);
         return new RouterKpis(
             orders,
             makerFirst,

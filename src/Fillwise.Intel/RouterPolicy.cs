@@ -1,3 +1,4 @@
+using Fillwise.Core;
 using System.Globalization;
 
 
@@ -40,22 +41,22 @@ public sealed record RouterPolicyOptions
     public void Validate()
     {
         const string n = nameof(RouterPolicyOptions);
-        Checks.AtLeast(MinOrders, 1, $"{n}.{nameof(MinOrders)}");
-        Checks.AtLeast(BrokenMinMakerAttempts, 1, $"{n}.{nameof(BrokenMinMakerAttempts)}");
-        Checks.Fraction(BrokenErrorRate, $"{n}.{nameof(BrokenErrorRate)}");
-        Checks.Fraction(BrokenFillRatio, $"{n}.{nameof(BrokenFillRatio)}");
-        Checks.Fraction(DegradedFallbackRatio, $"{n}.{nameof(DegradedFallbackRatio)}");
-        Checks.Fraction(DegradedFillRatio, $"{n}.{nameof(DegradedFillRatio)}");
-        Checks.Fraction(OkFallbackRatio, $"{n}.{nameof(OkFallbackRatio)}");
-        Checks.Fraction(OkFillRatio, $"{n}.{nameof(OkFillRatio)}");
-        Checks.Positive(BrokenLatencyP95Ms, $"{n}.{nameof(BrokenLatencyP95Ms)}");
-        Checks.Positive(DegradedSlippageP75Bps, $"{n}.{nameof(DegradedSlippageP75Bps)}");
-        Checks.Ascending($"{n}.BrokenFillRatio/DegradedFillRatio/OkFillRatio", BrokenFillRatio, DegradedFillRatio, OkFillRatio);
-        Checks.Ascending($"{n}.OkFallbackRatio/DegradedFallbackRatio", OkFallbackRatio, DegradedFallbackRatio);
-        Checks.Fraction(TakerBiasGood, $"{n}.{nameof(TakerBiasGood)}");
-        Checks.Fraction(TakerBiasOk, $"{n}.{nameof(TakerBiasOk)}");
-        Checks.Fraction(TakerBiasDegraded, $"{n}.{nameof(TakerBiasDegraded)}");
-        Checks.Fraction(TakerBiasBroken, $"{n}.{nameof(TakerBiasBroken)}");
+        OptionChecks.AtLeast(MinOrders, 1, $"{n}.{nameof(MinOrders)}");
+        OptionChecks.AtLeast(BrokenMinMakerAttempts, 1, $"{n}.{nameof(BrokenMinMakerAttempts)}");
+        OptionChecks.Fraction(BrokenErrorRate, $"{n}.{nameof(BrokenErrorRate)}");
+        OptionChecks.Fraction(BrokenFillRatio, $"{n}.{nameof(BrokenFillRatio)}");
+        OptionChecks.Fraction(DegradedFallbackRatio, $"{n}.{nameof(DegradedFallbackRatio)}");
+        OptionChecks.Fraction(DegradedFillRatio, $"{n}.{nameof(DegradedFillRatio)}");
+        OptionChecks.Fraction(OkFallbackRatio, $"{n}.{nameof(OkFallbackRatio)}");
+        OptionChecks.Fraction(OkFillRatio, $"{n}.{nameof(OkFillRatio)}");
+        OptionChecks.Positive(BrokenLatencyP95Ms, $"{n}.{nameof(BrokenLatencyP95Ms)}");
+        OptionChecks.Positive(DegradedSlippageP75Bps, $"{n}.{nameof(DegradedSlippageP75Bps)}");
+        OptionChecks.Ascending($"{n}.BrokenFillRatio/DegradedFillRatio/OkFillRatio", BrokenFillRatio, DegradedFillRatio, OkFillRatio);
+        OptionChecks.Ascending($"{n}.OkFallbackRatio/DegradedFallbackRatio", OkFallbackRatio, DegradedFallbackRatio);
+        OptionChecks.Fraction(TakerBiasGood, $"{n}.{nameof(TakerBiasGood)}");
+        OptionChecks.Fraction(TakerBiasOk, $"{n}.{nameof(TakerBiasOk)}");
+        OptionChecks.Fraction(TakerBiasDegraded, $"{n}.{nameof(TakerBiasDegraded)}");
+        OptionChecks.Fraction(TakerBiasBroken, $"{n}.{nameof(TakerBiasBroken)}");
     }
 }
 

@@ -1,3 +1,4 @@
+using Fillwise.Core;
 namespace Fillwise.Intel;
 
 public sealed record SymbolScoreOptions
@@ -35,17 +36,17 @@ public sealed record SymbolScoreOptions
         const string n = nameof(SymbolScoreOptions);
         foreach (var (value, name) in new[] { (SharpeWeight, nameof(SharpeWeight)), (RegimeWeight, nameof(RegimeWeight)), (RouterWeight, nameof(RouterWeight)), (FeesWeight, nameof(FeesWeight)), (DrawdownWeight, nameof(DrawdownWeight)) })
         {
-            Checks.NonNegative(value, $"{n}.{name}");
+            OptionChecks.NonNegative(value, $"{n}.{name}");
         }
-        Checks.Positive(SharpeWeight + RegimeWeight + RouterWeight + FeesWeight + DrawdownWeight, $"{n}.(sum of weights)");
-        Checks.Positive(SharpeScale, $"{n}.{nameof(SharpeScale)}");
-        Checks.Positive(DrawdownLimit, $"{n}.{nameof(DrawdownLimit)}");
+        OptionChecks.Positive(SharpeWeight + RegimeWeight + RouterWeight + FeesWeight + DrawdownWeight, $"{n}.(sum of weights)");
+        OptionChecks.Positive(SharpeScale, $"{n}.{nameof(SharpeScale)}");
+        OptionChecks.Positive(DrawdownLimit, $"{n}.{nameof(DrawdownLimit)}");
         foreach (var (value, name) in new[] { (QuietScore, nameof(QuietScore)), (NormalScore, nameof(NormalScore)), (HotScore, nameof(HotScore)), (PanicScore, nameof(PanicScore)), (GoodRouterScore, nameof(GoodRouterScore)), (OkRouterScore, nameof(OkRouterScore)), (DegradedRouterScore, nameof(DegradedRouterScore)), (BrokenRouterScore, nameof(BrokenRouterScore)) })
         {
-            Checks.Fraction(value, $"{n}.{name}");
+            OptionChecks.Fraction(value, $"{n}.{name}");
         }
-        Checks.Positive(MinSizeFactor, $"{n}.{nameof(MinSizeFactor)}");
-        Checks.Ascending($"{n}.MinSizeFactor/MaxSizeFactor", MinSizeFactor, MaxSizeFactor);
+        OptionChecks.Positive(MinSizeFactor, $"{n}.{nameof(MinSizeFactor)}");
+        OptionChecks.Ascending($"{n}.MinSizeFactor/MaxSizeFactor", MinSizeFactor, MaxSizeFactor);
     }
 }
 

@@ -52,18 +52,10 @@ public sealed record RiskOptions
 
     public void Validate()
     {
-        if (!(DrawdownSoft > 0 && DrawdownSoft < DrawdownHard && DrawdownHard < 1))
-        {
-            throw new ArgumentException("Risk: need 0 < DrawdownSoft < DrawdownHard < 1.");
-        }
-        if (SoftScale is <= 0 or > 1)
-        {
-            throw new ArgumentException("Risk.SoftScale must be in (0, 1].");
-        }
-        if (MaxSymbolNotional <= 0 || MaxGrossNotional < MaxSymbolNotional)
-        {
-            throw new ArgumentException("Risk: need 0 < MaxSymbolNotional <= MaxGrossNotional.");
-        }
+        OptionChecks.Ascending("Risk.DrawdownSoft/DrawdownHard (within (0, 1))", 0, DrawdownSoft, DrawdownHard, 1);
+        OptionChecks.Within(SoftScale, 1e-9, 1, "Risk.SoftScale");
+        OptionChecks.Within((double)MaxSymbolNotional, 1e-8, 1e15, "Risk.MaxSymbolNotional");
+        OptionChecks.Within((double)MaxGrossNotional, (double)MaxSymbolNotional, 1e16, "Risk.MaxGrossNotional");
     }
 }
 

@@ -1,60 +1,182 @@
 using Fillwise.Core;
+using Fillwise.Execution.Accounting;
+using Fillwise.Execution.IntelState;
+using Fillwise.Intel;
 
 namespace Fillwise.Execution.Routing;
 
-public sealed record RouterOptions
-{
-    /// <summary>The static policy's fixed maker timeout (v5.9 behaviour).</summary>
-    public TimeSpan StaticMakerTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>The intel policy's maker timeout before the taker bias shortens it.</summary>
-    public TimeSpan MakerTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>The intel timeout is MakerTimeout x (1 - TakerBias), never below this.</summary>
-    public TimeSpan MinMakerTimeout { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>Post-only rejects (-5022) tolerated per parent before the remainder goes taker.</summary>
-    public int MaxPostOnlyRejects { get; init; } = 2;
-    /// <summary>Static policy's offset from the touch (0 = at the touch).</summary>
-    public double StaticOffsetBps { get; init; }
-
-    public void Validate()
-    {
-        if (MakerTimeout <= TimeSpan.Zero || MinMakerTimeout <= TimeSpan.Zero || MinMakerTimeout > MakerTimeout || StaticMakerTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("Router: need 0 < MinMakerTimeout <= MakerTimeout and StaticMakerTimeout > 0.");
-        }
-        if (MaxPostOnlyRejects < 0 || StaticOffsetBps is < 0 or > 100)
-        {
-            throw new ArgumentException("Router: MaxPostOnlyRejects >= 0 and StaticOffsetBps in 0..100.");
-        }
-    }
-}
-
 /// <summary>
-/// Prices the maker leg: the offset is applied first (touch -/+ offset bps, floored away from the market to
-/// the tick), then the fee-aware checks — never cross (at most the touch), and go taker when the maker price
-/// with its fee is no better than the opposite touch with the taker fee.
+/// Owns the lifecycle of every working parent order (seed: maker-first/taker router): sends its children as the
+/// plan says, handles the maker timeout, post-only rejects (-5022: re-post up to MaxPostOnlyRejects), the
+/// cancel race (a fill that got there first stands), venue errors and the taker fallback, and on completion
+/// books the result into telemetry, the account and the intelligence state. Single-threaded.
 /// </summary>
-public static class OrderRouter
+internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink telemetry, Account account, ExecutionIntel intel, ExecutorOptions options, Markouts markouts)
 {
-    /// <summary>The post-only price in Fixed8 raw units, or 0 when taking is at least as good.</summary>
-    public static long MakerPrice(Side side, long bidRaw, long askRaw, double offsetBps, SymbolFilters filters, decimal makerFee, decimal takerFee)
+    private const double NsPerMs = 1_000_000.0;
+    private readonly Dictionary<long, ParentExecution> _byChild = [];
+    private readonly Dictionary<long, ParentExecution> _working = [];
+
+    public int Working => _working.Count;
+
+    /// <summary>Starts working a routed parent: maker-first with its timeout, or taker at once.</summary>
+    public void Start(ParentExecution parent)
     {
-        var tick = filters.TickRaw;
-        var touch = side == Side.Buy ? bidRaw : askRaw;
-        var offsetRaw = (long)(touch * offsetBps / 10_000);
-        var raw = side == Side.Buy ? touch - offsetRaw : touch + offsetRaw;
-        // Passive rounding; then never better than the touch on our side, so a post-only cannot cross.
-        var price = side == Side.Buy ? raw / tick * tick : (raw + tick - 1) / tick * tick;
-        price = side == Side.Buy ? Math.Min(price, bidRaw) : Math.Max(price, askRaw);
-        var makerAllIn = price * (1 + (side == Side.Buy ? makerFee : -makerFee));
-        var takerAllIn = (side == Side.Buy ? askRaw : bidRaw) * (1 + (side == Side.Buy ? takerFee : -takerFee));
-        var makerBetter = side == Side.Buy ? makerAllIn < takerAllIn : makerAllIn > takerAllIn;
-        return makerBetter && price > 0 ? price : 0;
+        _working.Add(parent.Id, parent);
+        if (parent.Context.MakerFirst)
+        {
+            SendMaker(parent);
+        }
+        else
+        {
+            SendTaker(parent);
+        }
     }
 
-    /// <summary>Timeout of the maker leg: shortened linearly by the taker bias, floored.</summary>
-    public static TimeSpan MakerTimeout(RouterOptions options, double takerBias)
+    /// <summary>The maker leg's timeout: cancel it; its Canceled (or a lost race) sends the remainder taker.</summary>
+    public void OnMakerTimeout(long child)
     {
-        var scaled = options.MakerTimeout * Math.Clamp(1 - takerBias, 0, 1);
-        return scaled < options.MinMakerTimeout ? options.MinMakerTimeout : scaled;
+        if (_byChild.TryGetValue(child, out var parent) && parent.WorkingChild == child && parent.WorkingIsMaker && !parent.CancelRequested)
+        {
+            parent.CancelRequested = true;
+            venue.Cancel(parent.Symbol.Symbol, child);
+        }
+    }
+
+    public void OnOrderEvent(in OrderEvent e)
+    {
+        if (!_byChild.TryGetValue(e.ClientOrderId, out var parent) || !_working.ContainsKey(parent.Id))
+        {
+            return;
+        }
+        var current = parent.WorkingChild == e.ClientOrderId;
+        switch (e.Kind)
+        {
+            case OrderEventKind.Accepted:
+                if (double.IsNaN(parent.FirstAckLatencyMs))
+                {
+                    parent.FirstAckLatencyMs = (venue.NowNs - parent.WorkingSentNs) / NsPerMs;
+                }
+                break;
+            case OrderEventKind.Filled:
+                OnFill(parent, e);
+                break;
+            case OrderEventKind.Rejected when current:
+                OnReject(parent, e.Reject);
+                break;
+            case OrderEventKind.Canceled when current:
+            case OrderEventKind.CancelRejected when current && parent.RemainingRaw > 0:
+                // The maker leg is off the book (or already gone): the remainder goes taker.
+                parent.UsedFallback = true;
+                SendTaker(parent);
+                break;
+            case OrderEventKind.Expired when current:
+                Complete(parent);
+                break;
+        }
+    }
+
+    private void SendMaker(ParentExecution parent)
+    {
+        var quote = parent.Symbol.Quote;
+        var price = MakerPricing.MakerPrice(parent.Side, quote.BidPrice.Raw, quote.AskPrice.Raw, parent.Context.MakerOffsetBps, parent.Symbol.Filters, options.MakerFee, options.TakerFee);
+        if (price == 0)
+        {
+            SendTaker(parent);
+            return;
+        }
+        var child = Send(parent, OrderType.PostOnly, new Fixed8(price), isMaker: true);
+        timers.At(venue.NowNs + parent.Context.MakerTimeout.Ticks * 100, new TimerEntry(TimerKind.MakerTimeout, child));
+    }
+
+    private void SendTaker(ParentExecution parent) => Send(parent, OrderType.Market, default, isMaker: false);
+
+    private long Send(ParentExecution parent, OrderType type, Fixed8 price, bool isMaker)
+    {
+        var child = parent.NextChildId();
+        parent.WorkingChild = child;
+        parent.WorkingIsMaker = isMaker;
+        parent.WorkingSentNs = venue.NowNs;
+        parent.CancelRequested = false;
+        _byChild[child] = parent;
+        var quantity = new Fixed8(parent.RemainingRaw);
+        telemetry.Child(new ChildRecord(child, parent.Id, venue.NowNs, parent.Symbol.Symbol, parent.Side, type, price.ToDecimal(), quantity.ToDecimal()));
+        venue.Submit(new OrderRequest(child, parent.Symbol.Symbol, parent.Side, type, quantity, price));
+        return child;
+    }
+
+    private void OnFill(ParentExecution parent, in OrderEvent e)
+    {
+        var fill = e.Fill;
+        var quantity = fill.Quantity.ToDecimal();
+        var price = fill.Price.ToDecimal();
+        parent.FilledRaw += fill.Quantity.Raw;
+        parent.FilledNotional += price * quantity;
+        parent.Fees += fill.Fee;
+        parent.LastFillNs = e.TimeNs;
+        if (fill.Liquidity == Liquidity.Maker)
+        {
+            parent.MakerFilledRaw += fill.Quantity.Raw;
+        }
+        if (account.Fill(parent.Symbol.Symbol, parent.Side, price, quantity, fill.Fee, e.TimeNs) is { } trade)
+        {
+            intel.AddRoundTrip(parent.Symbol.Intel, trade);
+            telemetry.RoundTrip(new RoundTripRecord(intel.RoundTrips, e.TimeNs, trade.Symbol, trade.EntryTimeMs, trade.NetReturnBps));
+        }
+        markouts.OnFill(parent.Symbol.Symbol, e.TimeNs, fill.Price.ToDouble(), parent.Side);
+        telemetry.Fill(new FillRecord(fill.FillId, e.ClientOrderId, parent.Id, e.TimeNs, parent.Symbol.Symbol, parent.Side, price, quantity, fill.Liquidity, fill.Fee));
+        if (parent.RemainingRaw <= 0)
+        {
+            Complete(parent);
+        }
+    }
+
+    private void OnReject(ParentExecution parent, VenueReject reject)
+    {
+        if (reject.Code == RejectCodes.PostOnlyWouldTake.Code && parent.WorkingIsMaker)
+        {
+            parent.PostOnlyRejects++;
+            if (parent.PostOnlyRejects <= options.Router.MaxPostOnlyRejects)
+            {
+                SendMaker(parent);
+                return;
+            }
+            parent.UsedFallback = true;
+            SendTaker(parent);
+            return;
+        }
+        // Anything else is a venue error: the maker leg falls back once; a failing taker ends the parent.
+        parent.Errored = true;
+        if (parent.WorkingIsMaker)
+        {
+            parent.UsedFallback = true;
+            SendTaker(parent);
+        }
+        else
+        {
+            Complete(parent);
+        }
+    }
+
+    private void Complete(ParentExecution parent)
+    {
+        _working.Remove(parent.Id);
+        var now = venue.NowNs;
+        var filled = new Fixed8(parent.FilledRaw).ToDecimal();
+        var average = filled > 0 ? parent.FilledNotional / filled : 0m;
+        var sign = parent.Side == Side.Buy ? 1 : -1;
+        var slippageBps = filled > 0 ? (double)(sign * (average - parent.ArrivalMid) / parent.ArrivalMid) * 10_000 : double.NaN;
+        var feesBps = filled > 0 ? (double)(parent.Fees / parent.FilledNotional) * 10_000 : double.NaN;
+        var makerRatio = parent.FilledRaw > 0 ? (double)parent.MakerFilledRaw / parent.FilledRaw : 0;
+        var timeToFill = filled > 0 ? (parent.LastFillNs - parent.ArrivalNs) / NsPerMs : double.NaN;
+        telemetry.Result(new ParentResult(parent.Id, now, parent.Symbol.Symbol, filled, average, parent.Fees, slippageBps + feesBps, feesBps, makerRatio,
+            parent.UsedFallback, parent.PostOnlyRejects, parent.Errored, timeToFill));
+        if (filled > 0)
+        {
+            intel.AddCost(parent.Symbol.Intel, now / 1_000_000, slippageBps + feesBps, feesBps);
+        }
+        parent.Symbol.Intel.Kpis.Add(new ParentOrderOutcome(
+            now / 1_000_000, parent.Context.MakerFirst, (double)new Fixed8(parent.TargetRaw).ToDecimal(), (double)new Fixed8(parent.MakerFilledRaw).ToDecimal(),
+            parent.UsedFallback, parent.PostOnlyRejects, parent.Errored, slippageBps, parent.FirstAckLatencyMs, timeToFill));
     }
 }

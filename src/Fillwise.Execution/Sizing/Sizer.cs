@@ -24,18 +24,16 @@ public sealed record SizingOptions
 
     public void Validate()
     {
-        if (RiskFraction is <= 0 or > 0.1 || AtrMultiple <= 0 || TargetNatrBps <= 0)
-        {
-            throw new ArgumentException("Sizing: RiskFraction must be in (0, 0.1], AtrMultiple and TargetNatrBps positive.");
-        }
-        if (MaxBaseNotionalFraction is <= 0 or > 10)
-        {
-            throw new ArgumentException("Sizing.MaxBaseNotionalFraction must be in (0, 10].");
-        }
-        if (MinInverseVol > MaxInverseVol || MinSharpeMultiplier > MaxSharpeMultiplier || MinFinalFactor > MaxFinalFactor || MinFinalFactor <= 0)
-        {
-            throw new ArgumentException("Sizing: every Min must be positive and at most its Max.");
-        }
+        OptionChecks.Within(RiskFraction, 1e-9, 0.1, "Sizing.RiskFraction");
+        OptionChecks.Positive(AtrMultiple, "Sizing.AtrMultiple");
+        OptionChecks.Positive(TargetNatrBps, "Sizing.TargetNatrBps");
+        OptionChecks.Within(MaxBaseNotionalFraction, 1e-9, 10, "Sizing.MaxBaseNotionalFraction");
+        OptionChecks.Positive(MinInverseVol, "Sizing.MinInverseVol");
+        OptionChecks.Positive(MinSharpeMultiplier, "Sizing.MinSharpeMultiplier");
+        OptionChecks.Positive(MinFinalFactor, "Sizing.MinFinalFactor");
+        OptionChecks.NonDecreasing("Sizing.MinInverseVol/MaxInverseVol", MinInverseVol, MaxInverseVol);
+        OptionChecks.NonDecreasing("Sizing.MinSharpeMultiplier/MaxSharpeMultiplier", MinSharpeMultiplier, MaxSharpeMultiplier);
+        OptionChecks.NonDecreasing("Sizing.MinFinalFactor/MaxFinalFactor", MinFinalFactor, MaxFinalFactor);
     }
 }
 

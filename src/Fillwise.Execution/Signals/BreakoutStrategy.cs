@@ -1,6 +1,6 @@
 using Fillwise.Core;
 
-namespace Fillwise.Execution;
+namespace Fillwise.Execution.Signals;
 
 /// <summary>
 /// The built-in reference strategy on bars ("breakout"): a Donchian channel breakout. A close above the highest
@@ -8,7 +8,7 @@ namespace Fillwise.Execution;
 /// only when the wanted direction changes. Exists to give the executor real signals and round-trip trades
 /// (hence hourly expectancy and a rolling Sharpe) — not as a claim of edge.
 /// </summary>
-public sealed class BreakoutStrategy
+public sealed class BreakoutStrategy : ISignalSource
 {
     private readonly int _lookback;
     private readonly Dictionary<Symbol, State> _states = [];
@@ -20,6 +20,23 @@ public sealed class BreakoutStrategy
     }
 
     public const string Name = "breakout";
+
+    public void Start(ISignalHost host)
+    {
+    }
+
+    public void OnWake(long payload, ISignalHost host)
+    {
+    }
+
+    /// <summary>A closed bar of a quoted symbol may flip the wanted direction: one risk unit (no size given) on the new side.</summary>
+    public void OnMarket(in MarketUpdate update, ISignalHost host)
+    {
+        if (update.Kind == MarketUpdateKind.Bar && OnBar(update.Symbol, update.Bar) is { } side)
+        {
+            host.Emit(new ParentSignal(host.NowNs, update.Symbol, side, null, null, Name));
+        }
+    }
 
     /// <summary>Feeds one closed bar; returns the side of a new risk unit when the direction changes.</summary>
     public Side? OnBar(Symbol symbol, in BarPrices bar)

@@ -1,7 +1,7 @@
 using Fillwise.Core;
 using Fillwise.Execution.Routing;
 
-namespace Fillwise.Execution;
+namespace Fillwise.Execution.Routing;
 
 /// <summary>One parent order being worked: its children, fills and the router's state machine.</summary>
 internal sealed class ParentExecution(long id, ParentSignal signal, SymbolState symbol, RouterContext context, long targetLots, decimal arrivalMid, long arrivalNs)

@@ -1,7 +1,7 @@
 using Fillwise.Core;
 using Fillwise.Intel;
 
-namespace Fillwise.Execution;
+namespace Fillwise.Execution.Accounting;
 
 /// <summary>
 /// Position and round trips of one symbol from its fills: a round trip runs from flat to flat (a flip closes

@@ -3,13 +3,13 @@ using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.MarketData;
 
-namespace Fillwise.Cli.Runs;
+namespace Fillwise.Backtest;
 
 /// <summary>
 /// Reads a signals CSV: header <c>timestamp,symbol,side,target_qty</c> or <c>...,target_notional</c>.
 /// Timestamps are ISO-8601 (UTC) or Unix milliseconds. Every problem is an error naming file, line and field.
 /// </summary>
-internal static class SignalsCsv
+public static class SignalsCsv
 {
     public static IReadOnlyList<ParentSignal> Load(string path, SymbolCatalog catalog, long startNs, long endNs)
     {

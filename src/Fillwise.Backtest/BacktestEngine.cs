@@ -1,0 +1,130 @@
+using Fillwise.Core;
+using Fillwise.Execution;
+using Fillwise.Execution.Policies;
+using Fillwise.Execution.Signals;
+using Fillwise.Venues.Replay;
+
+namespace Fillwise.Backtest;
+
+/// <summary>
+/// How a run is driven from outside, between events: operator toggles, pacing, progress, crash injection.
+/// Called on the engine's thread after every step; implementations keep it cheap (check a counter).
+/// </summary>
+public interface IRunHooks
+{
+    void AfterStep(long steps, ReplayVenue venue, Executor executor);
+}
+
+/// <summary>What one backtest produced: everything the executor wrote, the venue's counters, final health, decision latencies.</summary>
+public sealed record BacktestResult(MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, Markouts Markouts)
+{
+    public PolicyStats Stats => PolicyStats.From(Telemetry, Markouts);
+}
+
+/// <summary>What to run: the policy by name, the seed, where parent orders come from, the executor's options.</summary>
+public sealed record BacktestSpec(string Policy, ulong Seed, Func<ISignalSource> Orders, ExecutorOptions Options, ReplayVenueOptions? Venue = null);
+
+/// <summary>
+/// The one engine loop (NautilusTrader's backtest engine): data -> replay venue -> executor -> telemetry,
+/// stepped to the end of the data and of every order in flight. Deterministic: same inputs, spec and seed
+/// give identical telemetry.
+/// </summary>
+public static class BacktestEngine
+{
+    public static BacktestResult Run(BacktestInputs inputs, BacktestSpec spec, ITelemetrySink? sink = null, IRunHooks? hooks = null, IExecutionMirror? mirror = null, CancellationToken cancellationToken = default)
+    {
+        var policy = ExecutionPolicies.Create(spec.Policy, spec.Options);
+        using var venue = inputs.Venue((spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed });
+        var memory = new MemoryTelemetry();
+        var executor = new Executor(venue, inputs.Catalog, spec.Options, policy, sink is null ? memory : new TeeTelemetry(memory, sink), spec.Orders())
+        {
+            Mirror = mirror,
+        };
+        venue.Attach(executor);
+        long steps = 0;
+        hooks?.AfterStep(steps, venue, executor);
+        while (venue.Step())
+        {
+            steps++;
+            hooks?.AfterStep(steps, venue, executor);
+            if ((steps & 0x3FFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        executor.Finish();
+        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts);
+    }
+}
+
+/// <summary>Writes every record to two sinks (memory for the summary, the store for the record).</summary>
+public sealed class TeeTelemetry(ITelemetrySink first, ITelemetrySink second) : ITelemetrySink
+{
+    public void Parent(ParentRecord record) { first.Parent(record); second.Parent(record); }
+    public void Child(ChildRecord record) { first.Child(record); second.Child(record); }
+    public void Fill(FillRecord record) { first.Fill(record); second.Fill(record); }
+    public void Result(ParentResult result) { first.Result(result); second.Result(result); }
+    public void RoundTrip(RoundTripRecord trade) { first.RoundTrip(trade); second.RoundTrip(trade); }
+    public void Health(ExecutionHealth health) { first.Health(health); second.Health(health); }
+    public void Flush() { first.Flush(); second.Flush(); }
+}
+
+/// <summary>Operator toggles from the store, polled every 4,096 steps, so a switch takes effect at the executor's next signal.</summary>
+public sealed class ToggleHook(Func<IReadOnlySet<Symbol>> disabled) : IRunHooks
+{
+    public void AfterStep(long steps, ReplayVenue venue, Executor executor)
+    {
+        if ((steps & 0xFFF) == 0)
+        {
+            executor.DisabledSymbols.Clear();
+            executor.DisabledSymbols.UnionWith(disabled());
+        }
+    }
+}
+
+/// <summary>Replay seconds per wall second (watching a replay live): waits until the wall clock has caught up.</summary>
+public sealed class PaceHook(double pace, TimeProvider wall, CancellationToken cancellationToken = default) : IRunHooks
+{
+    private long _startNs = long.MinValue;
+    private long _wallStart;
+
+    public void AfterStep(long steps, ReplayVenue venue, Executor executor)
+    {
+        if (_startNs == long.MinValue)
+        {
+            _startNs = venue.NowNs;
+            _wallStart = wall.GetTimestamp();
+            return;
+        }
+        var due = TimeSpan.FromTicks((long)((venue.NowNs - _startNs) / 100 / pace));
+        var ahead = due - wall.GetElapsedTime(_wallStart);
+        if (ahead > TimeSpan.FromMilliseconds(1))
+        {
+            Task.Delay(ahead, wall, cancellationToken).Wait(cancellationToken);
+        }
+    }
+}
+
+/// <summary>Progress every 16,384 steps (a progress bar, a crash-test trigger).</summary>
+public sealed class ProgressHook(Action<ReplayVenue, long> progress) : IRunHooks
+{
+    public void AfterStep(long steps, ReplayVenue venue, Executor executor)
+    {
+        if (steps > 0 && (steps & 0x3FFF) == 0)
+        {
+            progress(venue, steps);
+        }
+    }
+}
+
+/// <summary>Several hooks in order.</summary>
+public sealed class RunHooks(params IReadOnlyList<IRunHooks> hooks) : IRunHooks
+{
+    public void AfterStep(long steps, ReplayVenue venue, Executor executor)
+    {
+        foreach (var hook in hooks)
+        {
+            hook.AfterStep(steps, venue, executor);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Fillwise.Execution;
+using Fillwise.Execution.Signals;
+using Fillwise.Venues.Replay;
+
+namespace Fillwise.Backtest;
+
+/// <summary>One policy's run inside an evaluation.</summary>
+public sealed record PolicyOutcome(PolicyStats Stats, MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health);
+
+/// <summary>What to evaluate: policies by name on one seeded parent-order schedule, with the executor's options.</summary>
+public sealed record EvalSpec(IReadOnlyList<string> Policies, ulong Seed, Func<ISignalSource> Orders, string OrdersLabel, ExecutorOptions Options, bool Adapt = true);
+
+/// <summary>The best fixed setting of the grid and where it was chosen ("train" or "hindsight"), with its run on the evaluated data.</summary>
+public sealed record BestFixed(FixedSetting Setting, string ChosenOn, PolicyStats Stats, MemoryTelemetry Telemetry);
+
+public sealed record EvalResult(
+    SortedDictionary<string, PolicyOutcome> Policies,
+    PairedDifference? IntelMinusStatic,
+    ulong Seed,
+    IReadOnlyList<string> Inputs,
+    IReadOnlyList<string> TrainInputs,
+    string Mode,
+    string Orders,
+    IReadOnlyList<string> Adaptations)
+{
+    public IReadOnlyList<FixedSettingGrid.Cell>? Grid { get; init; }
+    public BestFixed? Best { get; init; }
+    public PairedDifference? IntelMinusBestFixed { get; init; }
+}
+
+/// <summary>
+/// The A/B(/C) evaluation: every policy on the identical input and the identical seeded parent orders, in
+/// parallel (each run is independent and deterministic, so the result equals a sequential run), paired
+/// differences with block-bootstrap intervals, and optionally the fixed-setting grid — its best cell chosen on
+/// training data when given, else in hindsight on the evaluated data (and labelled so).
+/// </summary>
+public static class Evaluation
+{
+    /// <summary>
+    /// Options for TCA (parent orders from a schedule): every policy trades identical orders (the intel size
+    /// factor is recorded but not applied), and the account is large enough that the schedule's P&amp;L never
+    /// trips the drawdown guard or the caps (gates still run; denials are reported).
+    /// </summary>
+    public static ExecutorOptions TcaOptions(ExecutorOptions? baseOptions = null) => (baseOptions ?? new ExecutorOptions()) with
+    {
+        ApplyIntelSizing = false,
+        StartingEquity = 100_000_000m,
+        Risk = (baseOptions?.Risk ?? new()) with { MaxSymbolNotional = 1_000_000_000m, MaxGrossNotional = 10_000_000_000m },
+    };
+
+    public static EvalResult Run(BacktestInputs test, EvalSpec spec, bool grid = false, BacktestInputs? train = null, TextWriter? log = null)
+    {
+        if (spec.Policies.Count == 0)
+        {
+            throw new Fillwise.Core.OptionsException("--policies: name at least one policy.");
+        }
+        var (options, adaptations) = test.Adapt(TcaOptions(spec.Options), spec.Adapt);
+        var runs = new SortedDictionary<string, PolicyOutcome>(StringComparer.Ordinal);
+        var names = spec.Policies.Distinct().ToArray();
+        log?.WriteLine($"fillwise: eval {string.Join(", ", names)} on {string.Join(", ", test.Files.Select(Path.GetFileName))} ...");
+        var outcomes = new PolicyOutcome[names.Length];
+        Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var r = BacktestEngine.Run(test, new BacktestSpec(names[i], spec.Seed, spec.Orders, options));
+            outcomes[i] = new PolicyOutcome(r.Stats, r.Telemetry, r.Venue, r.Health);
+        });
+        for (var i = 0; i < names.Length; i++)
+        {
+            runs[names[i]] = outcomes[i];
+        }
+        var difference = runs.TryGetValue("intel", out var intel) && runs.TryGetValue("static", out var stat)
+            ? PairedDifference.Compute(intel.Telemetry, stat.Telemetry, spec.Seed)
+            : null;
+        var result = new EvalResult(runs, difference, spec.Seed, [.. test.Files], train is null ? [] : [.. train.Files], test.Mode, spec.OrdersLabel, adaptations);
+        if (!grid && train is null)
+        {
+            return result;
+        }
+        log?.WriteLine($"fillwise: fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on {(train is null ? "the evaluated data (hindsight)" : "the training data")} ...");
+        var cells = FixedSettingGrid.Run(train ?? test, spec);
+        var best = cells.Where(c => double.IsFinite(c.Stats.CostBpsMean)).MinBy(c => c.Stats.CostBpsMean) ?? cells[0];
+        var bestOnTest = train is null ? best.Telemetry : FixedSettingGrid.RunOne(test, spec, best.Setting);
+        var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", PolicyStats.From(bestOnTest), bestOnTest);
+        return result with
+        {
+            Grid = cells,
+            Best = bestFixed,
+            IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.Telemetry, bestOnTest, spec.Seed),
+        };
+    }
+}

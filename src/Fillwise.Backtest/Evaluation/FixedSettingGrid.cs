@@ -1,0 +1,43 @@
+using System.Globalization;
+using Fillwise.Execution;
+
+namespace Fillwise.Backtest;
+
+/// <summary>One constant way of working every parent order: post at the touch moved by OffsetBps (0 = at the touch), wait TimeoutS, then take.</summary>
+public sealed record FixedSetting(double OffsetBps, int TimeoutS)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"offset {OffsetBps} bps, timeout {TimeoutS} s");
+}
+
+/// <summary>
+/// The static policy over a grid of fixed settings on the same orders, so a policy can be compared with the
+/// best constant. Runs in parallel; each cell is an independent deterministic replay.
+/// </summary>
+public static class FixedSettingGrid
+{
+    public static readonly double[] OffsetsBps = [0, 1, 2, 4, 8];
+    public static readonly int[] TimeoutsS = [2, 10, 30, 60, 120];
+
+    public static IReadOnlyList<FixedSetting> Settings { get; } = [.. OffsetsBps.SelectMany(o => TimeoutsS.Select(t => new FixedSetting(o, t)))];
+
+    public sealed record Cell(FixedSetting Setting, PolicyStats Stats, MemoryTelemetry Telemetry);
+
+    public static IReadOnlyList<Cell> Run(BacktestInputs inputs, EvalSpec spec)
+    {
+        var cells = new Cell[Settings.Count];
+        Parallel.For(0, cells.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var telemetry = RunOne(inputs, spec, Settings[i]);
+            cells[i] = new Cell(Settings[i], PolicyStats.From(telemetry), telemetry);
+        });
+        return cells;
+    }
+
+    /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
+    public static MemoryTelemetry RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
+    {
+        var (options, _) = inputs.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
+        options = options with { Router = options.Router with { StaticOffsetBps = setting.OffsetBps, StaticMakerTimeout = TimeSpan.FromSeconds(setting.TimeoutS) } };
+        return BacktestEngine.Run(inputs, new BacktestSpec("static", spec.Seed, spec.Orders, options)).Telemetry;
+    }
+}

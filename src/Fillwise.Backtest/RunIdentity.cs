@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Fillwise.Execution;
+
+namespace Fillwise.Backtest;
+
+/// <summary>
+/// A run's identity: SHA-256 over the content of every input file, the order source (a signals file by its
+/// content), the policy, the seed and the effective options. Same identity = the same run, so a crashed attempt
+/// can be resumed; anything that changes the result changes the id.
+/// </summary>
+public static class RunIdentity
+{
+    public static string Of(BacktestInputs inputs, string policy, ulong seed, string orderSource, ExecutorOptions options)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
+        Add($"mode={inputs.Mode}|policy={policy}|seed={seed}|orders={orderSource}");
+        foreach (var file in inputs.Files)
+        {
+            Add($"{Path.GetFileName(file)}={FileHash(file)}");
+        }
+        Add(JsonSerializer.Serialize(options));
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+
+    /// <summary>SHA-256 of a file's bytes, hex.</summary>
+    public static string FileHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

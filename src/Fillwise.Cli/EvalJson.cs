@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Text.Json;
+using Fillwise.Backtest;
+
+namespace Fillwise.Cli;
+
+/// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best, intel_minus_best_fixed_bps.</summary>
+internal static class EvalJson
+{
+    public static string Write(EvalResult result)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("policies");
+            foreach (var (name, run) in result.Policies)
+            {
+                w.WritePropertyName(name);
+                Stats(w, run.Stats, run.Telemetry.Results.Count);
+                w.WriteStartObject("venue_rejects");
+                foreach (var (code, count) in run.Venue.RejectsByCode)
+                {
+                    w.WriteNumber(code.ToString(CultureInfo.InvariantCulture), count);
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            Difference(w, "intel_minus_static_bps", result.IntelMinusStatic);
+            if (result.Best is { } best)
+            {
+                w.WriteStartObject("grid");
+                w.WriteStartObject("best");
+                w.WriteString("setting", best.Setting.ToString());
+                Number(w, "offset_bps", best.Setting.OffsetBps);
+                w.WriteNumber("timeout_s", best.Setting.TimeoutS);
+                Number(w, "cost_bps_mean", best.Stats.CostBpsMean);
+                w.WriteString("chosen_on", best.ChosenOn);
+                w.WriteEndObject();
+                w.WriteStartArray("cells");
+                foreach (var cell in result.Grid ?? [])
+                {
+                    w.WriteStartObject();
+                    Number(w, "offset_bps", cell.Setting.OffsetBps);
+                    w.WriteNumber("timeout_s", cell.Setting.TimeoutS);
+                    Number(w, "cost_bps_mean", cell.Stats.CostBpsMean);
+                    Number(w, "maker_fill_ratio", cell.Stats.MakerFillRatio);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+                Difference(w, "intel_minus_best_fixed_bps", result.IntelMinusBestFixed);
+            }
+            w.WriteNumber("seed", result.Seed);
+            Strings(w, "inputs", result.Inputs);
+            Strings(w, "train_inputs", result.TrainInputs);
+            w.WriteString("mode", result.Mode);
+            w.WriteString("orders", result.Orders);
+            Strings(w, "adapted", result.Adaptations);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void Stats(Utf8JsonWriter w, PolicyStats s, int results)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("orders", s.Orders);
+        w.WriteNumber("filled_orders", s.FilledOrders);
+        Number(w, "cost_bps_mean", s.CostBpsMean);
+        Number(w, "cost_bps_median", s.CostBpsMedian);
+        Number(w, "cost_bps_p90", s.CostBpsP90);
+        Number(w, "fees_bps_mean", s.FeesBpsMean);
+        Number(w, "maker_fill_ratio", s.MakerFillRatio);
+        Number(w, "fallback_ratio", s.FallbackRatio);
+        Number(w, "mean_time_to_fill_ms", s.MeanTimeToFillMs);
+        Number(w, "markout_1s_bps", s.Markout1sBps);
+        Number(w, "markout_5s_bps", s.Markout5sBps);
+        Number(w, "markout_30s_bps", s.Markout30sBps);
+        w.WriteNumber("denied", s.Denied);
+        w.WriteStartObject("denied_by");
+        foreach (var (reason, count) in s.DeniedBy)
+        {
+            w.WriteNumber(reason, count);
+        }
+        w.WriteEndObject();
+        w.WriteNumber("unfinished", s.Orders - results);
+    }
+
+    private static void Difference(Utf8JsonWriter w, string name, PairedDifference? d)
+    {
+        if (d is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        Number(w, "mean", d.Mean);
+        w.WriteStartArray("ci95");
+        NumberValue(w, d.Low);
+        NumberValue(w, d.High);
+        w.WriteEndArray();
+        w.WriteNumber("pairs", d.Pairs);
+        w.WriteNumber("block", d.Block);
+        w.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>Rounded to 4 decimals so the output is stable; NaN (nothing measured) is null.</summary>
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        w.WritePropertyName(name);
+        NumberValue(w, value);
+    }
+
+    private static void NumberValue(Utf8JsonWriter w, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumberValue(Math.Round(value, 4));
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using Fillwise.Backtest;
+using Spectre.Console;
+
+namespace Fillwise.Cli;
+
+/// <summary>The eval result as a terminal table, with each paired difference and its interval in words.</summary>
+internal static class EvalTable
+{
+    public static void Write(TextWriter stdout, EvalResult result)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 170;
+        }
+        var table = new Table().Title($"eval ({result.Mode}), seed {result.Seed}, parent orders {result.Orders}");
+        foreach (var column in new[] { "policy", "orders", "filled", "cost mean bps", "median", "p90", "fees bps", "maker fill", "fallback", "time to fill ms", "markout 5s", "denied" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+        foreach (var (name, run) in result.Policies)
+        {
+            var s = run.Stats;
+            table.AddRow(name, I(s.Orders), I(s.FilledOrders), F(s.CostBpsMean), F(s.CostBpsMedian), F(s.CostBpsP90), F(s.FeesBpsMean), P(s.MakerFillRatio), P(s.FallbackRatio), F(s.MeanTimeToFillMs, "F0"), F(s.Markout5sBps), I(s.Denied));
+        }
+        console.Write(table);
+        Difference(stdout, "intel - static", result.IntelMinusStatic);
+        if (result.Best is { } best)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting ({(best.ChosenOn == "train" ? "chosen on the training data" : "in hindsight on this data")}): {best.Setting}, {best.Stats.CostBpsMean:F3} bps here."));
+            Difference(stdout, "intel - best fixed", result.IntelMinusBestFixed);
+        }
+    }
+
+    private static void Difference(TextWriter stdout, string label, PairedDifference? d)
+    {
+        if (d is null)
+        {
+            return;
+        }
+        var verdict = d.High < 0 ? "intel is cheaper" : d.Low > 0 ? "intel is more expensive" : "no significant difference";
+        stdout.WriteLine($"{label}: {F(d.Mean)} bps, 95% CI [{F(d.Low)}, {F(d.High)}] over {d.Pairs} paired parent orders, block {d.Block} ({verdict}).");
+    }
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string F(double value, string format = "F3") => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
+
+    private static string P(double value) => double.IsFinite(value) ? value.ToString("P1", CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,87 @@
+using Fillwise.Core;
+using Fillwise.Intel;
+
+namespace Fillwise.Execution.IntelState;
+
+/// <summary>
+/// The per-symbol intelligence state, learned walk-forward from the feed and from the executor's own orders:
+/// ATR regime (klines directly, or trades aggregated into 1-minute bars in tick mode), router KPIs, round-trip
+/// returns (rolling Sharpe) and fee costs, and the last score.
+/// </summary>
+internal sealed class SymbolIntel
+{
+    private const long MinuteNs = 60_000_000_000;
+    private const int SharpeWindow = 50;
+    private readonly List<double> _tradeReturnsBps = [];
+    private long _barStartNs = -1;
+    private double _high, _low, _close;
+    private double _feesBpsSum;
+    private int _feesBpsCount;
+
+    public SymbolIntel(Symbol symbol, AtrRegimeOptions regime, RouterKpiOptions kpis)
+    {
+        Symbol = symbol;
+        Regime = new AtrRegimeTracker(regime);
+        Kpis = new RouterKpiWindow(kpis);
+    }
+
+    public Symbol Symbol { get; }
+    public AtrRegimeTracker Regime { get; }
+    public RouterKpiWindow Kpis { get; }
+    public SymbolScore LastScore { get; set; }
+    public RouterQuality LastRouterQuality { get; set; }
+
+    public void OnMarket(in MarketUpdate update)
+    {
+        if (update.Kind == MarketUpdateKind.Bar)
+        {
+            Regime.Add(update.Bar.High.ToDouble(), update.Bar.Low.ToDouble(), update.Bar.Close.ToDouble());
+        }
+        else if (update.Kind == MarketUpdateKind.Trade)
+        {
+            AddTrade(update.ExchangeTimeNs, update.TradePrice.ToDouble());
+        }
+    }
+
+    public void AddRoundTrip(double netReturnBps) => _tradeReturnsBps.Add(netReturnBps);
+
+    public void AddFees(double feesBps)
+    {
+        _feesBpsSum += feesBps;
+        _feesBpsCount++;
+    }
+
+    /// <summary>Per-trade Sharpe (mean / standard deviation) of the last 50 round trips; NaN below 5.</summary>
+    public double RollingSharpe()
+    {
+        var recent = _tradeReturnsBps.Skip(Math.Max(0, _tradeReturnsBps.Count - SharpeWindow)).Where(double.IsFinite).ToArray();
+        if (recent.Length < 5)
+        {
+            return double.NaN;
+        }
+        var mean = recent.Average();
+        var sd = Math.Sqrt(recent.Sum(r => (r - mean) * (r - mean)) / (recent.Length - 1));
+        return sd > 0 ? mean / sd : double.NaN;
+    }
+
+    public double MeanTradeBps => _tradeReturnsBps.Count > 0 ? _tradeReturnsBps.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() : double.NaN;
+
+    public double MeanFeesBps => _feesBpsCount > 0 ? _feesBpsSum / _feesBpsCount : double.NaN;
+
+    private void AddTrade(long timeNs, double price)
+    {
+        var start = timeNs - (timeNs % MinuteNs);
+        if (start != _barStartNs)
+        {
+            if (_barStartNs >= 0)
+            {
+                Regime.Add(_high, _low, _close);
+            }
+            _barStartNs = start;
+            _high = _low = price;
+        }
+        _high = Math.Max(_high, price);
+        _low = Math.Min(_low, price);
+        _close = price;
+    }
+}

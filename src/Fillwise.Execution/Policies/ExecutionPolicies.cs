@@ -1,0 +1,30 @@
+using Fillwise.Core;
+
+namespace Fillwise.Execution.Policies;
+
+/// <summary>The registry of execution policies by name: adding a policy is its file plus one line here.</summary>
+public static class ExecutionPolicies
+{
+    private static readonly SortedDictionary<string, Func<ExecutorOptions, IExecutionPolicy>> Factories = new(StringComparer.Ordinal)
+    {
+        ["taker"] = _ => new TakerPolicy(),
+        ["static"] = o => new StaticPolicy(o.Router),
+        ["rules"] = o => new RulesPolicy(o.Router, o.MakerOffset),
+    };
+
+    /// <summary>Every registered name, sorted.</summary>
+    public static IReadOnlyCollection<string> Names => Factories.Keys;
+
+    public static bool IsKnown(string name) => Factories.ContainsKey(name);
+
+    /// <summary>A new instance (policies may learn, so every run gets its own) built from validated options.</summary>
+    public static IExecutionPolicy Create(string name, ExecutorOptions options)
+    {
+        if (!Factories.TryGetValue(name, out var factory))
+        {
+            throw new OptionsException($"unknown policy '{name}': expected one of {string.Join(", ", Factories.Keys)}.");
+        }
+        options.Validate();
+        return factory(options);
+    }
+}

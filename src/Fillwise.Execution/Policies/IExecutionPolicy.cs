@@ -1,0 +1,53 @@
+using Fillwise.Core;
+using Fillwise.Execution.IntelState;
+using Fillwise.Intel;
+
+namespace Fillwise.Execution.Policies;
+
+/// <summary>What a policy sees when it plans a parent order: the order, the market now, the symbol's intelligence.</summary>
+public readonly record struct PolicyInputs(
+    Symbol Symbol,
+    Side Side,
+    long NowNs,
+    SymbolFilters Filters,
+    in MarketUpdate Quote,
+    in IntelReading Intel);
+
+/// <summary>
+/// How a policy wants one parent order worked (Lean's IExecutionModel output). The router owns the
+/// lifecycle; the plan only says what to do.
+/// <list type="bullet">
+/// <item><c>MakerFirst</c> false: the whole parent goes IOC/market now.</item>
+/// <item>Otherwise a post-only child at the touch moved <c>OffsetBps</c> away from the market (0 = at the touch),
+/// for at most <c>MakerTimeout</c>, then the remainder goes taker.</item>
+/// </list>
+/// <c>View</c> is the policy's account of why, recorded in the RouterContext.
+/// </summary>
+public readonly record struct ExecutionPlan(bool MakerFirst, double OffsetBps, TimeSpan MakerTimeout, PolicyView View);
+
+/// <summary>
+/// A policy's view of a symbol, as RouterContext, health and the dashboard show it: router quality, whether it
+/// goes maker-first, its taker bias (0 = patient, 1 = always take), the maker offset with its contributions,
+/// and the reason in words.
+/// </summary>
+public readonly record struct PolicyView(RouterQuality Quality, bool MakerFirst, double TakerBias, MakerOffset Offset, string Reason);
+
+/// <summary>
+/// The seam for execution policies: from (parent order, market, intelligence) to a plan. Implementations are
+/// registered by name in <see cref="ExecutionPolicies"/>; nothing else switches on which policy runs.
+/// Called on the executor's single thread.
+/// </summary>
+public interface IExecutionPolicy
+{
+    /// <summary>The registered name (e.g. "static"), stored with every parent order and run.</summary>
+    string Name { get; }
+
+    /// <summary>Whether target sizes take the intel size factor (score -> 0.25..1.5) when ExecutorOptions.ApplyIntelSizing is on.</summary>
+    bool UsesIntelSizing { get; }
+
+    /// <summary>The plan for one parent order.</summary>
+    ExecutionPlan Plan(in PolicyInputs inputs);
+
+    /// <summary>The policy's current view of a symbol without an order (health snapshots).</summary>
+    PolicyView View(in PolicyInputs inputs);
+}
