@@ -2,6 +2,8 @@ using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
 using Fillwise.Core;
 using Fillwise.Execution;
+using Fillwise.Execution.Policies;
+using Fillwise.Execution.Signals;
 using Fillwise.Venues.Replay;
 
 namespace Fillwise.Benchmarks;
@@ -40,7 +42,8 @@ public class ExecutorBenchmarks
     {
         using var venue = ReplayVenues.FromCaptures(_files);
         var telemetry = new MemoryTelemetry();
-        var executor = new Executor(venue, SymbolCatalog.Default, new ExecutorOptions(), telemetry, arrivals: new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1));
+        var options = new ExecutorOptions();
+        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("intel", options), telemetry, new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1)));
         venue.Run(executor);
         executor.Finish();
         return telemetry.Fills.Count;

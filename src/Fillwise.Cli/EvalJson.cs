@@ -44,6 +44,7 @@ internal static class EvalJson
                     w.WriteStartObject();
                     Number(w, "offset_bps", cell.Setting.OffsetBps);
                     w.WriteNumber("timeout_s", cell.Setting.TimeoutS);
+                    w.WriteBoolean("peg", cell.Setting.Peg);
                     Number(w, "cost_bps_mean", cell.Stats.CostBpsMean);
                     Number(w, "maker_fill_ratio", cell.Stats.MakerFillRatio);
                     w.WriteEndObject();

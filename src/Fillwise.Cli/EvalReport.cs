@@ -43,7 +43,9 @@ internal static class EvalReport
         foreach (var offset in FixedSettingGrid.OffsetsBps)
         {
             md.WriteLine($"| {offset.ToString(CultureInfo.InvariantCulture)} | " + string.Join(" | ", FixedSettingGrid.TimeoutsS.Select(t =>
-                grid.Single(c => c.Setting.OffsetBps == offset && c.Setting.TimeoutS == t).Stats.CostBpsMean.ToString("F3", CultureInfo.InvariantCulture))) + " |");
+                grid.Single(c => !c.Setting.Peg && c.Setting.OffsetBps == offset && c.Setting.TimeoutS == t).Stats.CostBpsMean.ToString("F3", CultureInfo.InvariantCulture))) + " |");
         }
+        md.WriteLine("| peg to touch | " + string.Join(" | ", FixedSettingGrid.TimeoutsS.Select(t =>
+            grid.Single(c => c.Setting.Peg && c.Setting.TimeoutS == t).Stats.CostBpsMean.ToString("F3", CultureInfo.InvariantCulture))) + " |");
     }
 }

@@ -81,6 +81,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         if (update.HasTwoSidedQuote)
         {
             Markouts.OnQuote(update.Symbol, _venue.NowNs, update.Mid.ToDouble());
+            _router.OnQuote(update);
         }
         if (!_started)
         {
@@ -88,6 +89,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         }
         if (state is not null)
         {
+            _policy.OnMarket(update, _venue.NowNs, state.Filters);
             foreach (var source in _sources)
             {
                 source.OnMarket(update, this);
@@ -208,7 +210,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
             risk = RiskGates.CheckFilters(state.Filters, sizing.Lots, mid) is { IsDenied: true } filterDenial ? filterDenial : risk;
         }
         var v = plan.View;
-        var context = new RouterContext(_policy.Name, v.Quality, plan.MakerFirst, v.TakerBias, v.Reason, plan.OffsetBps, v.Offset, intel.Regime.Regime, intel.Regime.Ratio, intel.Score.Score, sizing, plan.MakerTimeout);
+        var context = new RouterContext(_policy.Name, v.Quality, plan.MakerFirst, v.TakerBias, v.Reason, plan.OffsetBps, v.Offset, intel.Regime.Regime, intel.Regime.Ratio, intel.Score.Score, sizing, plan.MakerTimeout, plan.PegReprices);
         var qualityChanged = state.Intel.LastRouterQuality != intel.Router.Quality && state.Parents > 1;
         state.Intel.LastRouterQuality = intel.Router.Quality;
         state.Intel.LastScore = intel.Score;

@@ -27,6 +27,8 @@ public sealed record ExecutorOptions
     public RouterKpiOptions Kpis { get; init; } = new();
     public SymbolScoreOptions Score { get; init; } = new();
     public ExpectancyOptions Expectancy { get; init; } = new();
+    /// <summary>The expected-cost policy (intel).</summary>
+    public Policies.Intel.IntelPolicyOptions Intel { get; init; } = new();
     /// <summary>Maker and taker fee rates the router assumes in its fee-aware check (Binance VIP0 by default).</summary>
     public decimal MakerFee { get; init; } = 0.0002m;
     public decimal TakerFee { get; init; } = 0.0005m;
@@ -49,5 +51,6 @@ public sealed record ExecutorOptions
         Kpis.Validate();
         Score.Validate();
         Expectancy.Validate();
+        Intel.Validate();
     }
 }

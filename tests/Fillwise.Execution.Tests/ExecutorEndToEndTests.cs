@@ -1,5 +1,7 @@
 using Fillwise.Core;
+using Fillwise.Execution.Policies;
 using Fillwise.Execution.Risk;
+using Fillwise.Execution.Signals;
 using Fillwise.Execution.Routing;
 using Fillwise.Intel;
 using Fillwise.TestData;
@@ -13,11 +15,11 @@ public sealed class ExecutorEndToEndTests
     private static readonly Symbol Btc = new("BTCUSDT");
     private static readonly string[] Capture = [TestPaths.SampleCapture("btcusdt_20240718.gz"), TestPaths.SampleCapture("btcusdt_20240719.gz")];
 
-    private static (MemoryTelemetry Telemetry, ReplayVenue Venue) Run(ExecutorOptions options, TimeSpan every, decimal notional = 5_000m, SymbolCatalog? venueCatalog = null, Action<Executor>? setup = null)
+    private static (MemoryTelemetry Telemetry, ReplayVenue Venue) Run(ExecutorOptions options, TimeSpan every, decimal notional = 5_000m, SymbolCatalog? venueCatalog = null, Action<Executor>? setup = null, string policy = "rules")
     {
         var venue = ReplayVenues.FromCaptures(Capture, venueCatalog);
         var telemetry = new MemoryTelemetry();
-        var executor = new Executor(venue, SymbolCatalog.Default, options, telemetry, arrivals: new ArrivalOptions(every, notional, 3));
+        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create(policy, options), telemetry, new SeededArrivals(new ArrivalOptions(every, notional, 3)));
         setup?.Invoke(executor);
         venue.Run(executor);
         executor.Finish();
@@ -69,8 +71,8 @@ public sealed class ExecutorEndToEndTests
     public void TheDrawdownGuardScalesThenBlocksNewRisk()
     {
         // A 20,000 USDT account trading 5,000 USDT parents taker: fees and adverse moves build a drawdown.
-        var options = new ExecutorOptions { Policy = ExecutionPolicy.Taker, StartingEquity = 20_000m, Risk = new RiskOptions { DrawdownSoft = 0.002, DrawdownHard = 0.004 } };
-        var (telemetry, _) = Run(options, TimeSpan.FromSeconds(3));
+        var options = new ExecutorOptions { StartingEquity = 20_000m, Risk = new RiskOptions { DrawdownSoft = 0.002, DrawdownHard = 0.004 } };
+        var (telemetry, _) = Run(options, TimeSpan.FromSeconds(3), policy: "taker");
         var reasons = telemetry.Parents.Select(p => p.Risk.Reason).ToList();
         var firstSoft = reasons.IndexOf(RiskReason.DrawdownSoft);
         var firstHard = reasons.IndexOf(RiskReason.DrawdownHard);
@@ -99,7 +101,7 @@ public sealed class ExecutorEndToEndTests
         foreach (var parent in telemetry.Parents.Where(p => filled.Contains(p.ParentId)))
         {
             var c = parent.Context!;
-            Assert.Equal(ExecutionPolicy.Intel, c.Policy);
+            Assert.Equal("rules", c.Policy);
             Assert.False(string.IsNullOrEmpty(c.Reason));
             Assert.True(c.Sizing.Lots > 0 && c.Sizing.FinalSizeFactor > 0 && c.Sizing.IntelSizeFactor > 0 && c.Sizing.InverseVolFactor > 0 && c.Sizing.SharpeMultiplier > 0);
             Assert.Equal(c.OffsetDetail.OffsetBps, c.MakerOffsetBps);
@@ -114,7 +116,7 @@ public sealed class ExecutorEndToEndTests
     [Fact]
     public void StaticPolicyFallsBackToTakerAfterItsTimeout()
     {
-        var (telemetry, _) = Run(new ExecutorOptions { Policy = ExecutionPolicy.Static }, TimeSpan.FromSeconds(10));
+        var (telemetry, _) = Run(new ExecutorOptions(), TimeSpan.FromSeconds(10), policy: "static");
         var fallbacks = telemetry.Results.Where(r => r.UsedFallback).ToList();
         Assert.NotEmpty(fallbacks);
         foreach (var r in fallbacks)

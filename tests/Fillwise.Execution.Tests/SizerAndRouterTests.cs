@@ -1,6 +1,9 @@
 using Fillwise.Core;
+using Fillwise.Execution.IntelState;
+using Fillwise.Execution.Policies;
 using Fillwise.Execution.Routing;
 using Fillwise.Execution.Sizing;
+using Fillwise.Intel;
 
 namespace Fillwise.Execution.Tests;
 
@@ -46,7 +49,7 @@ public sealed class SizerAndRouterTests
     [InlineData(Side.Sell, 1.0, "64006.6")]
     public void MakerPriceAppliesTheOffsetFromTheTouchAndNeverCrosses(Side side, double offsetBps, string expected)
     {
-        var price = OrderRouter.MakerPrice(side, Fixed8.FromDecimal(64_000.0m).Raw, Fixed8.FromDecimal(64_000.1m).Raw, offsetBps, Btc, 0.0002m, 0.0005m);
+        var price = MakerPricing.MakerPrice(side, Fixed8.FromDecimal(64_000.0m).Raw, Fixed8.FromDecimal(64_000.1m).Raw, offsetBps, Btc, 0.0002m, 0.0005m);
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), new Fixed8(price).ToDecimal());
     }
 
@@ -54,9 +57,9 @@ public sealed class SizerAndRouterTests
     public void FeeAwareCheckGoesTakerWhenMakingIsNoCheaper()
     {
         // A wide offset on a buy with a maker rebate smaller than the gap: still cheaper to make.
-        Assert.NotEqual(0, OrderRouter.MakerPrice(Side.Buy, 100_00000000, 100_01000000, 0, Btc, 0.0002m, 0.0005m));
+        Assert.NotEqual(0, MakerPricing.MakerPrice(Side.Buy, 100_00000000, 100_01000000, 0, Btc, 0.0002m, 0.0005m));
         // Maker fee so high that bid x (1 + maker) >= ask x (1 + taker): take instead.
-        Assert.Equal(0, OrderRouter.MakerPrice(Side.Buy, 100_00000000, 100_01000000, 0, Btc, 0.0020m, 0.0005m));
+        Assert.Equal(0, MakerPricing.MakerPrice(Side.Buy, 100_00000000, 100_01000000, 0, Btc, 0.0020m, 0.0005m));
     }
 
     [Theory]
@@ -64,6 +67,12 @@ public sealed class SizerAndRouterTests
     [InlineData(0.25, 7.5)]
     [InlineData(0.6, 4)]
     [InlineData(1.0, 1)]
-    public void TakerBiasShortensTheMakerTimeout(double bias, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), OrderRouter.MakerTimeout(new RouterOptions(), bias));
+    public void TakerBiasShortensTheRulesMakerTimeout(double bias, double seconds)
+    {
+        var options = new ExecutorOptions { RouterPolicy = new RouterPolicyOptions { TakerBiasGood = bias, MinOrders = 1 } };
+        var rules = ExecutionPolicies.Create("rules", options);
+        var intel = new IntelReading(default, RegimeReading.Neutral, new RouterPolicy(true, bias, RouterQuality.Good, default), default, 1, double.NaN);
+        var quote = default(MarketUpdate);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), rules.Plan(new PolicyInputs(Btc.Symbol, Side.Buy, 0, Btc, quote, intel)).MakerTimeout);
+    }
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Fillwise.Core;
 using Fillwise.Dashboard;
 using Fillwise.Execution;
+using Fillwise.Execution.Policies;
+using Fillwise.Execution.Signals;
 using Fillwise.Telemetry;
 using Fillwise.TestData;
 using Fillwise.Venues.Replay;
@@ -173,8 +175,9 @@ public sealed class MirrorTests : IDisposable
     private static ((double P50, double P99) Latency, MirrorStatus Status) Replay(IExecutionMirror? mirror)
     {
         using var venue = ReplayVenues.FromCaptures(Capture);
-        var executor = new Executor(venue, SymbolCatalog.Default, new ExecutorOptions { HealthEvery = TimeSpan.FromSeconds(5) }, new MemoryTelemetry(),
-            arrivals: new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1)) { Mirror = mirror };
+        var options = new ExecutorOptions { HealthEvery = TimeSpan.FromSeconds(5) };
+        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("intel", options), new MemoryTelemetry(),
+            new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1))) { Mirror = mirror };
         venue.Run(executor);
         executor.Finish();
         return ((executor.DecisionLatency.PercentileMicroseconds(0.5), executor.DecisionLatency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));

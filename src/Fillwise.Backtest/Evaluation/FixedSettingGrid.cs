@@ -4,9 +4,9 @@ using Fillwise.Execution;
 namespace Fillwise.Backtest;
 
 /// <summary>One constant way of working every parent order: post at the touch moved by OffsetBps (0 = at the touch), wait TimeoutS, then take.</summary>
-public sealed record FixedSetting(double OffsetBps, int TimeoutS)
+public sealed record FixedSetting(double OffsetBps, int TimeoutS, bool Peg = false)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"offset {OffsetBps} bps, timeout {TimeoutS} s");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{(Peg ? "peg to the touch" : $"offset {OffsetBps} bps")}, timeout {TimeoutS} s");
 }
 
 /// <summary>
@@ -18,7 +18,12 @@ public static class FixedSettingGrid
     public static readonly double[] OffsetsBps = [0, 1, 2, 4, 8];
     public static readonly int[] TimeoutsS = [2, 10, 30, 60, 120];
 
-    public static IReadOnlyList<FixedSetting> Settings { get; } = [.. OffsetsBps.SelectMany(o => TimeoutsS.Select(t => new FixedSetting(o, t)))];
+    /// <summary>Peg re-posts allowed in a peg cell (the same bound the intel policy uses).</summary>
+    public const int PegReprices = 20;
+
+    /// <summary>Every offset x timeout, and peg-to-the-touch x timeout.</summary>
+    public static IReadOnlyList<FixedSetting> Settings { get; } =
+        [.. OffsetsBps.SelectMany(o => TimeoutsS.Select(t => new FixedSetting(o, t))), .. TimeoutsS.Select(t => new FixedSetting(0, t, Peg: true))];
 
     public sealed record Cell(FixedSetting Setting, PolicyStats Stats, MemoryTelemetry Telemetry);
 
@@ -37,7 +42,7 @@ public static class FixedSettingGrid
     public static MemoryTelemetry RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
     {
         var (options, _) = inputs.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
-        options = options with { Router = options.Router with { StaticOffsetBps = setting.OffsetBps, StaticMakerTimeout = TimeSpan.FromSeconds(setting.TimeoutS) } };
+        options = options with { Router = options.Router with { StaticOffsetBps = setting.OffsetBps, StaticMakerTimeout = TimeSpan.FromSeconds(setting.TimeoutS), StaticPegReprices = setting.Peg ? PegReprices : 0 } };
         return BacktestEngine.Run(inputs, new BacktestSpec("static", spec.Seed, spec.Orders, options)).Telemetry;
     }
 }

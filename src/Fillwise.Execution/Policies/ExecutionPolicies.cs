@@ -10,6 +10,7 @@ public static class ExecutionPolicies
         ["taker"] = _ => new TakerPolicy(),
         ["static"] = o => new StaticPolicy(o.Router),
         ["rules"] = o => new RulesPolicy(o.Router, o.MakerOffset),
+        ["intel"] = o => new IntelPolicy(o),
     };
 
     /// <summary>Every registered name, sorted.</summary>

@@ -21,9 +21,11 @@ public readonly record struct PolicyInputs(
 /// <item>Otherwise a post-only child at the touch moved <c>OffsetBps</c> away from the market (0 = at the touch),
 /// for at most <c>MakerTimeout</c>, then the remainder goes taker.</item>
 /// </list>
-/// <c>View</c> is the policy's account of why, recorded in the RouterContext.
+/// <c>PegReprices</c> &gt; 0: while resting, when the touch moves away from the order's price, cancel and re-post
+/// at the new touch (at most that many times, within the same deadline). <c>View</c> is the policy's account of
+/// why, recorded in the RouterContext.
 /// </summary>
-public readonly record struct ExecutionPlan(bool MakerFirst, double OffsetBps, TimeSpan MakerTimeout, PolicyView View);
+public readonly record struct ExecutionPlan(bool MakerFirst, double OffsetBps, TimeSpan MakerTimeout, PolicyView View, int PegReprices = 0);
 
 /// <summary>
 /// A policy's view of a symbol, as RouterContext, health and the dashboard show it: router quality, whether it
@@ -44,6 +46,9 @@ public interface IExecutionPolicy
 
     /// <summary>Whether target sizes take the intel size factor (score -> 0.25..1.5) when ExecutorOptions.ApplyIntelSizing is on.</summary>
     bool UsesIntelSizing { get; }
+
+    /// <summary>Every market update of a known symbol, before any decision at that time: what a policy may learn from the feed.</summary>
+    void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters);
 
     /// <summary>The plan for one parent order.</summary>
     ExecutionPlan Plan(in PolicyInputs inputs);

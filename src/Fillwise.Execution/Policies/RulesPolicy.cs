@@ -1,3 +1,4 @@
+using Fillwise.Core;
 using Fillwise.Execution.Routing;
 using Fillwise.Intel;
 
@@ -13,6 +14,10 @@ internal sealed class RulesPolicy(RouterOptions router, MakerOffsetOptions offse
     private readonly MakerOffsetEngine _offsets = new(offsets);
 
     public bool UsesIntelSizing => true;
+
+    public void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters)
+    {
+    }
 
     public string Name => "rules";
 

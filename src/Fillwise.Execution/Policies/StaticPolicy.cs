@@ -1,3 +1,4 @@
+using Fillwise.Core;
 using Fillwise.Execution.Routing;
 using Fillwise.Intel;
 
@@ -12,9 +13,13 @@ internal sealed class StaticPolicy(RouterOptions router) : IExecutionPolicy
 
     public bool UsesIntelSizing => false;
 
+    public void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters)
+    {
+    }
+
     public string Name => "static";
 
-    public ExecutionPlan Plan(in PolicyInputs inputs) => new(true, router.StaticOffsetBps, router.StaticMakerTimeout, View(inputs));
+    public ExecutionPlan Plan(in PolicyInputs inputs) => new(true, router.StaticOffsetBps, router.StaticMakerTimeout, View(inputs), router.StaticPegReprices);
 
     public PolicyView View(in PolicyInputs inputs) => _view with { Quality = inputs.Intel.Router.Quality };
 }

@@ -1,3 +1,4 @@
+using Fillwise.Core;
 using Fillwise.Intel;
 
 namespace Fillwise.Execution.Policies;
@@ -8,6 +9,10 @@ internal sealed class TakerPolicy : IExecutionPolicy
     private static readonly PolicyView Always = new(RouterQuality.Good, false, 1.0, new MakerOffset(double.NaN, 0, 0, 0, 0, 0, false, 0), "policy taker: always IOC/market");
 
     public bool UsesIntelSizing => false;
+
+    public void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters)
+    {
+    }
 
     public string Name => "taker";
 

@@ -16,6 +16,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
     private const double NsPerMs = 1_000_000.0;
     private readonly Dictionary<long, ParentExecution> _byChild = [];
     private readonly Dictionary<long, ParentExecution> _working = [];
+    private readonly List<ParentExecution> _pegged = [];
 
     public int Working => _working.Count;
 
@@ -25,6 +26,10 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         _working.Add(parent.Id, parent);
         if (parent.Context.MakerFirst)
         {
+            if (parent.Context.PegReprices > 0)
+            {
+                _pegged.Add(parent);
+            }
             SendMaker(parent);
         }
         else
@@ -40,6 +45,36 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         {
             parent.CancelRequested = true;
             venue.Cancel(parent.Symbol.Symbol, child);
+        }
+    }
+
+    /// <summary>
+    /// A new quote: pegged maker legs whose price the touch has moved away from are cancelled and re-posted at
+    /// the new touch (bounded count). Only parents with a peg plan are looked at.
+    /// </summary>
+    public void OnQuote(in MarketUpdate quote)
+    {
+        for (var i = _pegged.Count - 1; i >= 0; i--)
+        {
+            var parent = _pegged[i];
+            if (!_working.ContainsKey(parent.Id) || parent.Reprices >= parent.Context.PegReprices)
+            {
+                _pegged.RemoveAt(i);
+                continue;
+            }
+            if (parent.Symbol.Symbol != quote.Symbol || !parent.WorkingIsMaker || parent.CancelRequested || parent.WorkingChild == 0)
+            {
+                continue;
+            }
+            var touch = parent.Side == Side.Buy ? quote.BidPrice.Raw : quote.AskPrice.Raw;
+            var away = parent.Side == Side.Buy ? touch > parent.MakerPriceRaw : touch < parent.MakerPriceRaw;
+            if (away && venue.NowNs < parent.DeadlineNs)
+            {
+                parent.CancelRequested = true;
+                parent.RepriceRequested = true;
+                parent.Reprices++;
+                venue.Cancel(parent.Symbol.Symbol, parent.WorkingChild);
+            }
         }
     }
 
@@ -64,6 +99,15 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
             case OrderEventKind.Rejected when current:
                 OnReject(parent, e.Reject);
                 break;
+            case OrderEventKind.Canceled when current && parent.RepriceRequested:
+                parent.RepriceRequested = false;
+                SendMaker(parent, keepDeadline: true);
+                break;
+            case OrderEventKind.CancelRejected when current && parent.RepriceRequested:
+                // The leg was gone (filled) before the cancel got there; its fill stands.
+                parent.RepriceRequested = false;
+                parent.CancelRequested = false;
+                break;
             case OrderEventKind.Canceled when current:
             case OrderEventKind.CancelRejected when current && parent.RemainingRaw > 0:
                 // The maker leg is off the book (or already gone): the remainder goes taker.
@@ -76,7 +120,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         }
     }
 
-    private void SendMaker(ParentExecution parent)
+    private void SendMaker(ParentExecution parent, bool keepDeadline = false)
     {
         var quote = parent.Symbol.Quote;
         var price = MakerPricing.MakerPrice(parent.Side, quote.BidPrice.Raw, quote.AskPrice.Raw, parent.Context.MakerOffsetBps, parent.Symbol.Filters, options.MakerFee, options.TakerFee);
@@ -85,8 +129,19 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
             SendTaker(parent);
             return;
         }
+        if (keepDeadline && venue.NowNs >= parent.DeadlineNs)
+        {
+            parent.UsedFallback = true;
+            SendTaker(parent);
+            return;
+        }
+        if (!keepDeadline)
+        {
+            parent.DeadlineNs = venue.NowNs + parent.Context.MakerTimeout.Ticks * 100;
+        }
+        parent.MakerPriceRaw = price;
         var child = Send(parent, OrderType.PostOnly, new Fixed8(price), isMaker: true);
-        timers.At(venue.NowNs + parent.Context.MakerTimeout.Ticks * 100, new TimerEntry(TimerKind.MakerTimeout, child));
+        timers.At(parent.DeadlineNs, new TimerEntry(TimerKind.MakerTimeout, child));
     }
 
     private void SendTaker(ParentExecution parent) => Send(parent, OrderType.Market, default, isMaker: false);

@@ -1,5 +1,4 @@
 using Fillwise.Core;
-using Fillwise.Execution.Routing;
 
 namespace Fillwise.Execution.Routing;
 
@@ -31,6 +30,12 @@ internal sealed class ParentExecution(long id, ParentSignal signal, SymbolState 
     public bool WorkingIsMaker { get; set; }
     public long WorkingSentNs { get; set; }
     public bool CancelRequested { get; set; }
+    /// <summary>The working maker child is being cancelled to re-post at the touch (peg), not to fall back.</summary>
+    public bool RepriceRequested { get; set; }
+    public int Reprices { get; set; }
+    public long MakerPriceRaw { get; set; }
+    /// <summary>When the maker leg gives up (set when it is first posted; a -5022 re-post restarts it).</summary>
+    public long DeadlineNs { get; set; }
 
     public long TargetRaw => TargetLots * Symbol.Filters.StepRaw;
     public long RemainingRaw => TargetRaw - FilledRaw;

@@ -19,4 +19,5 @@ public sealed record RouterContext(
     double RegimeRatio,
     double SymbolScore,
     SizingResult Sizing,
-    TimeSpan MakerTimeout);
+    TimeSpan MakerTimeout,
+    int PegReprices = 0);

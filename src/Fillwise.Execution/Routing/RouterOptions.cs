@@ -14,6 +14,8 @@ public sealed record RouterOptions
     public int MaxPostOnlyRejects { get; init; } = 2;
     /// <summary>Static policy's offset from the touch (0 = at the touch).</summary>
     public double StaticOffsetBps { get; init; }
+    /// <summary>Static policy's peg: re-posts at the touch when it moves away, at most this many times (0 = never).</summary>
+    public int StaticPegReprices { get; init; }
 
     public void Validate()
     {
@@ -22,6 +24,7 @@ public sealed record RouterOptions
         OptionChecks.Within(MakerTimeout, TimeSpan.FromMilliseconds(1), day, "Router.MakerTimeout");
         OptionChecks.Within(MinMakerTimeout, TimeSpan.FromMilliseconds(1), MakerTimeout, "Router.MinMakerTimeout");
         OptionChecks.AtLeast(MaxPostOnlyRejects, 0, "Router.MaxPostOnlyRejects");
+        OptionChecks.Within(StaticPegReprices, 0, 1000, "Router.StaticPegReprices");
         OptionChecks.Within(StaticOffsetBps, 0, 100, "Router.StaticOffsetBps");
     }
 }

@@ -1,0 +1,118 @@
+using Fillwise.Core;
+
+namespace Fillwise.Execution.Policies.Intel;
+
+/// <summary>
+/// The decision's features, bucketed: queue imbalance at the touch relative to the order's side (our side thin,
+/// balanced, heavy), recent trade flow relative to the side (against, flat, with us), spread (one tick, wider).
+/// </summary>
+internal static class Context
+{
+    public const int Count = 3 * 3 * 2;
+
+    public static int Of(Side side, double bidQty, double askQty, double flowImbalance, bool wide)
+    {
+        var sign = side.Sign();
+        var total = bidQty + askQty;
+        var queue = total > 0 ? sign * (bidQty - askQty) / total : 0;
+        var flow = sign * flowImbalance;
+        return (Bucket(queue, 0.33) * 3 + Bucket(flow, 0.2)) * 2 + (wide ? 1 : 0);
+    }
+
+    public static string Describe(int context)
+    {
+        string[] q = ["our side thin", "queues balanced", "our side heavy"];
+        string[] f = ["flow against", "flow flat", "flow with us"];
+        return $"{q[context / 6]}, {f[context / 2 % 3]}, spread {(context % 2 == 1 ? "> 1 tick" : "1 tick")}";
+    }
+
+    private static int Bucket(double x, double edge) => x < -edge ? 0 : x > edge ? 2 : 1;
+}
+
+/// <summary>
+/// Expected cost (bps vs arrival mid, fees included) and fill probability per symbol x context x action, from
+/// completed shadow outcomes only (walk-forward). A cell is shrunk toward the symbol's action mean over all
+/// contexts, which is shrunk toward all symbols' action mean: E = (sum + k m) / (n + k).
+/// </summary>
+internal sealed class CostModel(int actions, double shrinkage)
+{
+    private readonly Dictionary<Symbol, Cells> _symbols = [];
+    private readonly Cells _pooled = new(actions);
+
+    public long Samples(Symbol symbol) => _symbols.TryGetValue(symbol, out var c) ? c.Total : 0;
+
+    public void Add(Symbol symbol, int context, int action, double costBps, bool filled)
+    {
+        if (!double.IsFinite(costBps))
+        {
+            return;
+        }
+        if (!_symbols.TryGetValue(symbol, out var cells))
+        {
+            cells = new Cells(actions);
+            _symbols.Add(symbol, cells);
+        }
+        cells.Add(context, action, costBps, filled);
+        _pooled.Add(context, action, costBps, filled);
+    }
+
+    /// <summary>Expected cost and fill probability of an action in a context; NaN without any evidence.</summary>
+    public (double CostBps, double FillProbability, long Samples) Estimate(Symbol symbol, int context, int action)
+    {
+        var pooled = _pooled.ActionMean(action, double.NaN, double.NaN, 0);
+        if (!_symbols.TryGetValue(symbol, out var cells))
+        {
+            return (pooled.Cost, pooled.Fill, 0);
+        }
+        var symbolMean = cells.ActionMean(action, pooled.Cost, pooled.Fill, shrinkage);
+        return cells.CellMean(context, action, symbolMean.Cost, symbolMean.Fill, shrinkage);
+    }
+
+    private sealed class Cells(int actions)
+    {
+        private readonly double[] _cost = new double[Context.Count * actions];
+        private readonly double[] _fills = new double[Context.Count * actions];
+        private readonly long[] _n = new long[Context.Count * actions];
+
+        public long Total { get; private set; }
+
+        public void Add(int context, int action, double cost, bool filled)
+        {
+            var i = context * actions + action;
+            _cost[i] += cost;
+            _fills[i] += filled ? 1 : 0;
+            _n[i]++;
+            Total++;
+        }
+
+        public (double Cost, double Fill) ActionMean(int action, double priorCost, double priorFill, double k)
+        {
+            double cost = 0, fills = 0;
+            long n = 0;
+            for (var c = 0; c < Context.Count; c++)
+            {
+                var i = c * actions + action;
+                cost += _cost[i];
+                fills += _fills[i];
+                n += _n[i];
+            }
+            return Shrink(cost, fills, n, priorCost, priorFill, k);
+        }
+
+        public (double Cost, double Fill, long Samples) CellMean(int context, int action, double priorCost, double priorFill, double k)
+        {
+            var i = context * actions + action;
+            var (cost, fill) = Shrink(_cost[i], _fills[i], _n[i], priorCost, priorFill, k);
+            return (cost, fill, _n[i]);
+        }
+
+        private static (double Cost, double Fill) Shrink(double cost, double fills, long n, double priorCost, double priorFill, double k)
+        {
+            if (!double.IsFinite(priorCost) || k == 0)
+            {
+                return n > 0 ? (cost / n, fills / n) : (priorCost, priorFill);
+            }
+            return ((cost + k * priorCost) / (n + k), (fills + k * priorFill) / (n + k));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Fillwise.Core;
+
+namespace Fillwise.Execution.Policies.Intel;
+
+/// <summary>Options of the expected-cost policy (<c>intel</c>); defaults are what ships.</summary>
+public sealed record IntelPolicyOptions
+{
+    /// <summary>How often a pair of shadow orders (buy and sell) is started per symbol.</summary>
+    public TimeSpan ShadowEvery { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>The patiences (maker timeouts) the policy chooses among, seconds.</summary>
+    public IReadOnlyList<int> PatiencesS { get; init; } = [5, 15, 30, 60, 120];
+    /// <summary>Re-posts at the touch allowed to a pegged order.</summary>
+    public int PegReprices { get; init; } = 20;
+    /// <summary>Completed shadow outcomes a symbol needs before the policy trusts its model (cold start = static at the touch).</summary>
+    public int MinSamples { get; init; } = 50;
+    /// <summary>Shrinkage weight: a context cell's mean is pulled toward the symbol's action mean with weight k / (n + k).</summary>
+    public double Shrinkage { get; init; } = 30;
+    /// <summary>Window of the trade-flow feature (aggressor buy minus sell quantity over total).</summary>
+    public TimeSpan FlowWindow { get; init; } = TimeSpan.FromSeconds(5);
+
+    public void Validate()
+    {
+        OptionChecks.Within(ShadowEvery, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "Intel.ShadowEvery");
+        OptionChecks.That(PatiencesS.Count is > 0 and <= 8 && PatiencesS.All(p => p is >= 1 and <= 600) && PatiencesS.Zip(PatiencesS.Skip(1)).All(p => p.First < p.Second),
+            "Intel.PatiencesS must be 1 to 8 ascending values within [1, 600] seconds.");
+        OptionChecks.Within(PegReprices, 0, 1000, "Intel.PegReprices");
+        OptionChecks.AtLeast(MinSamples, 1, "Intel.MinSamples");
+        OptionChecks.NonNegative(Shrinkage, "Intel.Shrinkage");
+        OptionChecks.Within(FlowWindow, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "Intel.FlowWindow");
+    }
+}
