@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
 using Fillwise.Core;
+using Fillwise.MarketData;
 using Fillwise.MarketData.Books;
 using Fillwise.MarketData.Capture;
 
@@ -81,7 +82,7 @@ public class CaptureReaderBenchmarks
                 book.ApplySnapshot(reader.UpdateIds.First, [], []);
                 seeded = true;
             }
-            book.Apply(reader);
+            reader.ApplyTo(book);
             events++;
         }
         return events + book.AppliedDiffs;
