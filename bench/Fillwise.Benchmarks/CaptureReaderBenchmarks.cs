@@ -1,29 +1,44 @@
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
-using Fillwise.Core;
-using Fillwise.MarketData.Books;
+using Fillwise.MarketData;
 using Fillwise.MarketData.Capture;
+using Fillwise.MarketData.Catalog;
+using Fillwise.MarketData.Inspection;
 
 namespace Fillwise.Benchmarks;
 
 /// <summary>
-/// Reading a real capture: the decompression floor vs parsing every event vs parsing and applying every
-/// depth event to the order book. One operation = the whole file.
+/// Reading a real capture, as ratios to the decompression floor measured in the same run: inflating the gzip
+/// and nothing else (what `gzip -dc` does) vs parsing every event vs `data inspect` (read + parse + book +
+/// ticker checks) vs reading the same events back from the Parquet catalog. One operation = the whole file.
 /// </summary>
 [MemoryDiagnoser]
 public class CaptureReaderBenchmarks
 {
     private string _path = string.Empty;
+    private string _catalog = string.Empty;
     private readonly byte[] _buffer = new byte[1 << 17];
 
-    /// <summary>The capture to read; defaults to the larger sample file.</summary>
-    [Params("samples/capture/btcusdt_20240719.gz")]
+    /// <summary>The capture to read: the reference file (../shared/data), 27.7 MB decompressed.</summary>
+    [Params("../shared/data/binance-usdm/btcusdt_20240808.gz")]
     public string File { get; set; } = string.Empty;
 
     [GlobalSetup]
-    public void Setup() => _path = Path.Combine(Repo.Root, File);
+    public void Setup()
+    {
+        _path = Path.GetFullPath(Path.Combine(Repo.Root, File));
+        _catalog = Path.Combine(Path.GetTempPath(), "fillwise-bench-catalog-" + Environment.ProcessId);
+        if (Directory.Exists(_catalog))
+        {
+            Directory.Delete(_catalog, recursive: true);
+        }
+        CatalogWriter.Convert([_path], _catalog);
+    }
 
-    [Benchmark(Baseline = true, Description = "decompress only")]
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(_catalog, recursive: true);
+
+    [Benchmark(Baseline = true, Description = "decompress only (gzip -dc floor)")]
     public long DecompressOnly()
     {
         using var stream = new GZipStream(System.IO.File.OpenRead(_path), CompressionMode.Decompress);
@@ -36,54 +51,35 @@ public class CaptureReaderBenchmarks
         return total;
     }
 
-    /// <summary>Splitting lines and walking every JSON token, doing nothing with them: the floor of this parsing approach.</summary>
-    [Benchmark(Description = "lines + JSON tokens only")]
-    public long TokenizeOnly()
+    [Benchmark(Description = "read + parse, validating Utf8JsonReader only")]
+    public long ReadAndParseValidating() => Count(new CaptureReader([_path], new CaptureReaderOptions { ValidatingOnly = true }));
+
+    [Benchmark(Description = "read + parse (fast scanner)")]
+    public long ReadAndParse() => Count(new CaptureReader([_path]));
+
+    [Benchmark(Description = "inspect: read + parse + book + ticker checks")]
+    public long Inspect() => CaptureInspection.Run([_path]).Books[0].AppliedDiffs;
+
+    [Benchmark(Description = "catalog: read every event back")]
+    public long CatalogRead() => Count(new CatalogReader(_catalog));
+
+    [Benchmark(Description = "catalog: read + book + ticker checks")]
+    public long CatalogInspect()
     {
-        using var lines = new LineReader(new GZipStream(System.IO.File.OpenRead(_path), CompressionMode.Decompress));
-        long tokens = 0;
-        while (lines.TryReadLine(out var line, out _))
-        {
-            var space = line.IndexOf((byte)' ');
-            var json = new System.Text.Json.Utf8JsonReader(line[(space + 1)..]);
-            while (json.Read())
-            {
-                tokens++;
-            }
-        }
-        return tokens;
+        using var reader = new CatalogReader(_catalog);
+        return CaptureInspection.Run(reader)[0].AppliedDiffs;
     }
 
-    [Benchmark(Description = "read + parse")]
-    public long ReadAndParse()
+    private static long Count(IMarketEventSource source)
     {
-        using var reader = new CaptureReader([_path]);
-        long events = 0;
-        while (reader.MoveNext())
+        using (source)
         {
-            events++;
-        }
-        return events;
-    }
-
-    [Benchmark(Description = "read + parse + book")]
-    public long ReadParseAndApply()
-    {
-        using var reader = new CaptureReader([_path]);
-        var book = new OrderBook(new Symbol("BTCUSDT"));
-        // The _0719 file continues _0718 without a snapshot: seed the book so diffs are applied, not buffered.
-        var seeded = false;
-        long events = 0;
-        while (reader.MoveNext())
-        {
-            if (!seeded && reader.Kind == CaptureEventKind.DepthUpdate)
+            long events = 0;
+            while (source.MoveNext())
             {
-                book.ApplySnapshot(reader.UpdateIds.First, [], []);
-                seeded = true;
+                events++;
             }
-            book.Apply(reader);
-            events++;
+            return events;
         }
-        return events + book.AppliedDiffs;
     }
 }

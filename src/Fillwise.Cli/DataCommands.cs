@@ -23,6 +23,7 @@ internal static class DataCommands
 
         var data = new Command("data", "Work with market-data files.");
         data.Subcommands.Add(inspect);
+        data.Subcommands.Add(DataConvertCommand.Build(stdout));
         return data;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Fillwise.Core;
 using Fillwise.MarketData.Inspection;
 using Fillwise.MarketData.Klines;
 
@@ -42,6 +43,7 @@ internal static class InspectJson
             foreach (var book in inspection.Books)
             {
                 w.WriteStartObject();
+                w.WriteString("market", book.Market.Name());
                 w.WriteString("symbol", book.Symbol.Value);
                 w.WriteBoolean("synced", book.Synced);
                 w.WriteNumber("gaps", book.Gaps);

@@ -1,13 +1,16 @@
 namespace Fillwise.Core;
 
-/// <summary>An exchange symbol such as BTCUSDT: upper-case letters and digits only.</summary>
+/// <summary>
+/// An exchange symbol such as BTCUSDT: upper-case letters and digits, and inner underscores for COIN-M
+/// contracts (ETHUSD_PERP, BTCUSD_240927).
+/// </summary>
 public readonly record struct Symbol
 {
     public Symbol(string value)
     {
         if (!IsValid(value))
         {
-            throw new ArgumentException($"'{value}' is not a symbol: expected 2-32 upper-case letters or digits, e.g. BTCUSDT.", nameof(value));
+            throw new ArgumentException($"'{value}' is not a symbol: expected 2-32 upper-case letters or digits (inner '_' allowed), e.g. BTCUSDT or ETHUSD_PERP.", nameof(value));
         }
         Value = value;
     }
@@ -22,12 +25,12 @@ public readonly record struct Symbol
         }
         foreach (var c in value)
         {
-            if (c is not ((>= 'A' and <= 'Z') or (>= '0' and <= '9')))
+            if (c is not ((>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_'))
             {
                 return false;
             }
         }
-        return true;
+        return value[0] != '_' && value[^1] != '_';
     }
 
     /// <summary>Accepts any case ("btcusdt" in stream names) and normalises to upper case.</summary>

@@ -4,18 +4,30 @@ using System.Text.Json;
 namespace Fillwise.Core;
 
 /// <summary>
-/// Trading filters by symbol. The built-in table (config/symbols.json, embedded) holds Binance USDⓈ-M
-/// values; users extend or override it with files of the same shape.
+/// Trading filters by market and symbol. The built-in table (config/symbols.json, embedded) holds Binance
+/// USDⓈ-M, spot and COIN-M values; users extend or override it with files of the same shape. Lookups by
+/// symbol alone mean USDⓈ-M when the name exists there (the executor's market), else the one market that has it.
 /// </summary>
 public sealed class SymbolCatalog
 {
+    private readonly FrozenDictionary<(Market, Symbol), SymbolFilters> _byMarket;
     private readonly FrozenDictionary<Symbol, SymbolFilters> _filters;
 
-    private SymbolCatalog(FrozenDictionary<Symbol, SymbolFilters> filters) => _filters = filters;
+    private SymbolCatalog(IEnumerable<SymbolFilters> filters)
+    {
+        _byMarket = filters.ToFrozenDictionary(f => (f.Market, f.Symbol));
+        _filters = _byMarket.Values
+            .GroupBy(f => f.Symbol)
+            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(f => f.Market).First());
+    }
 
     public IReadOnlyCollection<Symbol> Symbols => _filters.Keys;
 
+    public IReadOnlyCollection<SymbolFilters> All => _byMarket.Values;
+
     public bool TryGet(Symbol symbol, out SymbolFilters filters) => _filters.TryGetValue(symbol, out filters!);
+
+    public bool TryGet(Market market, Symbol symbol, out SymbolFilters filters) => _byMarket.TryGetValue((market, symbol), out filters!);
 
     public SymbolFilters Get(Symbol symbol) =>
         _filters.TryGetValue(symbol, out var filters)
@@ -28,7 +40,7 @@ public sealed class SymbolCatalog
     /// <summary>The built-in table overlaid, in order, by each file (later entries win).</summary>
     public static SymbolCatalog WithOverrides(IEnumerable<string> paths)
     {
-        var merged = Default._filters.ToDictionary();
+        var merged = Default._byMarket.ToDictionary();
         foreach (var path in paths)
         {
             string json;
@@ -42,10 +54,10 @@ public sealed class SymbolCatalog
             }
             foreach (var filters in Parse(json, path))
             {
-                merged[filters.Symbol] = filters;
+                merged[(filters.Market, filters.Symbol)] = filters;
             }
         }
-        return new SymbolCatalog(merged.ToFrozenDictionary());
+        return new SymbolCatalog(merged.Values);
     }
 
     private static SymbolCatalog LoadBuiltIn()
@@ -53,12 +65,13 @@ public sealed class SymbolCatalog
         using var stream = typeof(SymbolCatalog).Assembly.GetManifestResourceStream("Fillwise.Core.symbols.json")
             ?? throw new InvalidOperationException("The built-in symbols table is missing from the assembly.");
         using var reader = new StreamReader(stream);
-        return new SymbolCatalog(Parse(reader.ReadToEnd(), "built-in symbols.json").ToFrozenDictionary(f => f.Symbol));
+        return new SymbolCatalog(Parse(reader.ReadToEnd(), "built-in symbols.json"));
     }
 
     /// <summary>
-    /// Shape: <c>{"symbols": [{"symbol": "BTCUSDT", "tickSize": "0.10", "stepSize": "0.001", "minNotional": "100"}]}</c>.
-    /// Numbers may be JSON strings (as Binance prints them) or JSON numbers.
+    /// Shape: <c>{"symbols": [{"symbol": "BTCUSDT", "tickSize": "0.10", "stepSize": "0.001", "minNotional": "100"}]}</c>,
+    /// optionally with <c>"market": "usdm" | "spot" | "coinm"</c> (default usdm) and, for coinm, the required
+    /// <c>"contractSize"</c> in USD. Numbers may be JSON strings (as Binance prints them) or JSON numbers.
     /// </summary>
     public static IReadOnlyList<SymbolFilters> Parse(string json, string source)
     {
@@ -82,7 +95,24 @@ public sealed class SymbolCatalog
                 var symbol = new Symbol(name!);
                 try
                 {
-                    result.Add(new SymbolFilters(symbol, ReadDecimal(entry, "tickSize", where), ReadDecimal(entry, "stepSize", where), ReadDecimal(entry, "minNotional", where)));
+                    var market = Market.UsdM;
+                    if (entry.TryGetProperty("market", out var m)
+                        && (m.ValueKind != JsonValueKind.String || !Markets.TryParse(m.GetString(), out market)))
+                    {
+                        throw new InvalidDataException($"{where}: \"market\" must be \"usdm\", \"spot\" or \"coinm\".");
+                    }
+                    var contractSize = 0m;
+                    if (market == Market.CoinM && ((contractSize = ReadDecimal(entry, "contractSize", where)) <= 0))
+                    {
+                        throw new InvalidDataException($"{where}: \"contractSize\" must be positive.");
+                    }
+                    result.Add(new SymbolFilters(symbol, ReadDecimal(entry, "tickSize", where), ReadDecimal(entry, "stepSize", where), ReadDecimal(entry, "minNotional", where))
+                    {
+                        Market = market,
+                        ContractSize = contractSize,
+                        MakerFeeRate = entry.TryGetProperty("makerFee", out _) ? ReadDecimal(entry, "makerFee", where) : null,
+                        TakerFeeRate = entry.TryGetProperty("takerFee", out _) ? ReadDecimal(entry, "takerFee", where) : null,
+                    });
                 }
                 catch (ArgumentOutOfRangeException e)
                 {

@@ -30,6 +30,20 @@ public sealed record SymbolFilters
     }
 
     public Symbol Symbol { get; }
+
+    /// <summary>The market the filters belong to (ETHUSDT exists as a USDⓈ-M perpetual and as a spot pair).</summary>
+    public Market Market { get; init; } = Market.UsdM;
+
+    /// <summary>
+    /// COIN-M only: the USD value of one contract (quantities are counted in contracts, so the notional of a
+    /// quantity is contracts x this, not price x quantity). Zero on linear markets.
+    /// </summary>
+    public decimal ContractSize { get; init; }
+
+    /// <summary>The market's VIP0 fee rates as fractions (0.001 = 0.1 %), or null where the catalog names none (the venue's default applies).</summary>
+    public decimal? MakerFeeRate { get; init; }
+    public decimal? TakerFeeRate { get; init; }
+
     public decimal TickSize { get; }
     public decimal StepSize { get; }
     public decimal MinNotional { get; }
@@ -78,5 +92,7 @@ public sealed record SymbolFilters
     public long PassiveTicks(decimal price, Side side) =>
         side == Side.Buy ? (long)decimal.Floor(price / TickSize) : (long)decimal.Ceiling(price / TickSize);
 
-    public bool MeetsMinNotional(long ticks, long lots) => TicksToPrice(ticks) * LotsToQuantity(lots) >= MinNotional;
+    /// <summary>On COIN-M the notional is contracts x contract size (USD), whatever the price.</summary>
+    public bool MeetsMinNotional(long ticks, long lots) =>
+        (ContractSize > 0 ? LotsToQuantity(lots) * ContractSize : TicksToPrice(ticks) * LotsToQuantity(lots)) >= MinNotional;
 }

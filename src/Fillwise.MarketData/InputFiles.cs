@@ -21,6 +21,16 @@ public static class InputFiles
             : null;
     }
 
+    /// <summary>
+    /// Like <see cref="OpenMaybeGzip"/>, but a gzip file is inflated on its own thread, ahead of the reader
+    /// (see <c>PipelinedStream</c>): for streaming readers that parse what they read.
+    /// </summary>
+    public static Stream OpenForStreaming(string path)
+    {
+        var stream = OpenMaybeGzip(path, out var gzip);
+        return gzip ? new Capture.PipelinedStream(stream) : stream;
+    }
+
     /// <summary>Opens a file for reading, transparently decompressing gzip (detected by its magic bytes, not by the name).</summary>
     public static Stream OpenMaybeGzip(string path, out bool isGzip)
     {

@@ -1,4 +1,5 @@
 using Fillwise.Core;
+using Fillwise.MarketData;
 using Fillwise.MarketData.Books;
 using Fillwise.MarketData.Capture;
 
@@ -47,7 +48,14 @@ internal sealed class TickMarket : IMarketModel, IDisposable
         {
             case CaptureEventKind.DepthUpdate:
             case CaptureEventKind.Snapshot:
-                state.Book.Apply(reader);
+                if (reader.Kind == CaptureEventKind.Snapshot)
+                {
+                    state.Book.ApplySnapshot(reader.UpdateIds.Final, reader.Bids, reader.Asks);
+                }
+                else
+                {
+                    state.Book.Apply(reader.Depth());
+                }
                 if (state.Resting.Count > 0)
                 {
                     UpdateQueues(state, venue.QueueModel);
@@ -57,7 +65,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
             case CaptureEventKind.BookTicker:
                 // Kept on the book for inspection; matching and quotes come from the L2 book alone, so the
                 // prices a client sees are the prices it can be matched against.
-                state.Book.Apply(reader);
+                state.Book.ApplyTicker(reader.TopOfBook);
                 break;
             case CaptureEventKind.Trade:
                 var trade = reader.Trade;

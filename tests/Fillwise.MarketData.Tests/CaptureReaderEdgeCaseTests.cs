@@ -64,7 +64,6 @@ public sealed class CaptureReaderEdgeCaseTests
     [InlineData("1721347020984480942 {\"stream\":", "invalid JSON")]
     [InlineData("1721347020984480942 [1,2]", "expected a JSON object")]
     [InlineData("1721347020984480942 {\"foo\":1}", "expected a combined-stream message")]
-    [InlineData("1721347020984480942 {\"data\":{\"e\":\"depthUpdate\",\"s\":\"BTCUSDT\",\"U\":1,\"u\":2,\"b\":[],\"a\":[]}}", "depthUpdate without \"pu\"")]
     [InlineData("1721347020984480942 {\"data\":{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"t\":1,\"p\":\"1e5\",\"q\":\"1\",\"m\":true}}", "\"p\" must be a decimal string")]
     [InlineData("1721347020984480942 {\"data\":{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"t\":1,\"p\":\"-5\",\"q\":\"1\",\"m\":true}}", "\"p\" must be a decimal string")]
     [InlineData("1721347020984480942 {\"data\":{\"e\":\"depthUpdate\",\"s\":\"BTCUSDT\",\"U\":1,\"u\":2,\"pu\":0,\"b\":[[\"1\"]],\"a\":[]}}", "\"b\" level 1: expected [\"price\", \"quantity\"]")]
@@ -78,6 +77,35 @@ public sealed class CaptureReaderEdgeCaseTests
         Assert.EndsWith("btcusdt_test.txt", error.File, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal(2, stats.Trades);
+    }
+
+    [Fact]
+    public void A_futures_diff_without_pu_is_an_error_where_a_spot_diff_is_not()
+    {
+        const string noPu = """{"stream":"btcusdt@depth","data":{"e":"depthUpdate","s":"BTCUSDT","U":13,"u":14,"b":[],"a":[]}}""";
+        // The first diff carries "pu": the file is recognised as USDⓈ-M, where "pu" is required.
+        var futures = ReadAll($"1721347020984480942 {Depth}\n1721347020984480943 {noPu}\n");
+        var error = Assert.Single(futures.Errors);
+        Assert.Equal(2, error.Line);
+        Assert.Contains("depthUpdate without \"pu\"", error.Message, StringComparison.Ordinal);
+        // The first diff has none: a spot file, whose chain is U = previous u + 1.
+        var spot = ReadAll($"1721347020984480943 {noPu}\n");
+        Assert.Equal((0L, 1L), (spot.ErrorCount, spot.DepthUpdates));
+    }
+
+    [Theory]
+    [InlineData("""{"stream":"x","data":{"e":"trade","E":1,"s":"BTCUSDT","t":1,"p":"1.5","q":"2","b":88,"a":99,"T":1,"m":true,"M":true}}""", CaptureEventKind.Trade)]
+    [InlineData("""{"stream":"ethusdt@bookTicker","data":{"u":35,"s":"ETHUSDT","b":"2683.80000000","B":"3.0292","a":"2683.81","A":"31.4395"}}""", CaptureEventKind.BookTicker)]
+    [InlineData("""{"stream":"x","data":{"e":"trade","E":1,"s":"ETHUSD_PERP","ps":"ETHUSD","t":1,"p":"1.5","q":"2","m":false}}""", CaptureEventKind.Trade)]
+    [InlineData(""" { "stream" : "x", "data" : { "e" : "trade", "E" : 1, "s" : "BTCUSDT", "t" : 1, "p" : "1.5", "q" : "2", "m" : true } } """, CaptureEventKind.Trade)]
+    [InlineData("""{"stream":"x","data":{"e":"trade","E":1,"z":1.5e3,"s":"BTCUSDT","t":1,"p":"1.5","q":"2","m":true,"x":{"y":[1]}}}""", CaptureEventKind.Trade)]
+    public void Spot_and_coinm_shapes_and_unusual_but_valid_json_are_read(string json, CaptureEventKind kind)
+    {
+        using var file = TempFile.WithText($"1721347020984480942 {json}\n");
+        using var reader = new CaptureReader([file.Path]);
+        Assert.True(reader.MoveNext());
+        Assert.Equal(kind, reader.Kind);
+        Assert.Equal(0, reader.Stats.ErrorCount);
     }
 
     [Fact]

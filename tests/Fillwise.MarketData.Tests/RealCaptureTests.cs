@@ -1,3 +1,4 @@
+using Fillwise.MarketData;
 using Fillwise.MarketData.Books;
 using Fillwise.MarketData.Capture;
 using Fillwise.MarketData.Inspection;
@@ -68,7 +69,7 @@ public sealed class RealCaptureTests
         {
             while (reader.MoveNext())
             {
-                book.Apply(reader);
+                reader.ApplyTo(book);
             }
         }
         Assert.Equal(1, book.Gaps);

@@ -1,4 +1,5 @@
 using Fillwise.Core;
+using Fillwise.MarketData;
 using Fillwise.MarketData.Books;
 using Fillwise.MarketData.Capture;
 
@@ -14,7 +15,7 @@ internal static class IndependentBook
         var book = new OrderBook(symbol ?? Venues.Btc);
         while (reader.MoveNext() && reader.ReceiveTimeNs <= timeNs)
         {
-            book.Apply(reader);
+            reader.ApplyTo(book);
         }
         return book;
     }

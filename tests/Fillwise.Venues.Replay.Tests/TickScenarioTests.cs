@@ -1,4 +1,5 @@
 using Fillwise.Core;
+using Fillwise.MarketData;
 using Fillwise.MarketData.Books;
 using Fillwise.MarketData.Capture;
 
@@ -251,7 +252,7 @@ public sealed class TickScenarioTests
             {
                 ahead = queueAtArrival = book.Bids.QuantityAt(price).ToDecimal();
             }
-            book.Apply(reader);
+            reader.ApplyTo(book);
             if (ahead is null)
             {
                 continue;

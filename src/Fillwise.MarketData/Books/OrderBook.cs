@@ -20,7 +20,7 @@ public enum DiffOutcome
     Applied,
     Buffered,
 
-    /// <summary>Older than the snapshot (u &lt; lastUpdateId): dropped, as Binance's procedure says.</summary>
+    /// <summary>Older than the snapshot (futures: u &lt; lastUpdateId; spot: u &lt;= lastUpdateId): dropped, as Binance's procedure says.</summary>
     Stale,
 
     /// <summary>A break in the id chain: counted as a gap; the book is invalid until the next snapshot.</summary>
@@ -31,21 +31,38 @@ public sealed record OrderBookOptions
 {
     /// <summary>Diffs kept while waiting for a snapshot; beyond this the oldest are dropped (and counted).</summary>
     public int MaxBufferedDiffs { get; init; } = 10_000;
+
+    /// <summary>Which of Binance's sync rules applies: futures (USDⓈ-M, COIN-M: the <c>pu</c> chain) or spot.</summary>
+    public Market Market { get; init; } = Market.UsdM;
+}
+
+/// <summary>One depth diff as the book consumes it: the update ids and the changed levels (spans into the producer's buffers).</summary>
+public readonly ref struct DepthUpdate(UpdateIds ids, ReadOnlySpan<Level> bids, ReadOnlySpan<Level> asks)
+{
+    public UpdateIds Ids { get; } = ids;
+    public ReadOnlySpan<Level> Bids { get; } = bids;
+    public ReadOnlySpan<Level> Asks { get; } = asks;
 }
 
 /// <summary>
-/// An L2 order book kept in sync with Binance USDⓈ-M's documented procedure: diffs received before the
-/// snapshot are buffered; diffs with u &lt; lastUpdateId are dropped; the first applied diff must satisfy
-/// U &lt;= lastUpdateId &lt;= u; every next diff must have pu == the previous diff's u. A break is a counted
-/// gap and the book stays invalid (<see cref="IsValid"/> false) until a new snapshot arrives. The best
-/// bid/ask from the bookTicker stream is tracked alongside (<see cref="Ticker"/>).
+/// An L2 order book kept in sync with Binance's documented procedure. Diffs received before the snapshot are
+/// buffered. Futures (USDⓈ-M, COIN-M): diffs with u &lt; lastUpdateId are dropped, the first applied diff has
+/// U &lt;= lastUpdateId &lt;= u, every next diff has pu == the previous diff's u. Spot (no pu): diffs with
+/// u &lt;= lastUpdateId are dropped, the first applied diff has U &lt;= lastUpdateId + 1 &lt;= u, every next
+/// diff has U == the previous u + 1. A break is a counted gap and the book stays invalid
+/// (<see cref="IsValid"/> false) until a new snapshot arrives. The book is fed typed updates
+/// (<see cref="Apply(in DepthUpdate)"/>, <see cref="ApplySnapshot(long, ReadOnlySpan{Level}, ReadOnlySpan{Level})"/>,
+/// <see cref="ApplyTicker"/>); it does not know where they come from (a capture, a catalog, a live feed).
+/// The best bid/ask from the bookTicker stream is tracked alongside (<see cref="Ticker"/>).
 /// </summary>
 public sealed class OrderBook(Symbol symbol, OrderBookOptions? options = null)
 {
     private readonly int _maxBuffered = (options ?? new OrderBookOptions()).MaxBufferedDiffs;
-    private readonly Queue<DepthDiff> _buffer = new();
+    private readonly bool _spot = (options ?? new OrderBookOptions()).Market == Market.Spot;
+    private readonly Queue<(UpdateIds Ids, Level[] Bids, Level[] Asks)> _buffer = new();
 
     public Symbol Symbol { get; } = symbol;
+    public Market Market { get; } = (options ?? new OrderBookOptions()).Market;
     public BookSide Bids { get; } = new(isBid: true);
     public BookSide Asks { get; } = new(isBid: false);
     public BookSyncState State { get; private set; } = BookSyncState.AwaitingSnapshot;
@@ -75,47 +92,28 @@ public sealed class OrderBook(Symbol symbol, OrderBookOptions? options = null)
         return IsValid && Asks.TryGetBest(out level);
     }
 
-    /// <summary>Feeds the reader's current event to the book if it is a depth event of this symbol.</summary>
-    public void Apply(CaptureReader reader)
+    /// <summary>Applies (or, before a snapshot, buffers a copy of) one diff. Allocates only when buffering.</summary>
+    public DiffOutcome Apply(in DepthUpdate update)
     {
-        if (reader.Symbol != Symbol)
+        if (State == BookSyncState.AwaitingSnapshot)
         {
-            return;
+            Buffer(update.Ids, update.Bids.ToArray(), update.Asks.ToArray());
+            return DiffOutcome.Buffered;
         }
-        switch (reader.Kind)
-        {
-            case CaptureEventKind.DepthUpdate:
-                if (State == BookSyncState.AwaitingSnapshot)
-                {
-                    Buffer((DepthDiff)reader.ToRecord());
-                }
-                else
-                {
-                    ApplyDiff(reader.UpdateIds, reader.Bids, reader.Asks);
-                }
-                break;
-            case CaptureEventKind.Snapshot:
-                ApplySnapshot(reader.UpdateIds.Final, reader.Bids, reader.Asks);
-                break;
-            case CaptureEventKind.BookTicker:
-                ApplyTicker(reader.TopOfBook);
-                break;
-        }
+        return ApplyLoaded(update.Ids, update.Bids, update.Asks);
     }
 
     public DiffOutcome ApplyDiff(DepthDiff diff)
     {
         ArgumentNullException.ThrowIfNull(diff);
-        if (State == BookSyncState.AwaitingSnapshot)
-        {
-            Buffer(diff);
-            return DiffOutcome.Buffered;
-        }
-        return ApplyDiff(new UpdateIds(diff.FirstUpdateId, diff.FinalUpdateId, diff.PreviousFinalUpdateId), diff.Bids.AsSpan(), diff.Asks.AsSpan());
+        return Apply(new DepthUpdate(new UpdateIds(diff.FirstUpdateId, diff.FinalUpdateId, diff.PreviousFinalUpdateId), diff.Bids.AsSpan(), diff.Asks.AsSpan()));
     }
 
-    public void ApplySnapshot(DepthSnapshot snapshot) =>
+    public void ApplySnapshot(DepthSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         ApplySnapshot(snapshot.LastUpdateId, snapshot.Bids.AsSpan(), snapshot.Asks.AsSpan());
+    }
 
     public void ApplySnapshot(long lastUpdateId, ReadOnlySpan<Level> bids, ReadOnlySpan<Level> asks)
     {
@@ -127,9 +125,16 @@ public sealed class OrderBook(Symbol symbol, OrderBookOptions? options = null)
         // Replay what arrived before the snapshot. After a gap the rest is buffered again for the next snapshot.
         var pending = _buffer.ToArray();
         _buffer.Clear();
-        foreach (var diff in pending)
+        foreach (var (ids, b, a) in pending)
         {
-            ApplyDiff(diff);
+            if (State == BookSyncState.AwaitingSnapshot)
+            {
+                Buffer(ids, b, a);
+            }
+            else
+            {
+                ApplyLoaded(ids, b, a);
+            }
         }
     }
 
@@ -141,35 +146,38 @@ public sealed class OrderBook(Symbol symbol, OrderBookOptions? options = null)
         }
     }
 
-    private void Buffer(DepthDiff diff)
+    private void Buffer(UpdateIds ids, Level[] bids, Level[] asks)
     {
         if (_buffer.Count == _maxBuffered)
         {
             _buffer.Dequeue();
             BufferOverflows++;
         }
-        _buffer.Enqueue(diff);
+        _buffer.Enqueue((ids, bids, asks));
     }
 
     /// <summary>Applies a diff once a snapshot is loaded (buffering happens before this).</summary>
-    private DiffOutcome ApplyDiff(UpdateIds ids, ReadOnlySpan<Level> bids, ReadOnlySpan<Level> asks)
+    private DiffOutcome ApplyLoaded(UpdateIds ids, ReadOnlySpan<Level> bids, ReadOnlySpan<Level> asks)
     {
         switch (State)
         {
             case BookSyncState.AwaitingFirstDiff:
-                if (ids.Final < LastUpdateId)
+                // Spot ids count updates one by one (the next after lastUpdateId is lastUpdateId + 1); futures
+                // diffs may start at the snapshot's own id.
+                var bridge = _spot ? LastUpdateId + 1 : LastUpdateId;
+                if (ids.Final < bridge)
                 {
                     StaleDiffs++;
                     return DiffOutcome.Stale;
                 }
-                if (ids.First > LastUpdateId)
+                if (ids.First > bridge)
                 {
                     // The stream has moved past the snapshot: updates between them are lost.
                     return MarkGap();
                 }
                 break;
             case BookSyncState.Synced:
-                if (ids.PreviousFinal != LastUpdateId)
+                if (_spot ? ids.First != LastUpdateId + 1 : ids.PreviousFinal != LastUpdateId)
                 {
                     return MarkGap();
                 }

@@ -7,13 +7,16 @@ using Fillwise.Core;
 namespace Fillwise.MarketData.Capture;
 
 /// <summary>
-/// Streams Binance USDⓈ-M capture files (<c>&lt;receive-ts&gt; &lt;json&gt;</c> per line, gzip or plain) as one
-/// event stream, files in the order given. Each <see cref="MoveNext"/> exposes one recognised event through
-/// the properties below; level lists are spans into reused buffers, valid until the next call. Unknown event
-/// types are counted and skipped; a malformed line is recorded as an error (file, line, what was expected)
-/// and reading goes on. Use <see cref="ToRecord"/> for an immutable copy.
+/// Streams Binance capture files (<c>&lt;receive-ts&gt; &lt;json&gt;</c> per line, gzip or plain) of USDⓈ-M,
+/// spot or COIN-M as one event stream, files in the order given; each file's market is recognised from its
+/// content (<see cref="MarketSniffer"/>) unless <see cref="CaptureReaderOptions.Market"/> says. Each
+/// <see cref="MoveNext"/> exposes one recognised event through the properties below; level lists are spans into
+/// reused buffers, valid until the next call. Unknown event types are counted and skipped; a malformed line is
+/// recorded as an error (file, line, what was expected) and reading goes on. Use <see cref="ToRecord"/> for an
+/// immutable copy. Lines go through <see cref="FastScanner"/> first and through the validating
+/// <c>Utf8JsonReader</c> path only when the scanner declines, so every error comes from the validating path.
 /// </summary>
-public sealed class CaptureReader : IDisposable
+public sealed partial class CaptureReader : IMarketEventSource
 {
     private readonly IReadOnlyList<string> _paths;
     private readonly LevelBuffer _bids = new();
@@ -26,6 +29,8 @@ public sealed class CaptureReader : IDisposable
     private TimestampUnit _fileUnit;
     private Symbol? _fileSymbol;
     private Symbol? _lastStreamSymbol;
+    private readonly Market? _forcedMarket;
+    private readonly bool _validatingOnly;
 
     public CaptureReader(IReadOnlyList<string> paths, CaptureReaderOptions? options = null)
     {
@@ -35,12 +40,18 @@ public sealed class CaptureReader : IDisposable
             throw new ArgumentException("At least one capture file is needed.", nameof(paths));
         }
         _paths = paths;
-        Stats = new CaptureStats((options ?? new CaptureReaderOptions()).MaxIssuesKept);
+        options ??= new CaptureReaderOptions();
+        Stats = new CaptureStats(options.MaxIssuesKept);
+        _forcedMarket = options.Market;
+        _validatingOnly = options.ValidatingOnly;
     }
 
     public CaptureStats Stats { get; }
 
     public CaptureEventKind Kind { get; private set; }
+
+    /// <summary>The market of the current file (recognised from its head, or as forced by the options).</summary>
+    public Market Market { get; private set; }
     public Symbol Symbol { get; private set; }
     public long ReceiveTimeNs { get; private set; }
     public long EventTimeMs { get; private set; }
@@ -105,7 +116,8 @@ public sealed class CaptureReader : IDisposable
             return false;
         }
         var path = _paths[_fileIndex];
-        _lines = new LineReader(InputFiles.OpenMaybeGzip(path, out _));
+        _lines = new LineReader(InputFiles.OpenForStreaming(path));
+        Market = _forcedMarket ?? MarketSniffer.Detect(_lines.Peek());
         _lineNumber = 0;
         _fileUnit = TimestampUnit.Unknown;
         _lastStreamSymbol = null;
@@ -156,18 +168,26 @@ public sealed class CaptureReader : IDisposable
             return Fail(path, terminated, $"receive timestamp {rawTimestamp} looks like {TimestampUnits.Name(unit)} but this file's timestamps are in {TimestampUnits.Name(_fileUnit)}");
         }
 
+        var json = line[(space + 1)..];
         _fields.Reset();
         _bids.Clear();
         _asks.Clear();
         string? problem;
-        try
+        if (_validatingOnly || !FastScanner.TryScan(json, _fields, _bids, _asks) || (problem = Classify()) is not null)
         {
-            var reader = new Utf8JsonReader(line[(space + 1)..], new JsonReaderOptions { MaxDepth = 8 });
-            problem = ParseMessage(ref reader);
-        }
-        catch (JsonException e)
-        {
-            problem = $"invalid JSON ({e.Message})";
+            // Declined or not a valid event: the validating reader decides, and words the error.
+            _fields.Reset();
+            _bids.Clear();
+            _asks.Clear();
+            try
+            {
+                var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
+                problem = ParseMessage(ref reader);
+            }
+            catch (JsonException e)
+            {
+                problem = $"invalid JSON ({e.Message})";
+            }
         }
         if (problem is not null)
         {
@@ -208,7 +228,7 @@ public sealed class CaptureReader : IDisposable
         return false;
     }
 
-    /// <summary>Reads the whole message into <see cref="_fields"/>, then decides what it is. Returns an error text or null.</summary>
+    /// <summary>Reads the whole message into <see cref="_fields"/> with the validating reader, then decides what it is. Returns an error text or null.</summary>
     private string? ParseMessage(ref Utf8JsonReader reader)
     {
         Kind = CaptureEventKind.None;
@@ -216,10 +236,13 @@ public sealed class CaptureReader : IDisposable
         {
             return "expected a JSON object after the timestamp";
         }
-        if (ParseObject(ref reader, depth: 0) is { } error)
-        {
-            return error;
-        }
+        return ParseObject(ref reader, depth: 0) ?? Classify();
+    }
+
+    /// <summary>Decides what the gathered fields are and checks that the type's required fields are there. Returns an error text or null.</summary>
+    private string? Classify()
+    {
+        Kind = CaptureEventKind.None;
         var f = _fields;
         if (f.Has(Field.LastUpdateId))
         {
@@ -236,23 +259,33 @@ public sealed class CaptureReader : IDisposable
             UpdateIds = new UpdateIds(0, f.LastUpdateId, 0);
             return null;
         }
+        const Field tickerFields = Field.Symbol | Field.FinalId | Field.BidPrice | Field.BidQty | Field.AskPrice | Field.AskQty;
         if (f.EventTypeLength == 0)
         {
+            // Spot's bookTicker stream sends no "e": its fields alone identify it.
+            if (f.Has(tickerFields) && !f.Has(Field.FirstId))
+            {
+                Set(CaptureEventKind.BookTicker, _symbols.Get(f.SymbolBytes));
+                TopOfBook = new TopOfBook(f.FinalId, f.BidPrice, f.BidQty, f.AskPrice, f.AskQty);
+                return null;
+            }
             return "expected a combined-stream message {\"stream\",\"data\":{\"e\":...}} or a depth snapshot {\"lastUpdateId\",...}";
         }
         var type = f.EventType;
         if (type.SequenceEqual("depthUpdate"u8))
         {
-            if (f.Missing(Field.Symbol | Field.FirstId | Field.FinalId | Field.PrevFinalId | Field.BidLevels | Field.AskLevels) is { } missing)
+            // Spot diffs have no "pu": their chain is U == previous u + 1 (see OrderBook).
+            var chain = Market == Market.Spot ? Field.None : Field.PrevFinalId;
+            if (f.Missing(Field.Symbol | Field.FirstId | Field.FinalId | chain | Field.BidLevels | Field.AskLevels) is { } missing)
             {
                 return $"depthUpdate without {missing}";
             }
             Set(CaptureEventKind.DepthUpdate, _symbols.Get(f.SymbolBytes));
-            UpdateIds = new UpdateIds(f.FirstId, f.FinalId, f.PrevFinalId);
+            UpdateIds = new UpdateIds(f.FirstId, f.FinalId, f.Has(Field.PrevFinalId) ? f.PrevFinalId : 0);
         }
         else if (type.SequenceEqual("bookTicker"u8))
         {
-            if (f.Missing(Field.Symbol | Field.FinalId | Field.BidPrice | Field.BidQty | Field.AskPrice | Field.AskQty) is { } missing)
+            if (f.Missing(tickerFields) is { } missing)
             {
                 return $"bookTicker without {missing}";
             }
@@ -285,132 +318,6 @@ public sealed class CaptureReader : IDisposable
         {
             _lastStreamSymbol = symbol;
         }
-    }
-
-    private string? ParseObject(ref Utf8JsonReader reader, int depth)
-    {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.ValueSpan;
-            if (!reader.Read())
-            {
-                return "unexpected end of JSON";
-            }
-            var token = reader.TokenType;
-            string? error = null;
-            switch (name.Length)
-            {
-                case 1:
-                    error = ParseShortField(ref reader, name[0], token);
-                    break;
-                case 2 when name.SequenceEqual("pu"u8):
-                    error = ReadLong(ref reader, Field.PrevFinalId, "pu");
-                    break;
-                case 4 when name.SequenceEqual("data"u8) && token == JsonTokenType.StartObject && depth == 0:
-                    error = ParseObject(ref reader, depth + 1);
-                    break;
-                case 4 when name.SequenceEqual("bids"u8):
-                    error = ReadLevels(ref reader, _bids, Field.Bids, "bids");
-                    break;
-                case 4 when name.SequenceEqual("asks"u8):
-                    error = ReadLevels(ref reader, _asks, Field.Asks, "asks");
-                    break;
-                case 12 when name.SequenceEqual("lastUpdateId"u8):
-                    error = ReadLong(ref reader, Field.LastUpdateId, "lastUpdateId");
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-            if (error is not null)
-            {
-                return error;
-            }
-        }
-        return reader.TokenType == JsonTokenType.EndObject ? null : "malformed JSON object";
-    }
-
-    private string? ReadLong(ref Utf8JsonReader reader, Field field, string label)
-    {
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value))
-        {
-            return $"\"{label}\" must be an integer";
-        }
-        _fields.SetLong(field, value);
-        return null;
-    }
-
-    private string? ParseShortField(ref Utf8JsonReader reader, byte name, JsonTokenType token)
-    {
-        var f = _fields;
-        switch (name)
-        {
-            case (byte)'e':
-                return token == JsonTokenType.String ? f.SetEventType(reader.ValueSpan) : "\"e\" must be a string";
-            case (byte)'s':
-                return token == JsonTokenType.String ? f.SetSymbol(reader.ValueSpan) : "\"s\" must be a string";
-            case (byte)'E': return ReadLong(ref reader, Field.EventTime, "E");
-            case (byte)'T': return ReadLong(ref reader, Field.TransactTime, "T");
-            case (byte)'U': return ReadLong(ref reader, Field.FirstId, "U");
-            case (byte)'u': return ReadLong(ref reader, Field.FinalId, "u");
-            case (byte)'t': return ReadLong(ref reader, Field.TradeId, "t");
-            case (byte)'b':
-                return token == JsonTokenType.StartArray ? ReadLevels(ref reader, _bids, Field.BidLevels, "b") : Decimal(ref reader, Field.BidPrice, "b");
-            case (byte)'a':
-                return token == JsonTokenType.StartArray ? ReadLevels(ref reader, _asks, Field.AskLevels, "a") : Decimal(ref reader, Field.AskPrice, "a");
-            case (byte)'B': return Decimal(ref reader, Field.BidQty, "B");
-            case (byte)'A': return Decimal(ref reader, Field.AskQty, "A");
-            case (byte)'p': return Decimal(ref reader, Field.Price, "p");
-            case (byte)'q': return Decimal(ref reader, Field.Quantity, "q");
-            case (byte)'m':
-                if (token is not (JsonTokenType.True or JsonTokenType.False))
-                {
-                    return "\"m\" must be true or false";
-                }
-                f.SetBool(Field.BuyerIsMaker, token == JsonTokenType.True);
-                return null;
-            default:
-                reader.Skip();
-                return null;
-        }
-
-        string? Decimal(ref Utf8JsonReader r, Field field, string label)
-        {
-            if (r.TokenType != JsonTokenType.String || r.ValueIsEscaped || !Fixed8.TryParse(r.ValueSpan, out var value))
-            {
-                return $"\"{label}\" must be a decimal string such as \"63943.90\"";
-            }
-            f.SetDecimal(field, value);
-            return null;
-        }
-    }
-
-    private string? ReadLevels(ref Utf8JsonReader reader, LevelBuffer levels, Field field, string label)
-    {
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            return $"\"{label}\" must be an array of [price, quantity] pairs";
-        }
-        levels.Clear();
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.String || !Fixed8.TryParse(reader.ValueSpan, out var price)
-                || !reader.Read() || reader.TokenType != JsonTokenType.String || !Fixed8.TryParse(reader.ValueSpan, out var quantity))
-            {
-                return $"\"{label}\" level {levels.Count + 1}: expected [\"price\", \"quantity\"] as decimal strings";
-            }
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                reader.Skip();
-            }
-            levels.Add(new Level(price, quantity));
-        }
-        if (reader.TokenType != JsonTokenType.EndArray)
-        {
-            return $"\"{label}\" must be an array of [price, quantity] pairs";
-        }
-        _fields.Mark(field);
-        return null;
     }
 
     public void Dispose()

@@ -66,4 +66,10 @@ public sealed record CaptureReaderOptions
 {
     /// <summary>How many errors and warnings are kept with their text; all are counted regardless.</summary>
     public int MaxIssuesKept { get; init; } = 100;
+
+    /// <summary>The market of every file; null = recognise each file's market from its first lines.</summary>
+    public Fillwise.Core.Market? Market { get; init; }
+
+    /// <summary>Parse every line with the validating reader only (tests and benchmarks compare the two paths).</summary>
+    internal bool ValidatingOnly { get; init; }
 }

@@ -25,6 +25,10 @@ internal enum Field
     LastUpdateId = 1 << 16,
     Bids = 1 << 17,
     Asks = 1 << 18,
+
+    /// <summary>Spot trades' buyer/seller order ids (<c>b</c>/<c>a</c> as numbers): accepted, not used.</summary>
+    BuyerOrderId = 1 << 19,
+    SellerOrderId = 1 << 20,
 }
 
 /// <summary>
@@ -111,9 +115,10 @@ internal sealed class EventFields
 
     public string? SetSymbol(ReadOnlySpan<byte> value)
     {
-        if (value.Length is < 2 or > 32 || value.IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"u8) >= 0)
+        if (value.Length is < 2 or > 32 || value.IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"u8) >= 0
+            || value[0] == (byte)'_' || value[^1] == (byte)'_')
         {
-            return "\"s\" must be a symbol of 2-32 upper-case letters or digits";
+            return "\"s\" must be a symbol of 2-32 upper-case letters or digits (inner '_' allowed)";
         }
         value.CopyTo(_symbol);
         SymbolLength = value.Length;

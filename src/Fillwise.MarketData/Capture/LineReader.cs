@@ -59,6 +59,16 @@ internal sealed class LineReader : IDisposable
         }
     }
 
+    /// <summary>The bytes buffered ahead of the next line, reading one block first if nothing is buffered (for sniffing a file's head).</summary>
+    public ReadOnlySpan<byte> Peek()
+    {
+        if (_end == _start && !_eof)
+        {
+            Fill();
+        }
+        return _buffer.AsSpan(_start, _end - _start);
+    }
+
     private static ReadOnlySpan<byte> TrimCarriageReturn(ReadOnlySpan<byte> line) =>
         line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
 

@@ -6,6 +6,7 @@ namespace Fillwise.MarketData.Inspection;
 
 /// <summary>The state of one symbol's rebuilt book at the end of a capture.</summary>
 public sealed record BookReport(
+    Market Market,
     Symbol Symbol,
     bool Synced,
     long Gaps,
@@ -28,23 +29,38 @@ public sealed record CaptureInspection(
     public bool HasErrors => Stats.ErrorCount > 0;
 
     /// <summary>
-    /// Reads the files as one stream, rebuilds a book per symbol and cross-checks it against bookTicker
-    /// wherever both describe the same update id. A mismatch there is a data error: the book is wrong.
+    /// Reads the files as one stream, rebuilds a book per market and symbol (each with its market's sync rule)
+    /// and cross-checks it against bookTicker wherever both describe the same update id. A mismatch there is a
+    /// data error: the book is wrong. Streams: memory holds the books and one block of each file, never a file.
     /// </summary>
     public static CaptureInspection Run(IReadOnlyList<string> files, CaptureReaderOptions? options = null)
     {
         using var reader = new CaptureReader(files, options);
-        var books = new SortedDictionary<string, BookCheck>(StringComparer.Ordinal);
-        while (reader.MoveNext())
+        var books = Run(reader);
+        return new CaptureInspection(files, reader.Stats, books);
+    }
+
+    /// <summary>The book checks over any event source (a capture or the catalog).</summary>
+    public static IReadOnlyList<BookReport> Run(IMarketEventSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var books = new SortedDictionary<(Market, string), BookCheck>();
+        BookCheck? last = null;
+        while (source.MoveNext())
         {
-            if (!books.TryGetValue(reader.Symbol.Value, out var check))
+            // Consecutive events are mostly of one symbol: skip the dictionary then.
+            if (last is null || last.Book.Symbol != source.Symbol || last.Book.Market != source.Market)
             {
-                check = new BookCheck(new OrderBook(reader.Symbol));
-                books.Add(reader.Symbol.Value, check);
+                var key = (source.Market, source.Symbol.Value);
+                if (!books.TryGetValue(key, out last))
+                {
+                    last = new BookCheck(new OrderBook(source.Symbol, new OrderBookOptions { Market = source.Market }));
+                    books.Add(key, last);
+                }
             }
-            check.Apply(reader);
+            last.Apply(source);
         }
-        return new CaptureInspection(files, reader.Stats, books.Values.Select(c => c.Report()).ToList());
+        return books.Values.Select(c => c.Report()).ToList();
     }
 
     private sealed class BookCheck(OrderBook book)
@@ -52,12 +68,23 @@ public sealed record CaptureInspection(
         private long _checks;
         private long _mismatches;
 
-        public void Apply(CaptureReader reader)
+        public OrderBook Book => book;
+
+        public void Apply(IMarketEventSource source)
         {
-            book.Apply(reader);
-            if (reader.Kind is CaptureEventKind.DepthUpdate or CaptureEventKind.BookTicker)
+            switch (source.Kind)
             {
-                Compare();
+                case CaptureEventKind.DepthUpdate:
+                    book.Apply(source.Depth());
+                    Compare();
+                    break;
+                case CaptureEventKind.Snapshot:
+                    book.ApplySnapshot(source.UpdateIds.Final, source.Bids, source.Asks);
+                    break;
+                case CaptureEventKind.BookTicker:
+                    book.ApplyTicker(source.TopOfBook);
+                    Compare();
+                    break;
             }
         }
 
@@ -81,7 +108,7 @@ public sealed record CaptureInspection(
         {
             Level? bid = book.TryGetBestBid(out var b) ? b : null;
             Level? ask = book.TryGetBestAsk(out var a) ? a : null;
-            return new BookReport(book.Symbol, book.IsValid, book.Gaps, book.AppliedDiffs, book.StaleDiffs, book.Snapshots, _checks, _mismatches, bid, ask);
+            return new BookReport(book.Market, book.Symbol, book.IsValid, book.Gaps, book.AppliedDiffs, book.StaleDiffs, book.Snapshots, _checks, _mismatches, bid, ask);
         }
     }
 }

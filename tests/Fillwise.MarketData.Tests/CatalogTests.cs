@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using Fillwise.Core;
+using Fillwise.MarketData.Books;
+using Fillwise.MarketData.Capture;
+using Fillwise.MarketData.Catalog;
+using Fillwise.TestData;
+using Xunit.Abstractions;
+
+namespace Fillwise.MarketData.Tests;
+
+/// <summary>The Parquet catalog against the gzip captures it was converted from (real shared data).</summary>
+public sealed class CatalogTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "fillwise-catalog-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    public static TheoryData<string, string, string> Sets() => new()
+    {
+        { "binance-usdm", "btcusdt_20240808.gz", "BTCUSDT" },
+        { "binance-spot", "ethusdt_20240808.gz+ethusdt_20240809.gz", "ETHUSDT" },
+        { "binance-coinm", "ethusd_perp_20240808.gz+ethusd_perp_20240809.gz", "ETHUSD_PERP" },
+    };
+
+    private static string[] Files(string dir, string set) => set.Split('+').Select(f => TestPaths.Shared(dir, f)).ToArray();
+
+    [SharedDataTheory]
+    [MemberData(nameof(Sets))]
+    public void Catalog_replays_the_capture_event_for_event_and_rebuilds_the_same_book(string dir, string set, string symbol)
+    {
+        var files = Files(dir, set);
+        var result = CatalogWriter.Convert(files, _dir);
+        Assert.NotEmpty(result.Written);
+        Assert.All(result.Sources, s => Assert.Equal(64, s.Sha256.Length));
+
+        using var gzip = new CaptureReader(files);
+        using var catalog = new CatalogReader(_dir, [new Symbol(symbol)]);
+        var fromGzip = new OrderBook(new Symbol(symbol), new OrderBookOptions { Market = MarketOf(dir) });
+        var fromCatalog = new OrderBook(new Symbol(symbol), new OrderBookOptions { Market = MarketOf(dir) });
+        long events = 0;
+        while (gzip.MoveNext())
+        {
+            Assert.True(catalog.MoveNext());
+            Assert.Equal((gzip.Kind, gzip.Market, gzip.Symbol, gzip.ReceiveTimeNs, gzip.EventTimeMs, gzip.TransactTimeMs),
+                (catalog.Kind, catalog.Market, catalog.Symbol, catalog.ReceiveTimeNs, catalog.EventTimeMs, catalog.TransactTimeMs));
+            gzip.ApplyTo(fromGzip);
+            catalog.ApplyTo(fromCatalog);
+            events++;
+        }
+        Assert.False(catalog.MoveNext());
+        Assert.True(events > 50_000);
+        Assert.True(fromGzip.IsValid);
+        Assert.Equal((fromGzip.LastUpdateId, fromGzip.AppliedDiffs, fromGzip.Gaps), (fromCatalog.LastUpdateId, fromCatalog.AppliedDiffs, fromCatalog.Gaps));
+        Assert.Equal(Levels(fromGzip.Bids), Levels(fromCatalog.Bids));
+        Assert.Equal(Levels(fromGzip.Asks), Levels(fromCatalog.Asks));
+        Assert.Equal(fromGzip.Ticker, fromCatalog.Ticker);
+    }
+
+    [SharedDataFact]
+    public void Overlapping_writes_are_refused_with_one_sentence()
+    {
+        var file = TestPaths.Shared("binance-usdm", "ethusdt_20240808.gz");
+        CatalogWriter.Convert([file], _dir);
+        var again = Assert.Throws<DataFormatException>(() => CatalogWriter.Convert([file], _dir));
+        Assert.Contains("overlapping writes are refused", again.Message, StringComparison.Ordinal);
+        // Another symbol of the same day is no overlap.
+        CatalogWriter.Convert([TestPaths.Shared("binance-usdm", "btcusdt_20240808.gz")], _dir);
+        Assert.Equal(2, CatalogManifest.Load(_dir).Sources.Count);
+        Assert.Empty(Directory.GetDirectories(_dir, ".staging-*"));
+    }
+
+    [SharedDataFact]
+    public void Time_window_keeps_only_events_inside_it()
+    {
+        var files = Files("binance-usdm", "btcusdt_20240808.gz");
+        CatalogWriter.Convert(files, _dir);
+        var from = new DateTimeOffset(2024, 8, 8, 23, 56, 0, TimeSpan.Zero);
+        var to = from.AddMinutes(2);
+        long expected = 0, actual = 0;
+        using (var gzip = new CaptureReader(files))
+        {
+            while (gzip.MoveNext())
+            {
+                expected += gzip.ReceiveTimeNs >= from.ToUnixTimeMilliseconds() * 1_000_000 && gzip.ReceiveTimeNs < to.ToUnixTimeMilliseconds() * 1_000_000 ? 1 : 0;
+            }
+        }
+        using (var catalog = new CatalogReader(_dir, [new Symbol("BTCUSDT")], from, to))
+        {
+            while (catalog.MoveNext())
+            {
+                actual++;
+            }
+        }
+        Assert.True(expected > 1000);
+        Assert.Equal(expected, actual);
+    }
+
+    /// <summary>The README's DuckDB example, run for real: per-minute spread and trade volume over the catalog.</summary>
+    [SharedDataFact]
+    public void DuckDb_reads_the_catalog_and_agrees_with_the_capture()
+    {
+        var files = Files("binance-usdm", "btcusdt_20240808.gz");
+        CatalogWriter.Convert(files, _dir);
+        var query = DuckDbExample.Query(_dir);
+        using var connection = new DuckDBConnection("Data Source=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = query;
+        using var reader = command.ExecuteReader();
+        var text = new StringBuilder();
+        var volumes = new Dictionary<string, decimal>();
+        text.AppendLine("minute (UTC)       | trades | volume BTC | mean spread USDT");
+        while (reader.Read())
+        {
+            var minute = reader.GetDateTime(0).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            var volume = reader.GetDecimal(2);
+            volumes[minute] = volume;
+            text.AppendLine(CultureInfo.InvariantCulture, $"{minute,-18} | {reader.GetInt64(1),6} | {volume,10} | {reader.GetDouble(3):F4}");
+        }
+        output.WriteLine(query);
+        output.WriteLine(text.ToString());
+
+        // Independently: the trade volume per minute straight from the gzip.
+        var expected = new Dictionary<string, decimal>();
+        using var gzip = new CaptureReader(files);
+        while (gzip.MoveNext())
+        {
+            if (gzip.Kind == CaptureEventKind.Trade)
+            {
+                var minute = DateTimeOffset.FromUnixTimeMilliseconds(gzip.ReceiveTimeNs / 1_000_000).UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+                expected[minute] = expected.GetValueOrDefault(minute) + gzip.Trade.Quantity.ToDecimal();
+            }
+        }
+        Assert.Equal(expected.OrderBy(p => p.Key), volumes.Where(v => v.Value > 0).OrderBy(p => p.Key));
+    }
+
+    private static Market MarketOf(string dir) => dir switch { "binance-spot" => Market.Spot, "binance-coinm" => Market.CoinM, _ => Market.UsdM };
+
+    private static List<Level> Levels(BookSide side) => Enumerable.Range(0, side.Count).Select(i => side[i]).ToList();
+}
+
+/// <summary>The query shown in the README.</summary>
+internal static class DuckDbExample
+{
+    public static string Query(string catalog) => $"""
+        SELECT date_trunc('minute', make_timestamp(receive_ns // 1000)) AS minute,
+               count(*) FILTER (WHERE kind = 4)                                   AS trades,
+               coalesce(sum(size) FILTER (WHERE kind = 4), 0) * 0.001             AS volume_btc,   -- size_increment 0.001
+               avg(ask_price - price) FILTER (WHERE kind = 3) * 0.1               AS mean_spread   -- price_increment 0.1
+        FROM read_parquet('{catalog}/venue=binance/market=usdm/symbol=BTCUSDT/*/*.parquet', hive_partitioning = true)
+        GROUP BY minute
+        ORDER BY minute
+        """;
+}
