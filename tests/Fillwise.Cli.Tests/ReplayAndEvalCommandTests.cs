@@ -48,8 +48,9 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         var (exit, _, error) = Run(["eval", .. Capture, "--report", report]);
         Assert.True(exit == 0, error);
         var markdown = File.ReadAllText(Path.Combine(report, "report.md"));
-        Assert.Contains("Best fixed setting in hindsight", markdown, StringComparison.Ordinal);
+        Assert.Contains("best fixed setting (in hindsight on this data)", markdown, StringComparison.Ordinal);
         Assert.Contains("| 8 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| peg to touch |", markdown, StringComparison.Ordinal);
         foreach (var png in new[] { "cost-distribution.png", "offset-vs-regime.png", "hourly-cost-heatmap.png", "router-quality.png" })
         {
             var bytes = File.ReadAllBytes(Path.Combine(report, png));

@@ -9,7 +9,7 @@ public sealed class SymbolFiltersTests
     [Fact]
     public void Built_in_table_has_the_sixteen_symbols_with_Binance_values()
     {
-        string[] expected = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "ADAUSDT", "BNBUSDT", "BCHUSDT", "LINKUSDT", "LTCUSDT", "XLMUSDT", "SUIUSDT", "AVAXUSDT", "ENAUSDT", "ETCUSDT", "LAYERUSDT", "XMRUSDT"];
+        string[] expected = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "ADAUSDT", "BNBUSDT", "BCHUSDT", "LINKUSDT", "LTCUSDT", "XLMUSDT", "SUIUSDT", "AVAXUSDT", "ENAUSDT", "ETCUSDT", "LAYERUSDT", "XMRUSDT", "BTCUSD_PERP", "ETHUSD_PERP"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), SymbolCatalog.Default.Symbols.Select(s => s.Value).Order(StringComparer.Ordinal));
         Assert.Equal((0.1m, 0.001m, 100m), (Btc.TickSize, Btc.StepSize, Btc.MinNotional));
     }

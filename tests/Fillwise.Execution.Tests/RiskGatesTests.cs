@@ -43,5 +43,5 @@ public sealed class RiskGatesTests
 
     [Fact]
     public void BadOptionsAreRefusedOnceAtBuildTime() =>
-        Assert.Contains("DrawdownSoft", Assert.Throws<ArgumentException>(() => new RiskGates(new RiskOptions { DrawdownSoft = 0.2, DrawdownHard = 0.1 })).Message, StringComparison.Ordinal);
+        Assert.Contains("DrawdownSoft", Assert.Throws<OptionsException>(() => new RiskGates(new RiskOptions { DrawdownSoft = 0.2, DrawdownHard = 0.1 })).Message, StringComparison.Ordinal);
 }

@@ -52,7 +52,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         var quality = inputs.Intel.Router.Quality;
         if (quality == RouterQuality.Broken)
         {
-            return new ExecutionPlan(false, double.NaN, TimeSpan.Zero, View(quality, false, 1.0, $"router Broken ({inputs.Intel.Router.Reason}): take"));
+            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, $"router Broken ({inputs.Intel.Router.Reason}): take"));
         }
         if (_model.Samples(inputs.Symbol) < _o.MinSamples)
         {
@@ -77,7 +77,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         reason.Insert(0, string.Create(CultureInfo.InvariantCulture, $"chose {ActionName(best)} (E[cost] {bestCost:F2} bps); "));
         if (best == 0)
         {
-            return new ExecutionPlan(false, double.NaN, TimeSpan.Zero, View(quality, false, 1.0, reason.ToString()));
+            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, reason.ToString()));
         }
         var pegged = best <= _o.PatiencesS.Count;
         var patience = TimeSpan.FromSeconds(_o.PatiencesS[(best - 1) % _o.PatiencesS.Count]);
@@ -89,7 +89,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
             $"intel: expected-cost choice per order ({_model.Samples(inputs.Symbol)} shadow outcomes)");
 
     private static PolicyView View(RouterQuality quality, bool makerFirst, double takerBias, string reason) =>
-        new(quality, makerFirst, takerBias, new MakerOffset(makerFirst ? 0 : double.NaN, 0, 0, 0, 0, 0, false, 0), reason);
+        new(quality, makerFirst, takerBias, new MakerOffset(0, 0, 0, 0, 0, 0, false, 0), reason);
 
     private string ActionName(int action) => action == 0
         ? "take"
