@@ -44,18 +44,20 @@ internal sealed class BarMarket : IMarketModel
             var price = TakerPrice(state, order.Side, open, order.QuantityRaw);
             if (order.Request.Type != OrderType.Market && !order.Crosses(price))
             {
-                venue.Expire(order, bookExhausted: false);
                 if (order.Request.Type == OrderType.Limit)
                 {
-                    // A limit that was marketable on arrival but not at the open rests like any other limit.
-                    order.IsOpen = true;
-                    order.ExpiredRaw = 0;
+                    // A limit that was marketable on arrival but not at the open rests like any other limit:
+                    // it stays open (never reported expired) and can only fill as a maker from here on.
+                    state.Resting.Add(order);
+                    state.Pending[i] = null!;
+                    continue;
                 }
+                venue.Expire(order, bookExhausted: false);
                 continue;
             }
             venue.Fill(order, price, order.LeavesRaw, Liquidity.Taker);
         }
-        state.Pending.RemoveAll(o => o.LeavesRaw == 0 || !o.IsOpen);
+        state.Pending.RemoveAll(o => o is null || o.LeavesRaw == 0 || !o.IsOpen);
         var volumeLeft = Fixed8.FromDecimal(bar.Volume).Raw;
         for (var i = 0; i < state.Resting.Count && volumeLeft > 0; i++)
         {
