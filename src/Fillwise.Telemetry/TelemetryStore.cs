@@ -50,24 +50,24 @@ public sealed class TelemetryStore : IDisposable
     }
 
     /// <summary>
-    /// Opens an existing store for reading only (the dashboard's queries): no migration, no journal change, so
-    /// it never blocks or alters a replay writing to the same file. An outdated schema is an error.
+    /// Opens an existing, already validated store for one small write by an operator (a toggle from the
+    /// dashboard): no creation, no migration and no journal change, unlike <see cref="Open"/>. A read-only
+    /// file fails with an SQLite error at the write.
     /// </summary>
-    public static TelemetryStore OpenReadOnly(string path)
+    public static TelemetryStore OpenExisting(string path)
     {
-        if (!File.Exists(path))
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        try
         {
-            throw new IOException($"{path}: no such store.");
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=5000;");
         }
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString());
-        connection.Open();
-        var store = new TelemetryStore(connection) { Path = path };
-        if (store.SchemaVersion != Schema.Migrations.Length)
+        catch (SqliteException)
         {
-            store.Dispose();
-            throw new IOException($"{path}: schema version differs from this fillwise ({Schema.Migrations.Length}); open it once with fillwise replay to migrate.");
+            connection.Dispose();
+            throw;
         }
-        return store;
+        return new TelemetryStore(connection) { Path = path };
     }
 
     public int SchemaVersion => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
