@@ -50,7 +50,8 @@ internal sealed class DashboardSecurity
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
+        // Not "no-referrer": with it, browsers send "Origin: null" on form posts, and the Origin check could not tell ours.
+        headers["Referrer-Policy"] = "same-origin";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
         // Every response may carry operator data (or the anti-forgery token): nothing is stored by caches.
