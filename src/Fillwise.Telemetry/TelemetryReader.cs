@@ -13,7 +13,7 @@ namespace Fillwise.Telemetry;
 /// </summary>
 public sealed class TelemetryReader
 {
-    private readonly string _connectionString;
+    private string _connectionString;
     private readonly ConcurrentDictionary<string, (long Version, ExpectancyMap Map)> _maps = new(StringComparer.Ordinal);
     private long _queries;
 
@@ -40,7 +40,19 @@ public sealed class TelemetryReader
             throw new StoreException($"{path}: no such store (create one with fillwise replay or fillwise demo).");
         }
         var reader = new TelemetryReader(path);
-        StoreCheck.Validate(path, reader.Read(c => StoreCheck.Inspect(c)));
+        StoreCheck.Found found;
+        try
+        {
+            found = reader.Read(c => StoreCheck.Inspect(c));
+        }
+        catch (StoreException e) when (e.InnerException is SqliteException { SqliteErrorCode: ReadOnly or CannotOpen })
+        {
+            // A WAL store in a directory we cannot write: SQLite cannot create the -shm file it reads through.
+            // Nobody can be writing it then (a writer needs that file too), so read it as immutable, lock-free.
+            reader._connectionString = new SqliteConnectionStringBuilder { DataSource = ImmutableUri(path), Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+            found = reader.Read(c => StoreCheck.Inspect(c));
+        }
+        StoreCheck.Validate(path, found);
         return reader;
     }
 
@@ -223,6 +235,12 @@ public sealed class TelemetryReader
         }
         return rows;
     }
+
+    private const int ReadOnly = 8;
+    private const int CannotOpen = 14;
+
+    private static string ImmutableUri(string path) =>
+        new UriBuilder { Scheme = "file", Host = string.Empty, Path = System.IO.Path.GetFullPath(path), Query = "immutable=1" }.Uri.AbsoluteUri;
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

@@ -153,6 +153,49 @@ public sealed class ReadOnlyStoreTests : IDisposable
     }
 
     [Fact]
+    public void AStoreInADirectoryNobodyMayWriteIsShown()
+    {
+        // SQLite reads a WAL store through a -shm file beside it; here it cannot create one.
+        var dir = Path.Combine(_dir, "locked");
+        Directory.CreateDirectory(dir);
+        var db = Path.Combine(dir, "store.db");
+        File.Copy(Replayed.Value, db);
+        var expected = Run("intel", "show", "--db", Replayed.Value).Out;
+        var readable = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        File.SetUnixFileMode(_dir, readable);
+        File.SetUnixFileMode(dir, readable);
+        File.SetUnixFileMode(db, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        string output;
+        if (Environment.UserName == "root")
+        {
+            // Root may write anywhere: run the real binary as an unprivileged user instead.
+            var start = new System.Diagnostics.ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet", typeof(CliApp).Assembly.Location, "intel", "show", "--db", db })
+            {
+                start.ArgumentList.Add(arg);
+            }
+            using var process = System.Diagnostics.Process.Start(start)!;
+            output = process.StandardOutput.ReadToEnd();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, error);
+        }
+        else
+        {
+            var (exit, text, error) = Run("intel", "show", "--db", db);
+            Assert.True(exit == 0, error);
+            output = text;
+        }
+        Assert.Equal(expected, output);
+        Assert.Equal([db], Directory.GetFiles(dir));
+        File.SetUnixFileMode(dir, readable | UnixFileMode.UserWrite);
+    }
+
+    [Fact]
     public void EveryColumnTheWriterAndReaderUseExistsInTheMigratedSchemaInOrder()
     {
         var db = Path.Combine(_dir, "fresh.db");
