@@ -2,14 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fillwise.Cli.Runs;
-using Fillwise.Dashboard;
+using Fillwise.Telemetry;
 using Symbol = Fillwise.Core.Symbol;
 
 namespace Fillwise.Cli;
 
 /// <summary>
 /// `fillwise intel show`: the latest intel of a stored run — scores, regimes, policy, offsets, hourly tables.
-/// Reads through the same queries as the dashboard, so both always show the same numbers.
+/// Reads through the store's one read model (<see cref="TelemetryReader"/>), as the dashboard does, so both
+/// always show the same numbers; the store is opened read-only and never changed.
 /// </summary>
 internal static class IntelCommand
 {
@@ -32,16 +33,13 @@ internal static class IntelCommand
 
     private static int Show(TextWriter stdout, string dbPath, string? symbolText, string? runId, bool json)
     {
-        if (!File.Exists(dbPath))
-        {
-            throw new UsageException($"{dbPath}: no such store (create one with fillwise replay or fillwise demo).");
-        }
         Symbol? only = null;
         if (symbolText is not null)
         {
             only = Symbol.TryParse(symbolText, out var s) ? s : throw new UsageException($"--symbol: '{symbolText}' is not a symbol.");
         }
-        var queries = new DashboardQueries(dbPath);
+        // A missing, foreign, corrupted or differently versioned file is a StoreException: one sentence, exit 2.
+        var queries = TelemetryReader.Open(dbPath);
         var resolved = queries.ResolveRun(runId);
         if (resolved is null)
         {
@@ -76,7 +74,7 @@ internal static class IntelCommand
         return CliApp.ExitOk;
     }
 
-    private static void WriteText(TextWriter stdout, string runId, List<SymbolStateDto> symbols, Dictionary<string, ExpectancyDto> hourly)
+    private static void WriteText(TextWriter stdout, string runId, List<SymbolHealth> symbols, Dictionary<string, HourlyTable> hourly)
     {
         stdout.WriteLine($"run {runId}: latest health per symbol");
         stdout.WriteLine("symbol      score  (sharpe regime router fees  dd)   regime  ratio  router    maker  bias  offset  intel  final  orders  reason");
@@ -94,7 +92,7 @@ internal static class IntelCommand
         WriteHours(stdout, hourly, h => h.Samples > 0, h => string.Create(CultureInfo.InvariantCulture, $"{h.Hour:00}h:{h.Samples}/{D(h.CostMeanBps, "F1")}/{D(h.CostP75Bps, "F1")}"));
     }
 
-    private static void WriteHours(TextWriter stdout, Dictionary<string, ExpectancyDto> hourly, Func<HourDto, bool> has, Func<HourDto, string> format)
+    private static void WriteHours(TextWriter stdout, Dictionary<string, HourlyTable> hourly, Func<HourCell, bool> has, Func<HourCell, string> format)
     {
         foreach (var (symbol, table) in hourly)
         {

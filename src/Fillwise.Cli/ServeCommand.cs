@@ -11,12 +11,18 @@ internal static class ServeCommand
     public sealed class ServeOptions
     {
         public Option<string> Urls { get; } = new("--urls") { Description = "Where to listen (127.0.0.1 only, unless --token is given).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        public Option<string?> Token { get; } = new("--token") { Description = "Require this token (>= 16 characters) on every request; needed to bind beyond loopback." };
+        public Option<string?> Token { get; } = new("--token") { Description = "Require this token (>= 16 characters, >= 8 different ones) on every request; needed to bind beyond loopback." };
+        public Option<string?> Cert { get; } = new("--cert") { Description = "PKCS#12 (.pfx) certificate for https:// URLs (default: a self-signed one made at start)." };
+        public Option<string?> CertPassword { get; } = new("--cert-password") { Description = "Password of the --cert file." };
+        public Option<bool> AllowHttp { get; } = new("--allow-http") { Description = "Allow a token over plain http beyond loopback (only behind a TLS-terminating proxy)." };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Urls);
             command.Options.Add(Token);
+            command.Options.Add(Cert);
+            command.Options.Add(CertPassword);
+            command.Options.Add(AllowHttp);
         }
 
         public DashboardOptions For(ParseResult parse, string db) => new()
@@ -24,6 +30,9 @@ internal static class ServeCommand
             DatabasePath = db,
             Urls = parse.GetValue(Urls)!,
             Token = parse.GetValue(Token) ?? Environment.GetEnvironmentVariable("FILLWISE_DASHBOARD_TOKEN"),
+            CertificatePath = parse.GetValue(Cert),
+            CertificatePassword = parse.GetValue(CertPassword) ?? Environment.GetEnvironmentVariable("FILLWISE_CERT_PASSWORD"),
+            AllowHttp = parse.GetValue(AllowHttp),
         };
     }
 
@@ -56,6 +65,7 @@ internal static class ServeCommand
         {
             throw new UsageException(e.Message);
         }
+        // A StoreException (not a Fillwise store, corrupted, older schema) is an IOException: one sentence, exit 2.
         started = Announce(app, options, stdout);
         return app;
     }
@@ -75,6 +85,10 @@ internal static class ServeCommand
     private static async Task Announce(WebApplication app, DashboardOptions options, TextWriter stdout)
     {
         var address = await DashboardApp.StartAsync(app).ConfigureAwait(false);
+        if (DashboardApp.TlsDescription(app) is { } tls)
+        {
+            stdout.WriteLine($"dashboard: {tls}.");
+        }
         stdout.WriteLine($"dashboard: {address}/ over {options.DatabasePath}{(options.Token is null ? "" : " (token required)")} — Ctrl+C to stop.");
     }
 }

@@ -1,4 +1,5 @@
 using Fillwise.Core;
+using Fillwise.Telemetry;
 using ScottPlot;
 
 namespace Fillwise.Dashboard;
@@ -6,7 +7,7 @@ namespace Fillwise.Dashboard;
 /// <summary>Charts rendered server-side with ScottPlot (the machines are offline; no CDN, no browser library).</summary>
 internal static class Charts
 {
-    public static byte[] Heatmap(DashboardQueries q, string runId)
+    public static byte[] Heatmap(TelemetryReader q, string runId)
     {
         var symbols = q.SymbolsWithHealth(runId);
         var plot = new Plot();
@@ -32,7 +33,7 @@ internal static class Charts
         return plot.GetImageBytes(900, 60 + 40 * Math.Max(3, symbols.Count + 1), ImageFormat.Png);
     }
 
-    public static byte[] Offsets(Symbol symbol, IReadOnlyList<OffsetDto> history)
+    public static byte[] Offsets(Symbol symbol, IReadOnlyList<OffsetRow> history)
     {
         var plot = new Plot();
         var start = history[0].TimeNs;

@@ -4,24 +4,28 @@ using Fillwise.Telemetry;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
 
 namespace Fillwise.Dashboard;
 
 /// <summary>The JSON API behind every panel (documented in the README), the live feed and the charts.</summary>
 internal static class DashboardApi
 {
-    public sealed record ToggleRequest(bool Enabled);
+    /// <summary>A toggle body is {"enabled": true|false}: a few bytes. Anything bigger is refused before it is read.</summary>
+    private const long MaxToggleBody = 1024;
 
     public static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/runs", (DashboardQueries q) => Results.Ok(q.Runs()));
-        api.MapGet("/symbols", (DashboardQueries q, string? run) => WithRun(q, run, id => Results.Ok(new { run_id = id, symbols = q.Symbols(id) })));
-        api.MapGet("/symbols/{symbol}/score", (DashboardQueries q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
+        api.MapGet("/runs", (TelemetryReader q) => Results.Ok(q.Runs()));
+        api.MapGet("/symbols", (TelemetryReader q, string? run) => WithRun(q, run, id => Results.Ok(new { run_id = id, symbols = q.Symbols(id) })));
+        api.MapGet("/symbols/{symbol}/score", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
             q.GetSymbolScore(id, s) is { } score ? Results.Ok(score) : DashboardApp.NotFound("Unknown symbol.", $"{s} has no health in run {id}.")));
-        api.MapGet("/symbols/{symbol}/offsets", (DashboardQueries q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
+        api.MapGet("/symbols/{symbol}/offsets", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
             q.OffsetHistory(id, s) is { Count: > 0 } history ? Results.Ok(history) : DashboardApp.NotFound("Unknown symbol.", $"{s} has no health in run {id}.")));
-        api.MapGet("/expectancy", (DashboardQueries q, string? run, string? symbol) =>
+        api.MapGet("/expectancy", (TelemetryReader q, string? run, string? symbol) =>
         {
             if (symbol is null)
             {
@@ -29,68 +33,126 @@ internal static class DashboardApi
             }
             return WithSymbol(q, run, symbol, (id, s) => Results.Ok(q.GetHourlyExpectancy(id, s)));
         });
-        api.MapGet("/parents", (DashboardQueries q, string? run, int? limit) =>
+        api.MapGet("/parents", (TelemetryReader q, string? run, int? limit) =>
             limit is < 1 or > 1000
                 ? DashboardApp.BadRequest("Bad limit.", "limit must be between 1 and 1000.")
                 : WithRun(q, run, id => Results.Ok(q.Parents(id, limit ?? 50))));
-        api.MapGet("/parents/{id:long}", (DashboardQueries q, long id, string? run) => WithRun(q, run, runId =>
+        api.MapGet("/parents/{id:long}", (TelemetryReader q, long id, string? run) => WithRun(q, run, runId =>
             q.Parent(runId, id) is { } parent ? Results.Ok(parent) : DashboardApp.NotFound("Unknown parent order.", $"No parent order {id} in run {runId}.")));
-        api.MapGet("/toggles", (DashboardQueries q) =>
-        {
-            using var store = q.Open();
-            return Results.Ok(store.Toggles().ToDictionary(t => t.Key.Value, t => t.Value));
-        });
+        api.MapGet("/toggles", (TelemetryReader q) => Results.Ok(q.Toggles()));
         api.MapGet("/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>
             Results.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, header = "X-CSRF-TOKEN" }));
-        api.MapPost("/toggles/{symbol}", async (DashboardQueries q, IAntiforgery antiforgery, HttpContext context, string symbol, ToggleRequest body) =>
-        {
-            if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
-            {
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Anti-forgery token missing or invalid.", detail: "GET /api/antiforgery and send its token in the X-CSRF-TOKEN header.");
-            }
-            if (!Symbol.TryParse(symbol, out var s) || !SymbolCatalog.Default.TryGet(s, out _))
-            {
-                return DashboardApp.NotFound("Unknown symbol.", $"'{symbol}' is not in the symbol catalog.");
-            }
-            using var store = q.OpenForWrite();
-            store.SetToggle(s, body.Enabled, TimeProvider.System.GetUtcNow());
-            return Results.Ok(new { symbol = s.Value, enabled = body.Enabled });
-        }).DisableAntiforgery();
+        api.MapPost("/toggles/{symbol}", Toggle).DisableAntiforgery();
         api.MapGet("/events", Events);
-        app.MapGet("/charts/heatmap.png", (DashboardQueries q, string? run) => WithRun(q, run, id => Results.File(Charts.Heatmap(q, id), "image/png")));
-        app.MapGet("/charts/offsets/{symbol}.png", (DashboardQueries q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
+        app.MapGet("/charts/heatmap.png", (TelemetryReader q, string? run) => WithRun(q, run, id => Results.File(Charts.Heatmap(q, id), "image/png")));
+        app.MapGet("/charts/offsets/{symbol}.png", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
             q.OffsetHistory(id, s) is { Count: > 0 } history ? Results.File(Charts.Offsets(s, history), "image/png") : DashboardApp.NotFound("Unknown symbol.", $"{s} has no health in run {id}.")));
     }
 
-    /// <summary>Server-sent events: one "update" whenever the store changes, so the page refetches only then.</summary>
-    private static async Task Events(HttpContext context, DashboardQueries q, DashboardOptions options)
+    /// <summary>
+    /// Switches a symbol on or off. Only a complete, well-formed body switches anything: a missing or non-boolean
+    /// "enabled" (e.g. <c>{}</c>) is 400, never "off" by default.
+    /// </summary>
+    private static async Task<IResult> Toggle(TelemetryReader q, IAntiforgery antiforgery, HttpContext context, string symbol, TimeProvider time)
     {
-        context.Response.Headers.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache";
-        var ct = context.RequestAborted;
-        (long, long, long, long)? last = null;
+        if (!await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return DashboardApp.BadRequest("Anti-forgery token missing or invalid.", "GET /api/antiforgery and send its token in the X-CSRF-TOKEN header.");
+        }
+        if (!Symbol.TryParse(symbol, out var s) || !SymbolCatalog.Default.TryGet(s, out _))
+        {
+            return DashboardApp.NotFound("Unknown symbol.", $"'{symbol}' is not in the symbol catalog.");
+        }
+        var (enabled, problem) = await ReadToggle(context).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
         try
         {
-            while (!ct.IsCancellationRequested)
+            using var store = TelemetryStore.OpenExisting(q.Path);
+            store.SetToggle(s, enabled, time.GetUtcNow());
+        }
+        catch (SqliteException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The toggle could not be saved.",
+                detail: $"The store did not take the write ({e.Message.TrimEnd('.')}); a read-only store cannot be toggled.");
+        }
+        return Results.Ok(new { symbol = s.Value, enabled });
+    }
+
+    private static async Task<(bool Enabled, IResult? Problem)> ReadToggle(HttpContext context)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return (false, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send JSON.", detail: "The body must be application/json: {\"enabled\": true} or {\"enabled\": false}."));
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxToggleBody;
+        }
+        if (context.Request.ContentLength > MaxToggleBody)
+        {
+            return (false, TooLarge(MaxToggleBody));
+        }
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
+            var root = body.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                var now = q.Fingerprint();
-                if (now != last)
-                {
-                    last = now;
-                    var data = JsonSerializer.Serialize(new { health = now.Health, parents = now.Parents, fills = now.Fills });
-                    await context.Response.WriteAsync($"event: update\ndata: {data}\n\n", ct).ConfigureAwait(false);
-                    await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
-                }
-                await Task.Delay(options.PollEvery, TimeProvider.System, ct).ConfigureAwait(false);
+                return (false, BadToggle("the body is not a JSON object"));
+            }
+            var properties = root.EnumerateObject().ToList();
+            if (properties.Count != 1 || properties[0].Name != "enabled" || properties[0].Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return (false, BadToggle("it must have exactly one field, \"enabled\", set to true or false"));
+            }
+            return (properties[0].Value.GetBoolean(), null);
+        }
+        catch (JsonException)
+        {
+            return (false, BadToggle("the body is not valid JSON"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (false, TooLarge(MaxToggleBody));
+        }
+    }
+
+    private static IResult BadToggle(string why) =>
+        DashboardApp.BadRequest("Bad toggle.", $"Nothing was switched: {why}; send {{\"enabled\": true}} or {{\"enabled\": false}}.");
+
+    internal static IResult TooLarge(long limit) =>
+        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large.", detail: $"This endpoint takes at most {limit} bytes.");
+
+    /// <summary>
+    /// Server-sent events: one "update" whenever the store changes, so the page refetches only then. Clients do
+    /// no database work of their own: they await the shared <see cref="ChangeFeed"/>.
+    /// </summary>
+    private static async Task Events(HttpContext context, ChangeFeed feed, IHostApplicationLifetime lifetime)
+    {
+        context.Response.Headers.ContentType = "text/event-stream";
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var ct = stop.Token;
+        try
+        {
+            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+            for (long seen = 0; ;)
+            {
+                var update = await feed.NextAsync(seen, ct).ConfigureAwait(false);
+                seen = update.Number;
+                await context.Response.WriteAsync($"event: update\ndata: {update.Data}\n\n", ct).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            // The browser went away.
+            // The browser went away, or the server is stopping.
         }
     }
 
-    private static IResult WithRun(DashboardQueries q, string? run, Func<string, IResult> then)
+    private static IResult WithRun(TelemetryReader q, string? run, Func<string, IResult> then)
     {
         var id = q.ResolveRun(run);
         return id is not null ? then(id)
@@ -98,7 +160,7 @@ internal static class DashboardApi
             : DashboardApp.NotFound("Unknown run.", $"No run '{run}' in the store.");
     }
 
-    private static IResult WithSymbol(DashboardQueries q, string? run, string symbol, Func<string, Symbol, IResult> then) =>
+    private static IResult WithSymbol(TelemetryReader q, string? run, string symbol, Func<string, Symbol, IResult> then) =>
         !Symbol.TryParse(symbol, out var s)
             ? DashboardApp.BadRequest("Malformed symbol.", $"'{symbol}' is not a symbol (letters and digits, e.g. BTCUSDT).")
             : WithRun(q, run, id => then(id, s));

@@ -50,29 +50,29 @@ public sealed class TelemetryStore : IDisposable
     }
 
     /// <summary>
-    /// Opens an existing store for reading only (the dashboard's queries): no migration, no journal change, so
-    /// it never blocks or alters a replay writing to the same file. An outdated schema is an error.
+    /// Opens an existing, already validated store for one small write by an operator (a toggle from the
+    /// dashboard): no creation, no migration and no journal change, unlike <see cref="Open"/>. A read-only
+    /// file fails with an SQLite error at the write.
     /// </summary>
-    public static TelemetryStore OpenReadOnly(string path)
+    public static TelemetryStore OpenExisting(string path)
     {
-        if (!File.Exists(path))
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        try
         {
-            throw new IOException($"{path}: no such store.");
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=5000;");
         }
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString());
-        connection.Open();
-        var store = new TelemetryStore(connection) { Path = path };
-        if (store.SchemaVersion != Schema.Migrations.Length)
+        catch (SqliteException)
         {
-            store.Dispose();
-            throw new IOException($"{path}: schema version differs from this fillwise ({Schema.Migrations.Length}); open it once with fillwise replay to migrate.");
+            connection.Dispose();
+            throw;
         }
-        return store;
+        return new TelemetryStore(connection) { Path = path };
     }
 
     public int SchemaVersion => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
 
-    public RunStatus StatusOf(string runId) => Scalar("SELECT status FROM runs WHERE run_id = $id", ("$id", runId)) switch
+    public RunStatus StatusOf(string runId) => Scalar($"SELECT {Col.Status} FROM {Tables.Runs.Name} WHERE {Col.RunId} = $id", ("$id", runId)) switch
     {
         "running" => RunStatus.Running,
         "complete" => RunStatus.Complete,
@@ -84,9 +84,9 @@ public sealed class TelemetryStore : IDisposable
     {
         using (var command = _connection.CreateCommand())
         {
-            command.CommandText = """
-                INSERT INTO runs (run_id, policy, seed, inputs, mode, status, attempts) VALUES ($id, $policy, $seed, $inputs, $mode, 'running', 1)
-                ON CONFLICT(run_id) DO UPDATE SET status = 'running', attempts = attempts + 1
+            command.CommandText = $"""
+                INSERT INTO {Tables.Runs.Name} ({Col.RunId}, {Col.Policy}, {Col.Seed}, {Col.Inputs}, {Col.Mode}, {Col.Status}, {Col.Attempts}) VALUES ($id, $policy, $seed, $inputs, $mode, 'running', 1)
+                ON CONFLICT({Col.RunId}) DO UPDATE SET {Col.Status} = 'running', {Col.Attempts} = {Col.Attempts} + 1
                 """;
             command.Parameters.AddWithValue("$id", run.RunId);
             command.Parameters.AddWithValue("$policy", run.Policy);
@@ -99,14 +99,14 @@ public sealed class TelemetryStore : IDisposable
     }
 
     public void CompleteRun(string runId) =>
-        Execute(_connection, "UPDATE runs SET status = 'complete' WHERE run_id = $id", ("$id", runId));
+        Execute(_connection, $"UPDATE {Tables.Runs.Name} SET {Col.Status} = 'complete' WHERE {Col.RunId} = $id", ("$id", runId));
 
     /// <summary>Symbol toggles set by an operator: symbol -> enabled.</summary>
     public IReadOnlyDictionary<Symbol, bool> Toggles()
     {
         var toggles = new SortedDictionary<Symbol, bool>(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT symbol, enabled FROM toggles";
+        command.CommandText = $"SELECT {Col.Symbol}, {Col.Enabled} FROM {Tables.Toggles.Name}";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -116,7 +116,7 @@ public sealed class TelemetryStore : IDisposable
     }
 
     public void SetToggle(Symbol symbol, bool enabled, DateTimeOffset when) =>
-        Execute(_connection, "INSERT INTO toggles (symbol, enabled, updated) VALUES ($s, $e, $u) ON CONFLICT(symbol) DO UPDATE SET enabled = $e, updated = $u",
+        Execute(_connection, $"INSERT INTO {Tables.Toggles.Name} ({Col.Symbol}, {Col.Enabled}, {Col.Updated}) VALUES ($s, $e, $u) ON CONFLICT({Col.Symbol}) DO UPDATE SET {Col.Enabled} = $e, {Col.Updated} = $u",
             ("$s", symbol.Value), ("$e", enabled ? 1 : 0), ("$u", when.ToString("O", CultureInfo.InvariantCulture)));
 
     /// <summary>Runs a read-only query (for reports, the CLI and tests).</summary>

@@ -24,6 +24,8 @@ public sealed class ExecutionTabTests(DashboardFixture fixture) : IClassFixture<
         var btc = symbolsJson.RootElement.GetProperty("symbols")[0];
 
         var page = await fixture.Browser.NewPageAsync();
+        var console = new List<string>();
+        page.Console += (_, message) => console.Add(message.Text);
         await page.GotoAsync(address + "/");
         await page.WaitForSelectorAsync("body[data-ready]");
 
@@ -70,6 +72,8 @@ public sealed class ExecutionTabTests(DashboardFixture fixture) : IClassFixture<
         Assert.Equal(parent.RootElement.GetProperty("reason").ToString(), await page.Locator("[data-testid=context-reason] td").Nth(1).InnerTextAsync());
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardFixture.Screenshots, "execution-tab.png"), FullPage = true });
+        // The Content-Security-Policy blocked nothing the page needs.
+        Assert.DoesNotContain(console, m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Fillwise.Core;
-using Fillwise.Dashboard;
 using Fillwise.Execution;
 using Fillwise.Execution.Policies;
 using Fillwise.Execution.Signals;
@@ -46,7 +45,7 @@ public sealed class MirrorTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.Contains("0 failed periods", error, StringComparison.Ordinal);
 
-        var queries = new DashboardQueries(db);
+        var queries = TelemetryReader.Open(db);
         var api = queries.Symbols(queries.ResolveRun(null)!).Single();
         using var read = emulator.Read(Project, "test");
         var symbol = read.RootElement.GetProperty("symbols").GetProperty("BTCUSDT");
@@ -103,7 +102,7 @@ public sealed class MirrorTests : IDisposable
         }
         // The restarted server lost everything; what it holds now was written after the restart.
         using var read = emulator.Read(Project, "fault");
-        var queries = new DashboardQueries(db);
+        var queries = TelemetryReader.Open(db);
         Assert.Equal(queries.Symbols(queries.ResolveRun(null)!).Single().TimeNs, ReplayNs(read.RootElement.GetProperty("symbols").GetProperty("BTCUSDT")));
     }
 
