@@ -12,15 +12,14 @@ namespace Fillwise.Execution.Signals;
 public sealed class InformedArrivals : ISignalSource
 {
     private readonly ArrivalOptions _options;
-    private readonly long _windowNs;
-    private readonly Dictionary<Symbol, Queue<(long TimeNs, double Signed, double Quantity)>> _flow = [];
+    private readonly Policies.Intel.TradeFlow _flow;
     private DeterministicRandom _random;
 
     public InformedArrivals(ArrivalOptions options, TimeSpan? window = null)
     {
         options.Validate();
         _options = options;
-        _windowNs = (window ?? TimeSpan.FromSeconds(5)).Ticks * 100;
+        _flow = new Policies.Intel.TradeFlow(window ?? TimeSpan.FromSeconds(5));
         _random = new DeterministicRandom(options.Seed);
     }
 
@@ -36,7 +35,7 @@ public sealed class InformedArrivals : ISignalSource
         if (quoted.Count > 0)
         {
             var symbol = quoted[(int)(pick % quoted.Count)];
-            var imbalance = Imbalance(symbol, host.NowNs);
+            var imbalance = _flow.Imbalance(symbol, host.NowNs);
             var side = imbalance > 0 ? Side.Buy : imbalance < 0 ? Side.Sell : seededSide;
             host.Emit(new ParentSignal(host.NowNs, symbol, side, null, _options.Notional, Name) { Urgency = Math.Abs(imbalance) });
         }
@@ -49,32 +48,6 @@ public sealed class InformedArrivals : ISignalSource
         {
             return;
         }
-        if (!_flow.TryGetValue(update.Symbol, out var queue))
-        {
-            queue = new Queue<(long, double, double)>();
-            _flow.Add(update.Symbol, queue);
-        }
-        var quantity = update.TradeQuantity.ToDouble();
-        queue.Enqueue((update.ExchangeTimeNs, update.TradeAggressor == Side.Buy ? quantity : -quantity, quantity));
-    }
-
-    /// <summary>(buy - sell) / (buy + sell) aggressor quantity over the window; 0 without trades.</summary>
-    private double Imbalance(Symbol symbol, long nowNs)
-    {
-        if (!_flow.TryGetValue(symbol, out var queue))
-        {
-            return 0;
-        }
-        while (queue.Count > 0 && queue.Peek().TimeNs < nowNs - _windowNs)
-        {
-            queue.Dequeue();
-        }
-        double signed = 0, total = 0;
-        foreach (var (_, s, q) in queue)
-        {
-            signed += s;
-            total += q;
-        }
-        return total > 0 ? signed / total : 0;
+        _flow.OnTrade(update.Symbol, update.ExchangeTimeNs, update.TradeAggressor, update.TradeQuantity.ToDouble());
     }
 }
