@@ -16,9 +16,9 @@ public interface IRunHooks
 }
 
 /// <summary>What one backtest produced: everything the executor wrote, the venue's counters, final health, decision latencies.</summary>
-public sealed record BacktestResult(MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, Markouts Markouts)
+public sealed record BacktestResult(MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, Markouts Markouts, IReadOnlyDictionary<long, double> MarkedCosts)
 {
-    public PolicyStats Stats => PolicyStats.From(Telemetry, Markouts);
+    public PolicyStats Stats { get; } = PolicyStats.From(Telemetry, Markouts, MarkedCosts);
 }
 
 /// <summary>What to run: the policy by name, the seed, where parent orders come from, the executor's options.</summary>
@@ -53,7 +53,7 @@ public static class BacktestEngine
             }
         }
         executor.Finish();
-        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts);
+        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts, Backtest.MarkedCosts.Of(memory, executor.LastQuotes(), spec.Options.TakerFee));
     }
 }
 

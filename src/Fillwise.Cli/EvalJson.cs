@@ -36,6 +36,7 @@ internal static class EvalJson
                 Number(w, "offset_bps", best.Setting.OffsetBps);
                 w.WriteNumber("timeout_s", best.Setting.TimeoutS);
                 Number(w, "cost_bps_mean", best.Stats.CostBpsMean);
+                Number(w, "cost_bps_mean_marked", best.Stats.CostBpsMeanMarked);
                 w.WriteString("chosen_on", best.ChosenOn);
                 w.WriteEndObject();
                 w.WriteStartArray("cells");
@@ -46,6 +47,7 @@ internal static class EvalJson
                     w.WriteNumber("timeout_s", cell.Setting.TimeoutS);
                     w.WriteBoolean("peg", cell.Setting.Peg);
                     Number(w, "cost_bps_mean", cell.Stats.CostBpsMean);
+                    Number(w, "cost_bps_mean_marked", cell.Stats.CostBpsMeanMarked);
                     Number(w, "maker_fill_ratio", cell.Stats.MakerFillRatio);
                     w.WriteEndObject();
                 }
@@ -70,6 +72,7 @@ internal static class EvalJson
         w.WriteNumber("orders", s.Orders);
         w.WriteNumber("filled_orders", s.FilledOrders);
         Number(w, "cost_bps_mean", s.CostBpsMean);
+        Number(w, "cost_bps_mean_marked", s.CostBpsMeanMarked);
         Number(w, "cost_bps_median", s.CostBpsMedian);
         Number(w, "cost_bps_p90", s.CostBpsP90);
         Number(w, "fees_bps_mean", s.FeesBpsMean);

@@ -36,16 +36,16 @@ internal static class EvalReport
         {
             return;
         }
-        md.WriteLine($"## Static policy over fixed settings (mean cost, bps, on {(result.TrainInputs.Count > 0 ? "the training data" : "this data")})");
+        md.WriteLine($"## Static policy over fixed settings (mean cost incl. unfinished parents, bps, on {(result.TrainInputs.Count > 0 ? "the training data" : "this data")})");
         md.WriteLine();
         md.WriteLine("| offset bps \\ timeout | " + string.Join(" | ", FixedSettingGrid.TimeoutsS.Select(t => $"{t} s")) + " |");
         md.WriteLine("|---|" + string.Concat(FixedSettingGrid.TimeoutsS.Select(_ => "---:|")));
         foreach (var offset in FixedSettingGrid.OffsetsBps)
         {
             md.WriteLine($"| {offset.ToString(CultureInfo.InvariantCulture)} | " + string.Join(" | ", FixedSettingGrid.TimeoutsS.Select(t =>
-                grid.Single(c => !c.Setting.Peg && c.Setting.OffsetBps == offset && c.Setting.TimeoutS == t).Stats.CostBpsMean.ToString("F3", CultureInfo.InvariantCulture))) + " |");
+                grid.Single(c => !c.Setting.Peg && c.Setting.OffsetBps == offset && c.Setting.TimeoutS == t).Stats.CostBpsMeanMarked.ToString("F3", CultureInfo.InvariantCulture))) + " |");
         }
         md.WriteLine("| peg to touch | " + string.Join(" | ", FixedSettingGrid.TimeoutsS.Select(t =>
-            grid.Single(c => c.Setting.Peg && c.Setting.TimeoutS == t).Stats.CostBpsMean.ToString("F3", CultureInfo.InvariantCulture))) + " |");
+            grid.Single(c => c.Setting.Peg && c.Setting.TimeoutS == t).Stats.CostBpsMeanMarked.ToString("F3", CultureInfo.InvariantCulture))) + " |");
     }
 }

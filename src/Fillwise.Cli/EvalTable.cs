@@ -15,20 +15,20 @@ internal static class EvalTable
             console.Profile.Width = 170;
         }
         var table = new Table().Title($"eval ({result.Mode}), seed {result.Seed}, parent orders {result.Orders}");
-        foreach (var column in new[] { "policy", "orders", "filled", "cost mean bps", "median", "p90", "fees bps", "maker fill", "fallback", "time to fill ms", "markout 5s", "denied" })
+        foreach (var column in new[] { "policy", "orders", "filled", "cost mean bps", "incl. unfinished", "median", "p90", "fees bps", "maker fill", "fallback", "time to fill ms", "markout 5s", "denied" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
         foreach (var (name, run) in result.Policies)
         {
             var s = run.Stats;
-            table.AddRow(name, I(s.Orders), I(s.FilledOrders), F(s.CostBpsMean), F(s.CostBpsMedian), F(s.CostBpsP90), F(s.FeesBpsMean), P(s.MakerFillRatio), P(s.FallbackRatio), F(s.MeanTimeToFillMs, "F0"), F(s.Markout5sBps), I(s.Denied));
+            table.AddRow(name, I(s.Orders), I(s.FilledOrders), F(s.CostBpsMean), F(s.CostBpsMeanMarked), F(s.CostBpsMedian), F(s.CostBpsP90), F(s.FeesBpsMean), P(s.MakerFillRatio), P(s.FallbackRatio), F(s.MeanTimeToFillMs, "F0"), F(s.Markout5sBps), I(s.Denied));
         }
         console.Write(table);
         Difference(stdout, "intel - static", result.IntelMinusStatic);
         if (result.Best is { } best)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting ({(best.ChosenOn == "train" ? "chosen on the training data" : "in hindsight on this data")}): {best.Setting}, {best.Stats.CostBpsMean:F3} bps here."));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting ({(best.ChosenOn == "train" ? "chosen on the training data" : "in hindsight on this data")}): {best.Setting}, {best.Stats.CostBpsMean:F3} bps here ({best.Stats.CostBpsMeanMarked:F3} incl. unfinished)."));
             Difference(stdout, "intel - best fixed", result.IntelMinusBestFixed);
         }
     }

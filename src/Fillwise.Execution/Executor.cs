@@ -126,6 +126,10 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
     /// <summary>Health of every symbol seen so far, now, as the active policy sees it.</summary>
     public IReadOnlyList<ExecutionHealth> Health() => [.. _symbols.Values.Select(HealthOf)];
 
+    /// <summary>The last two-sided quote of every symbol seen (end-of-data marks for unfinished parent orders).</summary>
+    public IReadOnlyDictionary<Symbol, MarketUpdate> LastQuotes() =>
+        _symbols.Values.Where(s => s.HasQuote).ToDictionary(s => s.Symbol, s => s.Quote);
+
     /// <summary>Flushes telemetry and health at the end of a run.</summary>
     public void Finish()
     {

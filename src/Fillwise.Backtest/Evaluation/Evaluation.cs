@@ -5,13 +5,13 @@ using Fillwise.Venues.Replay;
 namespace Fillwise.Backtest;
 
 /// <summary>One policy's run inside an evaluation.</summary>
-public sealed record PolicyOutcome(PolicyStats Stats, MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health);
+public sealed record PolicyOutcome(PolicyStats Stats, MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, IReadOnlyDictionary<long, double> MarkedCosts);
 
 /// <summary>What to evaluate: policies by name on one seeded parent-order schedule, with the executor's options.</summary>
 public sealed record EvalSpec(IReadOnlyList<string> Policies, ulong Seed, Func<ISignalSource> Orders, string OrdersLabel, ExecutorOptions Options, bool Adapt = true);
 
 /// <summary>The best fixed setting of the grid and where it was chosen ("train" or "hindsight"), with its run on the evaluated data.</summary>
-public sealed record BestFixed(FixedSetting Setting, string ChosenOn, PolicyStats Stats, MemoryTelemetry Telemetry);
+public sealed record BestFixed(FixedSetting Setting, string ChosenOn, PolicyStats Stats);
 
 public sealed record EvalResult(
     SortedDictionary<string, PolicyOutcome> Policies,
@@ -62,14 +62,14 @@ public static class Evaluation
         Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var r = BacktestEngine.Run(test, new BacktestSpec(names[i], spec.Seed, spec.Orders, options));
-            outcomes[i] = new PolicyOutcome(r.Stats, r.Telemetry, r.Venue, r.Health);
+            outcomes[i] = new PolicyOutcome(r.Stats, r.Telemetry, r.Venue, r.Health, r.MarkedCosts);
         });
         for (var i = 0; i < names.Length; i++)
         {
             runs[names[i]] = outcomes[i];
         }
         var difference = runs.TryGetValue("intel", out var intel) && runs.TryGetValue("static", out var stat)
-            ? PairedDifference.Compute(intel.Telemetry, stat.Telemetry, spec.Seed)
+            ? PairedDifference.Compute(intel.MarkedCosts, stat.MarkedCosts, spec.Seed)
             : null;
         var result = new EvalResult(runs, difference, spec.Seed, [.. test.Files], train is null ? [] : [.. train.Files], test.Mode, spec.OrdersLabel, adaptations);
         if (!grid && train is null)
@@ -78,14 +78,15 @@ public static class Evaluation
         }
         log?.WriteLine($"fillwise: fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on {(train is null ? "the evaluated data (hindsight)" : "the training data")} ...");
         var cells = FixedSettingGrid.Run(train ?? test, spec);
-        var best = cells.Where(c => double.IsFinite(c.Stats.CostBpsMean)).MinBy(c => c.Stats.CostBpsMean) ?? cells[0];
-        var bestOnTest = train is null ? best.Telemetry : FixedSettingGrid.RunOne(test, spec, best.Setting);
-        var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", PolicyStats.From(bestOnTest), bestOnTest);
+        // Chosen on the mean over every routed parent (unfinished ones marked), so a cell cannot win by leaving its hard parents unfinished.
+        var best = cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
+        var bestOnTest = train is null ? best.Result : FixedSettingGrid.RunOne(test, spec, best.Setting);
+        var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", bestOnTest.Stats);
         return result with
         {
             Grid = cells,
             Best = bestFixed,
-            IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.Telemetry, bestOnTest, spec.Seed),
+            IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.MarkedCosts, bestOnTest.MarkedCosts, spec.Seed),
         };
     }
 }

@@ -25,24 +25,26 @@ public static class FixedSettingGrid
     public static IReadOnlyList<FixedSetting> Settings { get; } =
         [.. OffsetsBps.SelectMany(o => TimeoutsS.Select(t => new FixedSetting(o, t))), .. TimeoutsS.Select(t => new FixedSetting(0, t, Peg: true))];
 
-    public sealed record Cell(FixedSetting Setting, PolicyStats Stats, MemoryTelemetry Telemetry);
+    public sealed record Cell(FixedSetting Setting, BacktestResult Result)
+    {
+        public PolicyStats Stats => Result.Stats;
+    }
 
     public static IReadOnlyList<Cell> Run(BacktestInputs inputs, EvalSpec spec)
     {
         var cells = new Cell[Settings.Count];
         Parallel.For(0, cells.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var telemetry = RunOne(inputs, spec, Settings[i]);
-            cells[i] = new Cell(Settings[i], PolicyStats.From(telemetry), telemetry);
+            cells[i] = new Cell(Settings[i], RunOne(inputs, spec, Settings[i]));
         });
         return cells;
     }
 
     /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
-    public static MemoryTelemetry RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
+    public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
     {
         var (options, _) = inputs.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
         options = options with { Router = options.Router with { StaticOffsetBps = setting.OffsetBps, StaticMakerTimeout = TimeSpan.FromSeconds(setting.TimeoutS), StaticPegReprices = setting.Peg ? PegReprices : 0 } };
-        return BacktestEngine.Run(inputs, new BacktestSpec("static", spec.Seed, spec.Orders, options)).Telemetry;
+        return BacktestEngine.Run(inputs, new BacktestSpec("static", spec.Seed, spec.Orders, options));
     }
 }

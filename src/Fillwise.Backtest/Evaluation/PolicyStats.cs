@@ -22,8 +22,17 @@ public sealed record PolicyStats(
     public double Markout5sBps { get; init; } = double.NaN;
     public double Markout30sBps { get; init; } = double.NaN;
 
-    public static PolicyStats From(MemoryTelemetry t, Markouts markouts) =>
-        From(t) with { Markout1sBps = markouts.MeanBps(0), Markout5sBps = markouts.MeanBps(1), Markout30sBps = markouts.MeanBps(2) };
+    /// <summary>Mean cost over every routed parent, unfinished ones marked at the end of the data (<see cref="MarkedCosts"/>); what the grid's best cell is chosen on.</summary>
+    public double CostBpsMeanMarked { get; init; } = double.NaN;
+
+    public static PolicyStats From(MemoryTelemetry t, Markouts markouts, IReadOnlyDictionary<long, double> marked) =>
+        From(t) with
+        {
+            Markout1sBps = markouts.MeanBps(0),
+            Markout5sBps = markouts.MeanBps(1),
+            Markout30sBps = markouts.MeanBps(2),
+            CostBpsMeanMarked = marked.Count > 0 ? marked.Values.Average() : double.NaN,
+        };
 
     public static PolicyStats From(MemoryTelemetry t)
     {
@@ -48,18 +57,18 @@ public sealed record PolicyStats(
 }
 
 /// <summary>
-/// A policy minus a baseline on the same parent orders (paired by parent id, in arrival order), with a seeded
+/// A policy minus a baseline on the same parent orders (paired by parent id, in arrival order; unfinished
+/// parents marked at the end of the data), with a seeded
 /// 95 % interval from a circular moving-block bootstrap: parents that overlap in time share market moves, so
 /// resampling blocks of consecutive pairs (length n^(1/3), at least <c>minBlock</c>) keeps that dependence
 /// instead of pretending the pairs are independent.
 /// </summary>
 public sealed record PairedDifference(int Pairs, double Mean, double Low, double High, int Block)
 {
-    public static PairedDifference Compute(MemoryTelemetry policy, MemoryTelemetry baseline, ulong seed, int minBlock = 1, int resamples = 2_000)
+    /// <summary>Pairs by parent id (arrival order) over the parents both runs have a cost for (<see cref="MarkedCosts"/>).</summary>
+    public static PairedDifference Compute(IReadOnlyDictionary<long, double> policy, IReadOnlyDictionary<long, double> baseline, ulong seed, int minBlock = 1, int resamples = 2_000)
     {
-        var b = baseline.Results.Where(r => r.FilledQuantity > 0).ToDictionary(r => r.ParentId, r => r.CostBps);
-        var diffs = policy.Results.Where(r => r.FilledQuantity > 0 && b.ContainsKey(r.ParentId))
-            .OrderBy(r => r.ParentId).Select(r => r.CostBps - b[r.ParentId]).ToArray();
+        var diffs = policy.Where(p => baseline.ContainsKey(p.Key)).OrderBy(p => p.Key).Select(p => p.Value - baseline[p.Key]).ToArray();
         return FromDifferences(diffs, seed, minBlock, resamples);
     }
 

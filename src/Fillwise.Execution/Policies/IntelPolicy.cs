@@ -9,7 +9,7 @@ namespace Fillwise.Execution.Policies;
 
 /// <summary>
 /// The expected-cost policy (DESIGN §10). For each candidate action — take now; post at the touch pegged to it,
-/// or fixed, with patience T — it estimates E[cost | action, context] and P(fill within T) from shadow orders
+/// fixed at the touch, or fixed k bps behind it, with patience T — it estimates E[cost | action, context] and P(fill within T) from shadow orders
 /// tracked against the public feed (walk-forward: only outcomes whose horizon has passed), and picks the minimum.
 /// Context = queue imbalance at the touch and recent trade flow, both relative to the order's side, and the
 /// spread. The v5.10 signals stay as guards: a Broken router takes; before a symbol has enough evidence the
@@ -22,15 +22,17 @@ internal sealed class IntelPolicy : IExecutionPolicy
     private readonly CostModel _model;
     private readonly ShadowTracker _shadows;
     private readonly TradeFlow _flow;
+    private readonly LegKind[] _kinds;
     private readonly int _actions;
 
     public IntelPolicy(ExecutorOptions options)
     {
         _router = options.Router;
         _o = options.Intel;
-        _actions = 1 + 2 * _o.PatiencesS.Count;
+        _kinds = [new LegKind(true, 0), new LegKind(false, 0), .. _o.BehindBps.Select(b => new LegKind(false, b))];
+        _actions = 1 + _kinds.Length * _o.PatiencesS.Count;
         _model = new CostModel(_actions, _o.Shrinkage);
-        _shadows = new ShadowTracker(_o, _model, (double)options.MakerFee * 10_000, (double)options.TakerFee * 10_000);
+        _shadows = new ShadowTracker(_o, _kinds, _model, options.MakerFee, options.TakerFee);
         _flow = new TradeFlow(_o.FlowWindow);
     }
 
@@ -44,7 +46,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         {
             _flow.OnTrade(update.Symbol, nowNs, update.TradeAggressor, update.TradeQuantity.ToDouble());
         }
-        _shadows.OnMarket(update, nowNs, _flow.Imbalance(update.Symbol, nowNs), Wide(update, filters));
+        _shadows.OnMarket(update, nowNs, filters, _flow.Imbalance(update.Symbol, nowNs), Wide(update, filters));
     }
 
     public ExecutionPlan Plan(in PolicyInputs inputs)
@@ -79,21 +81,28 @@ internal sealed class IntelPolicy : IExecutionPolicy
         {
             return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, reason.ToString()));
         }
-        var pegged = best <= _o.PatiencesS.Count;
+        var kind = _kinds[(best - 1) / _o.PatiencesS.Count];
         var patience = TimeSpan.FromSeconds(_o.PatiencesS[(best - 1) % _o.PatiencesS.Count]);
-        return new ExecutionPlan(true, 0, patience, View(quality, true, 0, reason.ToString()), pegged ? _o.PegReprices : 0);
+        return new ExecutionPlan(true, kind.OffsetBps, patience, View(quality, true, 0, reason.ToString(), kind.OffsetBps), kind.Peg ? _o.PegReprices : 0);
     }
 
     public PolicyView View(in PolicyInputs inputs) =>
         View(inputs.Intel.Router.Quality, inputs.Intel.Router.Quality != RouterQuality.Broken, inputs.Intel.Router.Quality == RouterQuality.Broken ? 1 : 0,
             $"intel: expected-cost choice per order ({_model.Samples(inputs.Symbol)} shadow outcomes)");
 
-    private static PolicyView View(RouterQuality quality, bool makerFirst, double takerBias, string reason) =>
-        new(quality, makerFirst, takerBias, new MakerOffset(0, 0, 0, 0, 0, 0, false, 0), reason);
+    private static PolicyView View(RouterQuality quality, bool makerFirst, double takerBias, string reason, double offsetBps = 0) =>
+        new(quality, makerFirst, takerBias, new MakerOffset(offsetBps, offsetBps, 0, 0, 0, 0, false, 0), reason);
 
-    private string ActionName(int action) => action == 0
-        ? "take"
-        : string.Create(CultureInfo.InvariantCulture, $"{(action <= _o.PatiencesS.Count ? "peg" : "touch")} {_o.PatiencesS[(action - 1) % _o.PatiencesS.Count]}s");
+    private string ActionName(int action)
+    {
+        if (action == 0)
+        {
+            return "take";
+        }
+        var kind = _kinds[(action - 1) / _o.PatiencesS.Count];
+        var where = kind.Peg ? "peg" : kind.OffsetBps == 0 ? "touch" : string.Create(CultureInfo.InvariantCulture, $"{kind.OffsetBps}bps-behind");
+        return string.Create(CultureInfo.InvariantCulture, $"{where} {_o.PatiencesS[(action - 1) % _o.PatiencesS.Count]}s");
+    }
 
     private static bool Wide(in MarketUpdate q, SymbolFilters filters) => q.AskPrice.Raw - q.BidPrice.Raw > filters.TickRaw;
 }

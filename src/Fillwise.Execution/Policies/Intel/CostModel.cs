@@ -39,7 +39,8 @@ internal sealed class CostModel(int actions, double shrinkage)
     private readonly Dictionary<Symbol, Cells> _symbols = [];
     private readonly Cells _pooled = new(actions);
 
-    public long Samples(Symbol symbol) => _symbols.TryGetValue(symbol, out var c) ? c.Total : 0;
+    /// <summary>Completed outcomes of resting actions (not "take now", which is known at once) for the symbol.</summary>
+    public long Samples(Symbol symbol) => _symbols.TryGetValue(symbol, out var c) ? c.Resting : 0;
 
     public void Add(Symbol symbol, int context, int action, double costBps, bool filled)
     {
@@ -74,7 +75,7 @@ internal sealed class CostModel(int actions, double shrinkage)
         private readonly double[] _fills = new double[Context.Count * actions];
         private readonly long[] _n = new long[Context.Count * actions];
 
-        public long Total { get; private set; }
+        public long Resting { get; private set; }
 
         public void Add(int context, int action, double cost, bool filled)
         {
@@ -82,7 +83,7 @@ internal sealed class CostModel(int actions, double shrinkage)
             _cost[i] += cost;
             _fills[i] += filled ? 1 : 0;
             _n[i]++;
-            Total++;
+            Resting += action > 0 ? 1 : 0;
         }
 
         public (double Cost, double Fill) ActionMean(int action, double priorCost, double priorFill, double k)

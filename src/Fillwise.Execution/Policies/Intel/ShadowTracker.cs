@@ -2,24 +2,31 @@ using Fillwise.Core;
 
 namespace Fillwise.Execution.Policies.Intel;
 
+/// <summary>One way of resting a maker order: pegged to the touch, or fixed at the touch moved OffsetBps away from the market.</summary>
+internal readonly record struct LegKind(bool Peg, double OffsetBps);
+
 /// <summary>
-/// Shadow orders: every <c>ShadowEvery</c> per symbol, a hypothetical buy and sell at the touch — one pegged, one
-/// fixed — tracked against the public feed only (what a live client sees: trades at and through the price, the
-/// displayed size at the price), never sent. Queue ahead starts at the displayed size; trades at our price eat
-/// it, size that disappears without trades shrinks it (it never exceeds what is displayed), a trade through
-/// our price fills us. At each patience T the outcome is final and goes into the cost model: filled by T
-/// (maker fee, at our price) or take at the opposite touch of that moment (taker fee). "Take now" is known at
-/// once. Outcomes enter the model only when their horizon has passed: walk-forward.
+/// Shadow orders: every <c>ShadowEvery</c> per symbol, a hypothetical buy and sell for each leg kind (pegged to
+/// the touch, fixed at the touch, fixed k bps behind it), tracked against the public feed only (what a live
+/// client sees: trades at and through the price, the displayed size at the touch), never sent. Queue ahead
+/// starts at the displayed size when our price is the touch (behind the touch: at the displayed size when the
+/// touch first reaches our price); trades at our price eat it, size that disappears without trades shrinks it,
+/// a trade through our price fills us. At each patience T the outcome is final and goes into the cost model:
+/// filled by T (maker fee, at our price) or take at the opposite touch of that moment (taker fee). "Take now"
+/// is known at once. Outcomes enter the model only when their horizon has passed: walk-forward.
 /// </summary>
-internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model, double makerFeeBps, double takerFeeBps)
+internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<LegKind> kinds, CostModel model, decimal makerFee, decimal takerFee)
 {
     private readonly long[] _horizonsNs = [.. options.PatiencesS.Select(p => p * 1_000_000_000L)];
     private readonly long _everyNs = options.ShadowEvery.Ticks * 100;
+    private readonly double _makerFeeBps = (double)makerFee * 10_000;
+    private readonly double _takerFeeBps = (double)takerFee * 10_000;
     private readonly Dictionary<Symbol, SymbolShadows> _symbols = [];
 
-    public int Patiences => _horizonsNs.Length;
+    /// <summary>The model's action index of a leg kind and patience (0 is "take now").</summary>
+    public int Action(int kind, int patience) => 1 + kind * _horizonsNs.Length + patience;
 
-    public void OnMarket(in MarketUpdate update, long nowNs, double flowImbalance, bool wideSpread)
+    public void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters, double flowImbalance, bool wideSpread)
     {
         if (update.Kind == MarketUpdateKind.Bar || !update.HasTwoSidedQuote)
         {
@@ -33,8 +40,10 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model,
         for (var i = s.Active.Count - 1; i >= 0; i--)
         {
             var shadow = s.Active[i];
-            shadow.Peg.Observe(update, options.PegReprices, nowNs);
-            shadow.Fixed.Observe(update, 0, nowNs);
+            for (var k = 0; k < shadow.Legs.Length; k++)
+            {
+                shadow.Legs[k].Observe(update, kinds[k].Peg ? options.PegReprices : 0, nowNs);
+            }
             if (Emit(shadow, update, nowNs))
             {
                 s.Active.RemoveAt(i);
@@ -45,7 +54,12 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model,
             s.NextStartNs = nowNs + _everyNs;
             foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
             {
-                var shadow = new Shadow(update, side, nowNs, Context.Of(side, update.BidQuantity.ToDouble(), update.AskQuantity.ToDouble(), flowImbalance, wideSpread));
+                var legs = new ShadowLeg[kinds.Count];
+                for (var k = 0; k < legs.Length; k++)
+                {
+                    legs[k] = new ShadowLeg(update, side, kinds[k].OffsetBps, filters, makerFee, takerFee);
+                }
+                var shadow = new Shadow(update, side, nowNs, Context.Of(side, update.BidQuantity.ToDouble(), update.AskQuantity.ToDouble(), flowImbalance, wideSpread), legs);
                 model.Add(update.Symbol, shadow.Context, 0, TakeCost(shadow, update), filled: false);
                 s.Active.Add(shadow);
             }
@@ -55,7 +69,7 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model,
     private double TakeCost(Shadow s, in MarketUpdate quote)
     {
         var opposite = s.Side == Side.Buy ? quote.AskPrice.ToDouble() : quote.BidPrice.ToDouble();
-        return s.Side.Sign() * (opposite - s.Mid0) / s.Mid0 * 10_000 + takerFeeBps;
+        return s.Side.Sign() * (opposite - s.Mid0) / s.Mid0 * 10_000 + _takerFeeBps;
     }
 
     /// <summary>Emits every horizon that has passed; true when the shadow is done.</summary>
@@ -65,18 +79,16 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model,
         {
             var due = s.StartNs + _horizonsNs[s.NextHorizon];
             var take = TakeCost(s, quote);
-            Outcome(s, quote.Symbol, 1 + s.NextHorizon, s.Peg, due, take);
-            Outcome(s, quote.Symbol, 1 + _horizonsNs.Length + s.NextHorizon, s.Fixed, due, take);
+            for (var k = 0; k < s.Legs.Length; k++)
+            {
+                var leg = s.Legs[k];
+                var filled = leg.FillNs >= 0 && leg.FillNs <= due;
+                var cost = filled ? s.Side.Sign() * (leg.FillPrice - s.Mid0) / s.Mid0 * 10_000 + _makerFeeBps : take;
+                model.Add(quote.Symbol, s.Context, Action(k, s.NextHorizon), cost, filled);
+            }
             s.NextHorizon++;
         }
         return s.NextHorizon == _horizonsNs.Length;
-    }
-
-    private void Outcome(Shadow s, Symbol symbol, int action, ShadowLeg leg, long dueNs, double takeCost)
-    {
-        var filled = leg.FillNs >= 0 && leg.FillNs <= dueNs;
-        var cost = filled ? s.Side.Sign() * (leg.FillPrice - s.Mid0) / s.Mid0 * 10_000 + makerFeeBps : takeCost;
-        model.Add(symbol, s.Context, action, cost, filled);
     }
 
     private sealed class SymbolShadows
@@ -85,18 +97,17 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model,
         public long NextStartNs { get; set; }
     }
 
-    private sealed class Shadow(in MarketUpdate quote, Side side, long startNs, int context)
+    private sealed class Shadow(in MarketUpdate quote, Side side, long startNs, int context, ShadowLeg[] legs)
     {
         public Side Side { get; } = side;
         public long StartNs { get; } = startNs;
         public int Context { get; } = context;
         public double Mid0 { get; } = quote.Mid.ToDouble();
-        public ShadowLeg Peg { get; } = new(quote, side);
-        public ShadowLeg Fixed { get; } = new(quote, side);
+        public ShadowLeg[] Legs { get; } = legs;
         public int NextHorizon { get; set; }
     }
 
-    /// <summary>One hypothetical resting order at the touch: its price, the queue ahead of it, and its fill.</summary>
+    /// <summary>One hypothetical resting order: its price (priced as the router would), the queue ahead of it, and its fill.</summary>
     private sealed class ShadowLeg
     {
         private readonly Side _side;
@@ -104,11 +115,14 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model,
         private double _ahead;
         private int _reprices;
 
-        public ShadowLeg(in MarketUpdate quote, Side side)
+        public ShadowLeg(in MarketUpdate quote, Side side, double offsetBps, SymbolFilters filters, decimal makerFee, decimal takerFee)
         {
             _side = side;
-            _priceRaw = side == Side.Buy ? quote.BidPrice.Raw : quote.AskPrice.Raw;
-            _ahead = (side == Side.Buy ? quote.BidQuantity : quote.AskQuantity).ToDouble();
+            var touch = side == Side.Buy ? quote.BidPrice.Raw : quote.AskPrice.Raw;
+            var priced = Routing.MakerPricing.MakerPrice(side, quote.BidPrice.Raw, quote.AskPrice.Raw, offsetBps, filters, makerFee, takerFee);
+            _priceRaw = priced > 0 ? priced : touch;
+            // Behind the touch a top-of-book client cannot see the queue: it is counted when the touch gets there.
+            _ahead = _priceRaw == touch ? (side == Side.Buy ? quote.BidQuantity : quote.AskQuantity).ToDouble() : double.PositiveInfinity;
         }
 
         public long FillNs { get; private set; } = -1;

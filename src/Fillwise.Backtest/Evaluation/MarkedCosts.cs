@@ -1,0 +1,50 @@
+using Fillwise.Core;
+using Fillwise.Execution;
+
+namespace Fillwise.Backtest;
+
+/// <summary>
+/// The cost of every routed parent order, including those still working when the data ended: their unfilled
+/// remainder is charged as if taken at the last opposite touch with the taker fee (the opportunity cost a
+/// desk would book). Without this, a patient setting's unfinished parents would simply drop out of its mean
+/// and flatter it. Finished parents keep their reported cost; a parent that filled nothing at all is left out.
+/// </summary>
+public static class MarkedCosts
+{
+    public static IReadOnlyDictionary<long, double> Of(MemoryTelemetry t, IReadOnlyDictionary<Symbol, MarketUpdate> lastQuotes, decimal takerFee)
+    {
+        var results = t.Results.ToDictionary(r => r.ParentId);
+        var fills = t.Fills.GroupBy(f => f.ParentId).ToDictionary(g => g.Key, g => g.ToList());
+        var costs = new SortedDictionary<long, double>();
+        foreach (var p in t.Parents)
+        {
+            if (p.Risk.IsDenied || p.Context is null || p.ArrivalMid <= 0)
+            {
+                continue;
+            }
+            if (results.TryGetValue(p.ParentId, out var result))
+            {
+                if (result.FilledQuantity > 0)
+                {
+                    costs[p.ParentId] = result.CostBps;
+                }
+                continue;
+            }
+            if (!lastQuotes.TryGetValue(p.Symbol, out var quote))
+            {
+                continue;
+            }
+            var done = fills.GetValueOrDefault(p.ParentId) ?? [];
+            var filled = done.Sum(f => f.Quantity);
+            var notional = done.Sum(f => f.Price * f.Quantity);
+            var fees = done.Sum(f => f.Fee);
+            var remaining = p.Quantity - filled;
+            var opposite = (p.Side == Side.Buy ? quote.AskPrice : quote.BidPrice).ToDecimal();
+            notional += remaining * opposite;
+            fees += remaining * opposite * takerFee;
+            var average = notional / p.Quantity;
+            costs[p.ParentId] = (double)(p.Side.Sign() * (average - p.ArrivalMid) / p.ArrivalMid + fees / notional) * 10_000;
+        }
+        return costs;
+    }
+}

@@ -1,0 +1,87 @@
+using Fillwise.Core;
+using Fillwise.Execution.IntelState;
+using Fillwise.Execution.Policies;
+using Fillwise.Execution.Policies.Intel;
+using Fillwise.Intel;
+
+namespace Fillwise.Execution.Tests;
+
+/// <summary>
+/// The intel policy on generated (synthetic, labelled as such) top-of-book data: cold start, walk-forward learning
+/// from shadow orders, and the choice it makes when the feed says resting pays or does not.
+/// </summary>
+public sealed class IntelPolicyTests
+{
+    private static readonly SymbolFilters Btc = SymbolCatalog.Default.Get(new Symbol("BTCUSDT"));
+    private const long Second = 1_000_000_000;
+    private static readonly long T0 = 1_722_000_000L * Second;
+
+    private static ExecutorOptions Options => new() { Intel = new IntelPolicyOptions { PatiencesS = [5], MinSamples = 4, ShadowEvery = TimeSpan.FromSeconds(1) } };
+
+    /// <summary>Synthetic quote: bid/ask one tick apart around <paramref name="bid"/>, 5 BTC on each side.</summary>
+    private static MarketUpdate Quote(long timeNs, decimal bid) =>
+        new(Btc.Symbol, MarketUpdateKind.Book, timeNs, true, Fixed8.FromDecimal(bid), Fixed8.FromDecimal(5m), Fixed8.FromDecimal(bid + 0.1m), Fixed8.FromDecimal(5m), default, default, Side.Buy, default);
+
+    /// <summary>Synthetic trade at <paramref name="price"/> by an aggressive seller, with the quote unchanged.</summary>
+    private static MarketUpdate SellTrade(long timeNs, decimal bid, decimal price, decimal quantity) =>
+        Quote(timeNs, bid) with { Kind = MarketUpdateKind.Trade, TradePrice = Fixed8.FromDecimal(price), TradeQuantity = Fixed8.FromDecimal(quantity), TradeAggressor = Side.Sell };
+
+    private static ExecutionPlan PlanBuy(IExecutionPolicy policy, long nowNs, decimal bid)
+    {
+        var intel = new IntelReading(default, RegimeReading.Neutral, new RouterPolicy(true, 0, RouterQuality.Good, default), default, 1, double.NaN);
+        return policy.Plan(new PolicyInputs(Btc.Symbol, Side.Buy, nowNs, Btc, Quote(nowNs, bid), intel));
+    }
+
+    [Fact]
+    public void ColdStartBehavesLikeStaticAtTheTouch()
+    {
+        var options = Options;
+        var plan = PlanBuy(ExecutionPolicies.Create("intel", options), T0, 60_000m);
+        Assert.True(plan.MakerFirst);
+        Assert.Equal(0, plan.OffsetBps);
+        Assert.Equal(options.Router.StaticMakerTimeout, plan.MakerTimeout);
+        Assert.Equal(0, plan.PegReprices);
+        Assert.Contains("cold start", plan.View.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OutcomesCountOnlyOnceTheirHorizonHasPassed()
+    {
+        var policy = ExecutionPolicies.Create("intel", Options);
+        // 4.9 s of quotes: shadows started every second, none has reached its 5 s horizon yet.
+        for (var t = 0L; t < 49; t++)
+        {
+            policy.OnMarket(Quote(T0 + t * Second / 10, 60_000m), T0 + t * Second / 10, Btc);
+        }
+        Assert.Contains("cold start", PlanBuy(policy, T0 + 4_900_000_000, 60_000m).View.Reason, StringComparison.Ordinal);
+        for (var t = 49L; t < 100; t++)
+        {
+            policy.OnMarket(Quote(T0 + t * Second / 10, 60_000m), T0 + t * Second / 10, Btc);
+        }
+        Assert.DoesNotContain("cold start", PlanBuy(policy, T0 + 10 * Second, 60_000m).View.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WhenSellersTradeThroughTheBidRestingWinsAndWhenThePriceRunsAwayTakingWins()
+    {
+        // Sellers hit the bid and trade through it every second: a resting buy fills at the bid (maker fee).
+        var patient = ExecutionPolicies.Create("intel", Options);
+        for (var t = 0L; t < 200; t++)
+        {
+            var now = T0 + t * Second / 10;
+            patient.OnMarket(t % 10 == 5 ? SellTrade(now, 60_000m, 59_999.9m, 10m) : Quote(now, 60_000m), now, Btc);
+        }
+        var rest = PlanBuy(patient, T0 + 20 * Second, 60_000m);
+        Assert.True(rest.MakerFirst, rest.View.Reason);
+        // The market rises 1 tick every 100 ms and nobody sells: resting buys never fill and taking later costs more.
+        var urgent = ExecutionPolicies.Create("intel", Options with { Intel = Options.Intel with { PegReprices = 0 } });
+        for (var t = 0L; t < 200; t++)
+        {
+            var now = T0 + t * Second / 10;
+            urgent.OnMarket(Quote(now, 60_000m + t * 0.1m), now, Btc);
+        }
+        var take = PlanBuy(urgent, T0 + 20 * Second, 60_020m);
+        Assert.False(take.MakerFirst, take.View.Reason);
+        Assert.StartsWith("chose take", take.View.Reason, StringComparison.Ordinal);
+    }
+}
