@@ -21,6 +21,7 @@ internal static class EvalPlots
             Save(directory, "offset-vs-regime.png", OffsetByRegime(intel.Telemetry), files);
             Save(directory, "hourly-cost-heatmap.png", HourlyHeatmap(intel.Telemetry), files);
             Save(directory, "router-quality.png", RouterQualityOverTime(intel.Telemetry), files);
+            Save(directory, "fill-calibration.png", Calibration(intel.Telemetry), files);
         }
         return files;
     }
@@ -53,6 +54,36 @@ internal static class EvalPlots
         plot.Title("Cost per parent order (implementation shortfall incl. fees)");
         plot.XLabel("cost, bps");
         plot.YLabel("fraction of parent orders <= cost");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    /// <summary>
+    /// Calibration of intel's fill model: parents bucketed by the predicted P(maker fill within the patience); per
+    /// bucket the mean prediction and the realised share of parents filled entirely as maker.
+    /// </summary>
+    private static Plot? Calibration(MemoryTelemetry telemetry)
+    {
+        var results = telemetry.Results.ToDictionary(r => r.ParentId);
+        var pairs = telemetry.Parents
+            .Where(p => p.Context is { } c && double.IsFinite(c.PredictedFillProbability) && results.ContainsKey(p.ParentId))
+            .Select(p => (Predicted: p.Context!.PredictedFillProbability, Filled: results[p.ParentId].MakerFillRatio >= 0.999 ? 1.0 : 0.0))
+            .ToList();
+        if (pairs.Count == 0)
+        {
+            return null;
+        }
+        var plot = new Plot();
+        var buckets = Enumerable.Range(0, 5).Select(b => pairs.Where(p => Math.Min(4, (int)(p.Predicted * 5)) == b).ToList()).ToList();
+        var predicted = buckets.Select((b, i) => new Bar { Position = i - 0.2, Size = 0.4, Value = b.Count > 0 ? b.Average(p => p.Predicted) : 0, Label = $"n={b.Count}", FillColor = Colors.SteelBlue }).ToArray();
+        var realised = buckets.Select((b, i) => new Bar { Position = i + 0.2, Size = 0.4, Value = b.Count > 0 ? b.Average(p => p.Filled) : 0, FillColor = Colors.Orange }).ToArray();
+        plot.Add.Bars(predicted);
+        plot.Add.Bars(realised);
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "predicted P(fill)", FillColor = Colors.SteelBlue });
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "realised maker fill", FillColor = Colors.Orange });
+        plot.Axes.Bottom.SetTicks([0, 1, 2, 3, 4], ["0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1"]);
+        plot.Title("Intel fill-model calibration (parents by predicted P(fill) within the chosen patience)");
+        plot.YLabel("probability");
         plot.ShowLegend();
         return plot;
     }

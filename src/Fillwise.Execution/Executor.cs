@@ -214,7 +214,11 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
             risk = RiskGates.CheckFilters(state.Filters, sizing.Lots, mid) is { IsDenied: true } filterDenial ? filterDenial : risk;
         }
         var v = plan.View;
-        var context = new RouterContext(_policy.Name, v.Quality, plan.MakerFirst, v.TakerBias, v.Reason, plan.OffsetBps, v.Offset, intel.Regime.Regime, intel.Regime.Ratio, intel.Score.Score, sizing, plan.MakerTimeout, plan.PegReprices);
+        var context = new RouterContext(_policy.Name, v.Quality, plan.MakerFirst, v.TakerBias, v.Reason, plan.OffsetBps, v.Offset, intel.Regime.Regime, intel.Regime.Ratio, intel.Score.Score, sizing, plan.MakerTimeout, plan.PegReprices)
+        {
+            PredictedFillProbability = plan.FillProbability,
+            ExpectedCostBps = plan.ExpectedCostBps,
+        };
         var qualityChanged = state.Intel.LastRouterQuality != intel.Router.Quality && state.Parents > 1;
         state.Intel.LastRouterQuality = intel.Router.Quality;
         state.Intel.LastScore = intel.Score;

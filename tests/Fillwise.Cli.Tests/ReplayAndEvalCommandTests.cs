@@ -51,7 +51,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.Contains("best fixed setting (in hindsight on this data)", markdown, StringComparison.Ordinal);
         Assert.Contains("| 8 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| peg to touch |", markdown, StringComparison.Ordinal);
-        foreach (var png in new[] { "cost-distribution.png", "offset-vs-regime.png", "hourly-cost-heatmap.png", "router-quality.png" })
+        foreach (var png in new[] { "cost-distribution.png", "offset-vs-regime.png", "hourly-cost-heatmap.png", "router-quality.png", "fill-calibration.png" })
         {
             var bytes = File.ReadAllBytes(Path.Combine(report, png));
             Assert.True(bytes.Length > 1_000 && bytes[1] == (byte)'P' && bytes[2] == (byte)'N' && bytes[3] == (byte)'G', png);

@@ -25,7 +25,14 @@ public readonly record struct PolicyInputs(
 /// at the new touch (at most that many times, within the same deadline). <c>View</c> is the policy's account of
 /// why, recorded in the RouterContext.
 /// </summary>
-public readonly record struct ExecutionPlan(bool MakerFirst, double OffsetBps, TimeSpan MakerTimeout, PolicyView View, int PegReprices = 0);
+public readonly record struct ExecutionPlan(bool MakerFirst, double OffsetBps, TimeSpan MakerTimeout, PolicyView View, int PegReprices = 0)
+{
+    /// <summary>The policy's predicted probability that the maker leg fills within its timeout; NaN when it does not predict.</summary>
+    public double FillProbability { get; init; } = double.NaN;
+
+    /// <summary>The policy's expected cost of the chosen action, bps vs arrival mid incl. fees; NaN when it does not predict.</summary>
+    public double ExpectedCostBps { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// A policy's view of a symbol, as RouterContext, health and the dashboard show it: router quality, whether it

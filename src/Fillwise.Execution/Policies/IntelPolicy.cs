@@ -64,6 +64,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         var context = Context.Of(inputs.Side, q.BidQuantity.ToDouble(), q.AskQuantity.ToDouble(), _flow.Imbalance(inputs.Symbol, inputs.NowNs), Wide(q, inputs.Filters));
         var best = 0;
         var bestCost = double.PositiveInfinity;
+        var bestFill = 0.0;
         var reason = new StringBuilder(256);
         reason.Append(Context.Describe(context)).Append(':');
         for (var a = 0; a < _actions; a++)
@@ -73,17 +74,22 @@ internal sealed class IntelPolicy : IExecutionPolicy
             if (cost < bestCost)
             {
                 bestCost = cost;
+                bestFill = fill;
                 best = a;
             }
         }
         reason.Insert(0, string.Create(CultureInfo.InvariantCulture, $"chose {ActionName(best)} (E[cost] {bestCost:F2} bps); "));
         if (best == 0)
         {
-            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, reason.ToString()));
+            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, reason.ToString())) { ExpectedCostBps = bestCost };
         }
         var kind = _kinds[(best - 1) / _o.PatiencesS.Count];
         var patience = TimeSpan.FromSeconds(_o.PatiencesS[(best - 1) % _o.PatiencesS.Count]);
-        return new ExecutionPlan(true, kind.OffsetBps, patience, View(quality, true, 0, reason.ToString(), kind.OffsetBps), kind.Peg ? _o.PegReprices : 0);
+        return new ExecutionPlan(true, kind.OffsetBps, patience, View(quality, true, 0, reason.ToString(), kind.OffsetBps), kind.Peg ? _o.PegReprices : 0)
+        {
+            FillProbability = bestFill,
+            ExpectedCostBps = bestCost,
+        };
     }
 
     public PolicyView View(in PolicyInputs inputs) =>

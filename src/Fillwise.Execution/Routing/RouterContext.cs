@@ -20,4 +20,10 @@ public sealed record RouterContext(
     double SymbolScore,
     SizingResult Sizing,
     TimeSpan MakerTimeout,
-    int PegReprices = 0);
+    int PegReprices = 0)
+{
+    /// <summary>What the policy predicted for its choice (NaN when it does not): P(maker fill within the timeout) and expected cost, bps.</summary>
+    public double PredictedFillProbability { get; init; } = double.NaN;
+
+    public double ExpectedCostBps { get; init; } = double.NaN;
+}
