@@ -173,13 +173,10 @@ public sealed class MirrorTests : IDisposable
 
     private static ((double P50, double P99) Latency, MirrorStatus Status) Replay(IExecutionMirror? mirror)
     {
-        using var venue = ReplayVenues.FromCaptures(Capture);
         var options = new ExecutorOptions { HealthEvery = TimeSpan.FromSeconds(5) };
-        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("intel", options), new MemoryTelemetry(),
-            new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1))) { Mirror = mirror };
-        venue.Run(executor);
-        executor.Finish();
-        return ((executor.DecisionLatency.PercentileMicroseconds(0.5), executor.DecisionLatency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
+        var result = BacktestEngine.Run(new BacktestInputs(Capture, [], SymbolCatalog.Default),
+            new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1)), options), mirror: mirror);
+        return ((result.Latency.PercentileMicroseconds(0.5), result.Latency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
     }
 
     private static long ReplayNs(JsonElement document)

@@ -23,7 +23,7 @@ public sealed class BarModeTests
             act(c, m);
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         venue.Dispose();
         return client;
     }
