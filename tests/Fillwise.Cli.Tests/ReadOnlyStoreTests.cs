@@ -68,10 +68,11 @@ public sealed class ReadOnlyStoreTests : IDisposable
     [InlineData("abcabcabcabcabcabcabc")]
     [InlineData("abcdefghabcdefgh")]
     [InlineData("1111111122222222")]
-    public void ServeRefusesAWeakTokenWithOneSentence(string token)
+    public async Task ServeRefusesAWeakTokenWithOneSentence(string token)
     {
         // serve stops at validation when refusing; if it ever started, the wait would fail the test.
-        var (exit, _, error) = Task.Run(() => Run("serve", "--db", Copy($"weak-{token}.db"), "--token", token)).WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        var db = Copy($"weak-{token}.db");
+        var (exit, _, error) = await Task.Run(() => Run("serve", "--db", db, "--token", token)).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(2, exit);
         Assert.Contains("--token: use at least 16 characters with at least 8 different ones", error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
