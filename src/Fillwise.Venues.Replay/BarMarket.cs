@@ -21,8 +21,6 @@ internal sealed class BarMarket : IMarketModel
         _series = [.. series.Select(s => new BarSymbol(s, catalog.Get(s.Symbol ?? throw new ArgumentException($"{s.File}: no symbol for the bars."))))];
     }
 
-    public string Description => "bar: 1-minute klines, limits fill on a trade-through of >= 1 tick, market orders at the next open + spread/impact (coarser than tick mode)";
-
     public bool TryPeekTime(out long timeNs)
     {
         var next = NextSeries();

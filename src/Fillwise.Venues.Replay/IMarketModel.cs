@@ -7,8 +7,6 @@ namespace Fillwise.Venues.Replay;
 /// </summary>
 internal interface IMarketModel
 {
-    string Description { get; }
-
     bool TryPeekTime(out long timeNs);
 
     /// <summary>Consumes the next recorded event: updates the market, matches resting orders, publishes the update.</summary>

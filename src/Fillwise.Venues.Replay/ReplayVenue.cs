@@ -44,9 +44,6 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
 
     public ReplayStats Stats { get; } = new();
 
-    /// <summary>What the venue simulates and how coarsely ("tick: L2 ..." or "bar: ...").</summary>
-    public string Description => _market.Description;
-
     /// <summary>Starts the clock at the first recorded event and attaches the client that receives callbacks.</summary>
     public void Attach(IVenueListener listener)
     {

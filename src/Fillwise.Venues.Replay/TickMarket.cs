@@ -30,8 +30,6 @@ internal sealed class TickMarket : IMarketModel, IDisposable
         _queueRandom = DeterministicRandom.ForStream(seed, streamId: 2);
     }
 
-    public string Description => "tick: L2 book rebuilt from Binance depth captures, queue-aware matching";
-
     public IReadOnlyCollection<TickSymbol> Symbols => _symbols.Values;
 
     public bool TryPeekTime(out long timeNs)

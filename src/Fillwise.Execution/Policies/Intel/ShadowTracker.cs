@@ -17,8 +17,6 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, CostModel model,
     private readonly long _everyNs = options.ShadowEvery.Ticks * 100;
     private readonly Dictionary<Symbol, SymbolShadows> _symbols = [];
 
-    public int Patiences => _horizonsNs.Length;
-
     public void OnMarket(in MarketUpdate update, long nowNs, double flowImbalance, bool wideSpread)
     {
         if (update.Kind == MarketUpdateKind.Bar || !update.HasTwoSidedQuote)
