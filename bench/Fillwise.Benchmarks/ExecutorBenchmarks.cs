@@ -1,10 +1,9 @@
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
+using Fillwise.Backtest;
 using Fillwise.Core;
 using Fillwise.Execution;
-using Fillwise.Execution.Policies;
 using Fillwise.Execution.Signals;
-using Fillwise.Venues.Replay;
 
 namespace Fillwise.Benchmarks;
 
@@ -40,12 +39,8 @@ public class ExecutorBenchmarks
     [Benchmark(Description = "replay + executor (intel, parent every 10 s)")]
     public long ReplayWithIntel()
     {
-        using var venue = ReplayVenues.FromCaptures(_files);
-        var telemetry = new MemoryTelemetry();
-        var options = new ExecutorOptions();
-        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("intel", options), telemetry, new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1)));
-        venue.Run(executor);
-        executor.Finish();
-        return telemetry.Fills.Count;
+        var inputs = new BacktestInputs(_files, [], SymbolCatalog.Default);
+        var result = BacktestEngine.Run(inputs, new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1)), new ExecutorOptions()));
+        return result.Telemetry.Fills.Count;
     }
 }

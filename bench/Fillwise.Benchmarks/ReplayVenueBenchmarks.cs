@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Fillwise.Core;
 using Fillwise.Execution;
+using Fillwise.TestData;
 using Fillwise.Venues.Replay;
 
 namespace Fillwise.Benchmarks;
@@ -24,7 +25,7 @@ public class ReplayVenueBenchmarks
     {
         using var venue = ReplayVenues.FromCaptures(_files);
         var client = new CountingClient(venue, restOrder: false);
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         return client.Updates;
     }
 
@@ -33,7 +34,7 @@ public class ReplayVenueBenchmarks
     {
         using var venue = ReplayVenues.FromCaptures(_files);
         var client = new CountingClient(venue, restOrder: true);
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         if (client.Fills == 0)
         {
             throw new InvalidOperationException("The resting order never filled: the benchmark would not measure matching.");

@@ -55,10 +55,7 @@ public sealed record TradePrint(
     long TradeTimeMs,
     Fixed8 Price,
     Fixed8 Quantity,
-    bool BuyerIsMaker) : MarketEvent(Symbol, ReceiveTimeNs)
-{
-    public Side AggressorSide => BuyerIsMaker ? Side.Sell : Side.Buy;
-}
+    bool BuyerIsMaker) : MarketEvent(Symbol, ReceiveTimeNs);
 
 /// <summary>A candlestick bar. Bars are not hot-path data, so decimals are used throughout.</summary>
 public sealed record Kline(

@@ -50,7 +50,6 @@ public static class RejectCodes
     public static readonly VenueReject DuplicateClientOrderId = new(-4116, "clientOrderId is duplicated.");
     public static readonly VenueReject MinNotional = new(-4164, "Order's notional must be no smaller than the symbol's minimum notional.");
     public static readonly VenueReject PostOnlyWouldTake = new(-5022, "Due to the order could not be executed as maker, the Post Only order will be rejected.");
-    public static readonly VenueReject UnableToFill = new(-2020, "Unable to fill.");
     public static readonly VenueReject CancelUnknownOrder = new(-2011, "Unknown order sent.");
     /// <summary>Not an exchange code: the replay's book is not synchronised (before the first snapshot or after a gap).</summary>
     public static readonly VenueReject NoMarketData = new(-1013, "No synchronised market data for the symbol at this time.");

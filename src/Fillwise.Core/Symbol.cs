@@ -58,6 +58,4 @@ public enum Side
 public static class SideExtensions
 {
     public static int Sign(this Side side) => (int)side;
-
-    public static Side Opposite(this Side side) => side == Side.Buy ? Side.Sell : Side.Buy;
 }

@@ -66,8 +66,6 @@ public sealed record SymbolFilters
         return Fixed8.TryFromDecimal(price, out var fixedPrice) && TryToTicks(fixedPrice, out ticks);
     }
 
-    public Fixed8 TicksToFixed(long ticks) => new(ticks * TickRaw);
-
     public decimal TicksToPrice(long ticks) => ticks * TickSize;
 
     public bool TryToLots(Fixed8 quantity, out long lots)

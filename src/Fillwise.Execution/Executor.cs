@@ -53,21 +53,14 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         _sources = sources;
     }
 
-    /// <summary>The active execution policy's name.</summary>
-    public string PolicyName => _policy.Name;
-
     /// <summary>Symbols switched off: the first risk gate denies their new orders.</summary>
     public ISet<Symbol> DisabledSymbols { get; } = new HashSet<Symbol>();
-
-    public long ParentsCreated => _nextParentId - 1;
 
     /// <summary>Best-effort remote mirror of health and intel; null = none. Offered every health period.</summary>
     public IExecutionMirror? Mirror { get; set; }
 
     /// <summary>Wall-clock time spent deciding each signal (risk, sizing, policy, routing), for latency checks.</summary>
     public DecisionLatency DecisionLatency { get; } = new();
-
-    public int WorkingParents => _router.Working;
 
     /// <summary>Post-fill markouts of this run's fills.</summary>
     public Markouts Markouts { get; } = new();

@@ -21,8 +21,6 @@ internal sealed class BarMarket : IMarketModel
         _series = [.. series.Select(s => new BarSymbol(s, catalog.Get(s.Symbol ?? throw new ArgumentException($"{s.File}: no symbol for the bars."))))];
     }
 
-    public string Description => "bar: 1-minute klines, limits fill on a trade-through of >= 1 tick, market orders at the next open + spread/impact (coarser than tick mode)";
-
     public bool TryPeekTime(out long timeNs)
     {
         var next = NextSeries();
@@ -30,7 +28,7 @@ internal sealed class BarMarket : IMarketModel
         return next is not null;
     }
 
-    public void ProcessNext(ReplayVenue venue)
+    public void ProcessNext(IMatchingSink sink)
     {
         var state = NextSeries()!;
         var bar = state.Series.Bars[state.Index++];
@@ -52,10 +50,10 @@ internal sealed class BarMarket : IMarketModel
                     state.Pending[i] = null!;
                     continue;
                 }
-                venue.Expire(order, bookExhausted: false);
+                sink.Expire(order, bookExhausted: false);
                 continue;
             }
-            venue.Fill(order, price, order.LeavesRaw, Liquidity.Taker);
+            sink.Fill(order, price, order.LeavesRaw, Liquidity.Taker);
         }
         state.Pending.RemoveAll(o => o is null || o.LeavesRaw == 0 || !o.IsOpen);
         var volumeLeft = Fixed8.FromDecimal(bar.Volume).Raw;
@@ -69,32 +67,32 @@ internal sealed class BarMarket : IMarketModel
             }
             var fill = Math.Min(order.LeavesRaw, volumeLeft);
             volumeLeft -= fill;
-            venue.Fill(order, order.PriceRaw, fill, Liquidity.Maker);
+            sink.Fill(order, order.PriceRaw, fill, Liquidity.Maker);
         }
         state.Resting.RemoveAll(o => o.LeavesRaw == 0);
         state.Remember(bar);
         var (bid, ask) = state.SyntheticQuote(_options.HalfSpreadBps);
         var close = Fixed8.FromDecimal(bar.Close);
         var barPrices = new BarPrices(bar.OpenTimeMs * 1_000_000, state.IntervalNs, new Fixed8(open), new Fixed8(high), new Fixed8(low), close, Fixed8.FromDecimal(bar.Volume));
-        venue.Publish(new MarketUpdate(state.Symbol, MarketUpdateKind.Bar, state.LastCloseNs, true, new Fixed8(bid), Fixed8.Zero, new Fixed8(ask), Fixed8.Zero, close, Fixed8.Zero, Side.Buy, barPrices));
+        sink.Publish(new MarketUpdate(state.Symbol, MarketUpdateKind.Bar, state.LastCloseNs, true, new Fixed8(bid), Fixed8.Zero, new Fixed8(ask), Fixed8.Zero, close, Fixed8.Zero, Side.Buy, barPrices));
     }
 
-    public void OnArrival(ReplayVenue venue, VenueOrder order)
+    public void OnArrival(IMatchingSink sink, VenueOrder order)
     {
         var state = Find(order.Request.Symbol);
         if (state is null || state.LastCloseRaw == 0)
         {
-            venue.Reject(order, RejectCodes.NoMarketData);
+            sink.Reject(order, RejectCodes.NoMarketData);
             return;
         }
         var (bid, ask) = state.SyntheticQuote(_options.HalfSpreadBps);
         var marketable = order.Request.Type == OrderType.Market || order.Crosses(order.Side == Side.Buy ? ask : bid);
         if (order.Request.Type == OrderType.PostOnly && marketable)
         {
-            venue.Reject(order, RejectCodes.PostOnlyWouldTake);
+            sink.Reject(order, RejectCodes.PostOnlyWouldTake);
             return;
         }
-        venue.Accept(order);
+        sink.Accept(order);
         if (marketable || order.Request.Type == OrderType.Ioc)
         {
             state.Pending.Add(order);

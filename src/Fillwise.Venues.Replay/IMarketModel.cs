@@ -3,19 +3,17 @@ namespace Fillwise.Venues.Replay;
 /// <summary>
 /// The market side of the replay venue: a recorded feed plus the matching rules that fit its granularity
 /// (L2 tick data or bars). The venue owns time, latency, validation and order accounting; a market model
-/// owns books, resting orders and fills, and reports through the venue's internal callbacks.
+/// owns books, resting orders and fills, and reports only through an <see cref="IMatchingSink"/>.
 /// </summary>
 internal interface IMarketModel
 {
-    string Description { get; }
-
     bool TryPeekTime(out long timeNs);
 
     /// <summary>Consumes the next recorded event: updates the market, matches resting orders, publishes the update.</summary>
-    void ProcessNext(ReplayVenue venue);
+    void ProcessNext(IMatchingSink sink);
 
     /// <summary>A validated order reaches the matching engine: reject, take, rest, or queue it.</summary>
-    void OnArrival(ReplayVenue venue, VenueOrder order);
+    void OnArrival(IMatchingSink sink, VenueOrder order);
 
     /// <summary>A price to check a market order's notional against (the mid, or the last close in bar mode).</summary>
     bool TryGetReferencePrice(Fillwise.Core.Symbol symbol, out long priceRaw);

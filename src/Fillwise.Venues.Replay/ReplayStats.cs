@@ -21,7 +21,5 @@ public sealed class ReplayStats
     /// <summary>Rejections by Binance error code, sorted by code.</summary>
     public IReadOnlyDictionary<int, long> RejectsByCode => _rejects;
 
-    public long Rejects => _rejects.Values.Sum();
-
     internal void CountReject(int code) => _rejects[code] = _rejects.GetValueOrDefault(code) + 1;
 }

@@ -4,13 +4,14 @@ using Fillwise.Execution;
 namespace Fillwise.Venues.Replay;
 
 /// <summary>
-/// A deterministic stand-in for the exchange. One single-threaded loop merges the recorded market events (by
-/// receive time) with the venue's own events — order and cancel arrivals after their latency, acks and fills
-/// delivered after the response latency, market data after its latency, timers — ordered by (time, scheduling
-/// order). Randomness comes from seeded streams per model, so the same inputs and seed give identical output.
+/// A deterministic stand-in for the exchange, stepped by one single-threaded loop (Fillwise.Backtest's
+/// BacktestEngine). Each <see cref="Step"/> handles whichever comes first by (time, scheduling order): the next
+/// recorded market event (by receive time) or one of the venue's own events — order and cancel arrivals after
+/// their latency, acks and fills delivered after the response latency, market data after its latency, timers.
+/// Randomness comes from seeded streams per model, so the same inputs and seed give identical output.
 /// Build one with <see cref="ReplayVenues"/>.
 /// </summary>
-public sealed class ReplayVenue : IVenue, IDisposable
+public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
 {
     private readonly IMarketModel _market;
     private readonly SymbolCatalog _catalog;
@@ -43,11 +44,6 @@ public sealed class ReplayVenue : IVenue, IDisposable
 
     public ReplayStats Stats { get; } = new();
 
-    /// <summary>What the venue simulates and how coarsely ("tick: L2 ..." or "bar: ...").</summary>
-    public string Description => _market.Description;
-
-    internal QueueModel QueueModel => _options.QueueModel;
-
     /// <summary>Starts the clock at the first recorded event and attaches the client that receives callbacks.</summary>
     public void Attach(IVenueListener listener)
     {
@@ -59,19 +55,6 @@ public sealed class ReplayVenue : IVenue, IDisposable
             if (_market.TryPeekTime(out var first))
             {
                 NowNs = first;
-            }
-        }
-    }
-
-    /// <summary>Runs to the end of the data and of every order, cancel and delivery in flight (pending timers do not extend a replay).</summary>
-    public void Run(IVenueListener listener, CancellationToken cancellationToken = default)
-    {
-        Attach(listener);
-        while (Step())
-        {
-            if ((Stats.MarketEvents & 0xFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
             }
         }
     }
@@ -142,28 +125,28 @@ public sealed class ReplayVenue : IVenue, IDisposable
         Schedule(dueNs, new PendingEvent { Kind = PendingKind.ProviderTimer, Timer = timer, Token = generation });
 
     /// <summary>Market data for the client: delivered after the market-data latency, never out of order.</summary>
-    internal void Publish(in MarketUpdate update)
+    void IMatchingSink.Publish(in MarketUpdate update)
     {
         var due = Math.Max(NowNs + _options.Latency.MarketData.Draw(ref _latencyRandom), _lastMarketDueNs);
         _lastMarketDueNs = due;
         Schedule(due, new PendingEvent { Kind = PendingKind.DeliverMarket, Market = update });
     }
 
-    internal void Accept(VenueOrder order)
+    void IMatchingSink.Accept(VenueOrder order)
     {
         order.IsOpen = true;
         Stats.OrdersAccepted++;
         Respond(new OrderEvent(OrderEventKind.Accepted, order.Id, order.Request.Symbol, order.Side, NowNs, default, default, order.Request.Quantity, false));
     }
 
-    internal void Reject(VenueOrder order, VenueReject reason)
+    void IMatchingSink.Reject(VenueOrder order, VenueReject reason)
     {
         _orders.Remove(order.Id);
         RejectRequest(order.Request, reason);
     }
 
     /// <summary>Books a fill against the order and tells the client. The caller takes a closed order off its market.</summary>
-    internal void Fill(VenueOrder order, long priceRaw, long quantityRaw, Liquidity liquidity)
+    void IMatchingSink.Fill(VenueOrder order, long priceRaw, long quantityRaw, Liquidity liquidity)
     {
         if (quantityRaw <= 0 || quantityRaw > order.LeavesRaw)
         {
@@ -192,7 +175,7 @@ public sealed class ReplayVenue : IVenue, IDisposable
     }
 
     /// <summary>An IOC/market remainder that found nothing more to take.</summary>
-    internal void Expire(VenueOrder order, bool bookExhausted)
+    void IMatchingSink.Expire(VenueOrder order, bool bookExhausted)
     {
         var leaves = order.LeavesRaw;
         order.ExpiredRaw += leaves;

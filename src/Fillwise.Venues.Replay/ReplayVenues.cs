@@ -25,10 +25,10 @@ public static class ReplayVenues
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new CaptureReader([.. g]))
             .ToList();
-        return new ReplayVenue(new TickMarket(readers, options.Seed), catalog ?? SymbolCatalog.Default, options);
+        return new ReplayVenue(new TickMarket(readers, options.QueueModel, options.Seed), catalog ?? SymbolCatalog.Default, options);
     }
 
-    /// <summary>Bar mode over loaded kline series (coarser; see <see cref="ReplayVenue.Description"/>).</summary>
+    /// <summary>Bar mode over loaded kline series (coarser: a bar is known at its close; see <c>BarMarket</c>).</summary>
     public static ReplayVenue FromBars(IReadOnlyList<KlineSeries> series, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(series);

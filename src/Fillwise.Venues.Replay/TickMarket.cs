@@ -15,10 +15,12 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     private readonly CaptureReader[] _readers;
     private readonly bool[] _hasEvent;
     private readonly Dictionary<Symbol, TickSymbol> _symbols = [];
+    private readonly QueueModel _queueModel;
     private DeterministicRandom _queueRandom;
 
-    public TickMarket(IReadOnlyList<CaptureReader> readers, ulong seed)
+    public TickMarket(IReadOnlyList<CaptureReader> readers, QueueModel queueModel, ulong seed)
     {
+        _queueModel = queueModel;
         _readers = [.. readers];
         _hasEvent = new bool[_readers.Length];
         for (var i = 0; i < _readers.Length; i++)
@@ -27,8 +29,6 @@ internal sealed class TickMarket : IMarketModel, IDisposable
         }
         _queueRandom = DeterministicRandom.ForStream(seed, streamId: 2);
     }
-
-    public string Description => "tick: L2 book rebuilt from Binance depth captures, queue-aware matching";
 
     public IReadOnlyCollection<TickSymbol> Symbols => _symbols.Values;
 
@@ -39,7 +39,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
         return index >= 0;
     }
 
-    public void ProcessNext(ReplayVenue venue)
+    public void ProcessNext(IMatchingSink sink)
     {
         var index = NextReader();
         var reader = _readers[index];
@@ -58,9 +58,9 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 }
                 if (state.Resting.Count > 0)
                 {
-                    UpdateQueues(state, venue.QueueModel);
+                    UpdateQueues(state);
                 }
-                venue.Publish(TopOfBook(state, MarketUpdateKind.Book, reader.ReceiveTimeNs, default));
+                sink.Publish(TopOfBook(state, MarketUpdateKind.Book, reader.ReceiveTimeNs, default));
                 break;
             case CaptureEventKind.BookTicker:
                 // Kept on the book for inspection; matching and quotes come from the L2 book alone, so the
@@ -71,45 +71,45 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 var trade = reader.Trade;
                 if (state.Resting.Count > 0)
                 {
-                    MatchTrade(venue, state, trade);
+                    MatchTrade(sink, state, trade);
                 }
-                venue.Publish(TopOfBook(state, MarketUpdateKind.Trade, reader.ReceiveTimeNs, trade));
+                sink.Publish(TopOfBook(state, MarketUpdateKind.Trade, reader.ReceiveTimeNs, trade));
                 break;
         }
         _hasEvent[index] = reader.MoveNext();
     }
 
-    public void OnArrival(ReplayVenue venue, VenueOrder order)
+    public void OnArrival(IMatchingSink sink, VenueOrder order)
     {
         if (!_symbols.TryGetValue(order.Request.Symbol, out var state) || !state.Book.IsValid)
         {
-            venue.Reject(order, RejectCodes.NoMarketData);
+            sink.Reject(order, RejectCodes.NoMarketData);
             return;
         }
         var opposite = order.Side == Side.Buy ? state.Book.Asks : state.Book.Bids;
         var crosses = order.Request.Type == OrderType.Market || (opposite.TryGetBest(out var best) && order.Crosses(best.Price.Raw));
         if (order.Request.Type == OrderType.PostOnly && crosses)
         {
-            venue.Reject(order, RejectCodes.PostOnlyWouldTake);
+            sink.Reject(order, RejectCodes.PostOnlyWouldTake);
             return;
         }
-        venue.Accept(order);
+        sink.Accept(order);
         if (crosses)
         {
-            var exhausted = Take(venue, state, order);
+            var exhausted = Take(sink, state, order);
             if (order.LeavesRaw == 0)
             {
                 return;
             }
             if (order.Request.Type is OrderType.Market or OrderType.Ioc)
             {
-                venue.Expire(order, exhausted);
+                sink.Expire(order, exhausted);
                 return;
             }
         }
         else if (order.Request.Type is OrderType.Market or OrderType.Ioc)
         {
-            venue.Expire(order, bookExhausted: false);
+            sink.Expire(order, bookExhausted: false);
             return;
         }
         Rest(state, order);
@@ -161,7 +161,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     }
 
     /// <summary>Walks the opposite side from the best level, up to the limit price; true when the visible book ran out.</summary>
-    private static bool Take(ReplayVenue venue, TickSymbol state, VenueOrder order)
+    private static bool Take(IMatchingSink sink, TickSymbol state, VenueOrder order)
     {
         var buy = order.Side == Side.Buy;
         var levels = buy ? state.Book.Asks : state.Book.Bids;
@@ -182,7 +182,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 continue;
             }
             consumed.Take(price, level.Quantity.Raw, take);
-            venue.Fill(order, price, take, Liquidity.Taker);
+            sink.Fill(order, price, take, Liquidity.Taker);
         }
         return order.LeavesRaw > 0;
     }
@@ -199,7 +199,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     }
 
     /// <summary>Size changes at our price: decreases not explained by trades are cancellations, some of them ahead of us.</summary>
-    private void UpdateQueues(TickSymbol state, QueueModel model)
+    private void UpdateQueues(TickSymbol state)
     {
         foreach (var order in state.Resting)
         {
@@ -214,7 +214,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 var cancelled = decrease - explained;
                 if (cancelled > 0)
                 {
-                    order.QueueAheadRaw -= model switch
+                    order.QueueAheadRaw -= _queueModel switch
                     {
                         QueueModel.Proportional => (long)((Int128)cancelled * order.QueueAheadRaw / before),
                         QueueModel.Probabilistic => _queueRandom.NextDouble() * before < order.QueueAheadRaw ? cancelled : 0,
@@ -233,7 +233,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     /// reached us first; trades at our price first eat the queue ahead. Our orders share the trade's volume in
     /// arrival order and never fill more than actually traded.
     /// </summary>
-    private static void MatchTrade(ReplayVenue venue, TickSymbol state, TradeTick trade)
+    private static void MatchTrade(IMatchingSink sink, TickSymbol state, TradeTick trade)
     {
         var aggressor = trade.BuyerIsMaker ? Side.Sell : Side.Buy;
         var volume = trade.Quantity.Raw;
@@ -268,7 +268,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 continue;
             }
             volume -= fill;
-            venue.Fill(order, order.PriceRaw, fill, Liquidity.Maker);
+            sink.Fill(order, order.PriceRaw, fill, Liquidity.Maker);
             if (order.LeavesRaw == 0)
             {
                 state.Resting.RemoveAt(i);

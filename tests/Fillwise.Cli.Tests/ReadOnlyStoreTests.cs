@@ -62,6 +62,23 @@ public sealed class ReadOnlyStoreTests : IDisposable
     }
 
     [Theory]
+    [InlineData("short")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("abcdefghijklmnopqrst")]
+    [InlineData("abcabcabcabcabcabcabc")]
+    [InlineData("abcdefghabcdefgh")]
+    [InlineData("1111111122222222")]
+    public async Task ServeRefusesAWeakTokenWithOneSentence(string token)
+    {
+        // serve stops at validation when refusing; if it ever started, the wait would fail the test.
+        var db = Copy($"weak-{token}.db");
+        var (exit, _, error) = await Task.Run(() => Run("serve", "--db", db, "--token", token)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, exit);
+        Assert.Contains("--token: use at least 16 characters with at least 8 different ones", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Theory]
     [InlineData("intel", "random")]
     [InlineData("serve", "random")]
     [InlineData("intel", "empty")]

@@ -198,7 +198,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
     }
 
     [Fact]
-    public void AnOlderStoreIsMigratedInPlace()
+    public void AFileWithAConflictingTableIsRefusedWithOneSentenceNotHalfMigrated()
     {
         var db = Path.Combine(_dir, "old.db");
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
@@ -208,15 +208,119 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
             command.CommandText = "CREATE TABLE toggles (symbol TEXT PRIMARY KEY, enabled INTEGER NOT NULL, updated TEXT NOT NULL); INSERT INTO toggles VALUES ('BTCUSDT', 0, 'x'); PRAGMA user_version = 0;";
             command.ExecuteNonQuery();
         }
-        // A v0 file with a conflicting table is refused with one sentence, never half-migrated.
         var (exit, _, error) = Run(["replay", .. Capture, "--db", db]);
         Assert.Equal(2, exit);
         Assert.Contains("not a usable Fillwise store", error, StringComparison.Ordinal);
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        Assert.Equal(0L, version.ExecuteScalar());
+    }
 
-        var fresh = Path.Combine(_dir, "fresh.db");
-        using (var store = TelemetryStore.Open(fresh))
+    /// <summary>
+    /// A store as fillwise wrote it at schema 2 (before the dashboard's indexes and the mirror's columns), spelled
+    /// out here as it was, not taken from the current migrations, so a change to an old migration shows up.
+    /// </summary>
+    private const string SchemaV2Store = """
+        CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY, policy TEXT NOT NULL, seed INTEGER NOT NULL, inputs TEXT NOT NULL, mode TEXT NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL);
+        CREATE TABLE parents (
+            run_id TEXT NOT NULL, parent_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL,
+            arrival_mid TEXT NOT NULL, quantity TEXT NOT NULL, source TEXT,
+            risk_verdict TEXT NOT NULL, risk_reason TEXT NOT NULL, risk_scale REAL NOT NULL,
+            policy TEXT, quality TEXT, maker_first INTEGER, taker_bias REAL, reason TEXT, maker_timeout_ms REAL,
+            maker_offset_bps REAL, offset_regime_bps REAL, offset_slippage_bps REAL, offset_fallback_bps REAL, offset_fill_bps REAL, offset_expectancy_bps REAL,
+            regime TEXT, regime_ratio REAL, symbol_score REAL,
+            base_quantity TEXT, inverse_vol_factor REAL, sharpe_multiplier REAL, intel_size_factor REAL, risk_scale_factor REAL, final_size_factor REAL, lots INTEGER,
+            PRIMARY KEY (run_id, parent_id));
+        CREATE TABLE children (
+            run_id TEXT NOT NULL, child_id INTEGER NOT NULL, parent_id INTEGER NOT NULL, time_ns INTEGER NOT NULL, symbol TEXT NOT NULL,
+            side TEXT NOT NULL, type TEXT NOT NULL, price TEXT NOT NULL, quantity TEXT NOT NULL, PRIMARY KEY (run_id, child_id));
+        CREATE TABLE fills (
+            run_id TEXT NOT NULL, fill_id INTEGER NOT NULL, child_id INTEGER NOT NULL, parent_id INTEGER NOT NULL, time_ns INTEGER NOT NULL,
+            symbol TEXT NOT NULL, side TEXT NOT NULL, price TEXT NOT NULL, quantity TEXT NOT NULL, liquidity TEXT NOT NULL, fee TEXT NOT NULL,
+            PRIMARY KEY (run_id, fill_id));
+        CREATE TABLE results (
+            run_id TEXT NOT NULL, parent_id INTEGER NOT NULL, completed_ns INTEGER NOT NULL, symbol TEXT NOT NULL, filled_quantity TEXT NOT NULL,
+            average_price TEXT NOT NULL, fees TEXT NOT NULL, cost_bps REAL, fees_bps REAL, maker_fill_ratio REAL, used_fallback INTEGER NOT NULL,
+            post_only_rejects INTEGER NOT NULL, errored INTEGER NOT NULL, time_to_fill_ms REAL, PRIMARY KEY (run_id, parent_id));
+        CREATE TABLE health (
+            run_id TEXT NOT NULL, time_ns INTEGER NOT NULL, symbol TEXT NOT NULL, enabled INTEGER NOT NULL,
+            quality TEXT NOT NULL, maker_first INTEGER NOT NULL, taker_bias REAL NOT NULL, reason TEXT NOT NULL,
+            maker_offset_bps REAL NOT NULL, offset_regime_bps REAL, offset_slippage_bps REAL, offset_fallback_bps REAL, offset_fill_bps REAL, offset_expectancy_bps REAL,
+            intel_size_factor REAL NOT NULL, final_size_factor REAL NOT NULL, regime TEXT NOT NULL, regime_ratio REAL,
+            score REAL, score_sharpe REAL, score_regime REAL, score_router REAL, score_fees REAL, score_drawdown REAL,
+            orders INTEGER NOT NULL, maker_fill_ratio REAL, fallback_ratio REAL, post_only_reject_rate REAL, slippage_p50_bps REAL, slippage_p75_bps REAL,
+            error_rate REAL, latency_p95_ms REAL, mean_time_to_fill_ms REAL,
+            position TEXT NOT NULL, parents INTEGER NOT NULL, denied INTEGER NOT NULL, drawdown REAL NOT NULL,
+            PRIMARY KEY (run_id, time_ns, symbol));
+        CREATE TABLE toggles (symbol TEXT PRIMARY KEY, enabled INTEGER NOT NULL, updated TEXT NOT NULL);
+        CREATE INDEX results_symbol ON results (run_id, symbol);
+        CREATE TABLE round_trips (
+            run_id TEXT NOT NULL, seq INTEGER NOT NULL, closed_ns INTEGER NOT NULL, symbol TEXT NOT NULL, entry_ms INTEGER NOT NULL,
+            net_return_bps REAL, PRIMARY KEY (run_id, seq));
+        INSERT INTO runs VALUES ('old-run', 'rules', 7, 'btcusdt_20240718.gz', 'tick', 'complete', 1);
+        INSERT INTO parents (run_id, parent_id, time_ns, symbol, side, arrival_mid, quantity, risk_verdict, risk_reason, risk_scale)
+            VALUES ('old-run', 1, 1000, 'BTCUSDT', 'Buy', '63867.45', '0.078', 'Allow', 'None', 1.0);
+        INSERT INTO health (run_id, time_ns, symbol, enabled, quality, maker_first, taker_bias, reason, maker_offset_bps, intel_size_factor,
+            final_size_factor, regime, orders, position, parents, denied, drawdown)
+            VALUES ('old-run', 2000, 'BTCUSDT', 1, 'Good', 1, 0.1, 'healthy', 2.0, 1.0, 1.0, 'Normal', 3, '0.078', 1, 0, 0.0);
+        INSERT INTO round_trips VALUES ('old-run', 1, 3000, 'BTCUSDT', 1, -1.5);
+        INSERT INTO toggles VALUES ('ETHUSDT', 0, '2024-07-18T00:00:00Z');
+        PRAGMA user_version = 2;
+        """;
+
+    [Fact]
+    public void ASchema2StoreIsMigratedInPlaceKeepingItsRowsAndIsReadableAfterwards()
+    {
+        var db = Path.Combine(_dir, "v2.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
         {
-            Assert.Equal(4, store.SchemaVersion);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = SchemaV2Store;
+            command.ExecuteNonQuery();
+        }
+        using (var store = TelemetryStore.Open(db))
+        {
+            Assert.True(store.SchemaVersion > 2);
+            // v3: the dashboard's indexes; v4: the mirror's columns, NULL on rows written before them.
+            var indexes = store.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'health'").Select(r => (string)r[0]!).ToList();
+            Assert.Contains("health_symbol_time", indexes);
+            Assert.Contains("health_time", indexes);
+            var mirror = store.Query("SELECT mirror_drops, mirror_commits, mirror_retries, mirror_failures, mirror_last_success, mirror_last_error, mirror_circuit_open, orders FROM health").Single();
+            Assert.All(mirror.Take(7), v => Assert.Null(v));
+            Assert.Equal(3L, mirror[7]);
+            Assert.Equal(["old-run|rules|7|complete"], store.Query("SELECT run_id, policy, seed, status FROM runs").Select(r => string.Join('|', r)).ToList());
+            Assert.Equal(["1|BTCUSDT|63867.45|0.078"], store.Query("SELECT parent_id, symbol, arrival_mid, quantity FROM parents").Select(r => string.Join('|', r)).ToList());
+            Assert.Equal(["1|-1.5"], store.Query("SELECT seq, net_return_bps FROM round_trips").Select(r => string.Join('|', r)).ToList());
+            Assert.False(store.Toggles()[new Fillwise.Core.Symbol("ETHUSDT")]);
+        }
+        // The read model refuses a store below the current schema or missing a column it reads: this one is current and complete.
+        var reader = TelemetryReader.Open(db);
+        Assert.Equal("old-run", reader.ResolveRun(null));
+        Assert.Equal("healthy", Assert.Single(reader.Symbols("old-run")).Reason);
+    }
+
+    [Fact]
+    public void AMirrorThatCannotStartIsOneSentenceAndTheReplayRunsWithoutIt()
+    {
+        var key = Path.Combine(_dir, "key.json");
+        File.WriteAllText(key, "{ this is not a service-account key");
+        var previous = Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS");
+        Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", key);
+        try
+        {
+            var (exit, output, error) = Run(["replay", .. Capture, "--db", Path.Combine(_dir, "nomirror.db"), "--mirror"]);
+            Assert.Equal(0, exit);
+            Assert.Contains("fillwise: mirror disabled: " + key + ": not a readable service-account key", error, StringComparison.Ordinal);
+            Assert.Contains("47 parent orders", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", previous);
         }
     }
 

@@ -1,3 +1,7 @@
+using Fillwise.Backtest;
+using Fillwise.Core;
+using Fillwise.Execution;
+using Fillwise.Execution.Signals;
 using Fillwise.TestData;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
@@ -72,12 +76,24 @@ public sealed class DashboardFixture : IAsyncLifetime
     }
 
     /// <summary>A store with one finished replay of the sample capture.</summary>
-    public string ReplayedStore(string name, params string[] extra)
+    public string ReplayedStore(string name)
     {
         var db = Path.Combine(Directory, name);
-        var (exit, _, error) = Cli(["replay", "--capture", .. Capture, "--db", db, .. extra]);
-        Assert.True(exit == 0, error);
+        Replay(db);
         return db;
+    }
+
+    /// <summary>
+    /// What `fillwise replay --capture` (defaults) writes into <paramref name="db"/>: the intel policy, a seeded
+    /// parent order of 5,000 USDT every 10 s, the TCA options adapted to tick mode; paced when asked.
+    /// </summary>
+    public static StoredBacktest.Summary Replay(string db, ulong seed = 1, double? pace = null)
+    {
+        var inputs = new BacktestInputs(Capture, [], SymbolCatalog.Default);
+        var (options, adaptations) = inputs.Adapt(Evaluation.TcaOptions());
+        var arrivals = new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, seed);
+        var spec = new BacktestSpec("intel", seed, () => new SeededArrivals(arrivals), options);
+        return StoredBacktest.Run(db, inputs, spec, "arrivals:10000ms:5000", adaptations, pace is { } p ? new PaceHook(p, TimeProvider.System) : null);
     }
 
     private readonly Lock _replaying = new();
@@ -93,14 +109,6 @@ public sealed class DashboardFixture : IAsyncLifetime
         var db = Path.Combine(Directory, name);
         File.Copy(_template, db, overwrite: true);
         return db;
-    }
-
-    public static (int Exit, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = Fillwise.Cli.CliApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     public static Task<(WebApplication App, string Address)> Serve(string db, string? token = null) =>

@@ -135,6 +135,9 @@ public sealed class SecurityTests(DashboardFixture fixture) : IClassFixture<Dash
             Content = new StringContent(body.Replace("{big}", new string('x', 20_000), StringComparison.Ordinal), Encoding.UTF8, contentType),
         };
         post.Headers.Add("X-CSRF-TOKEN", csrf);
+        // Kestrel may close a connection whose body it refused unread (413): never reuse it for the next request,
+        // or whether that request fails depends on timing.
+        post.Headers.ConnectionClose = true;
         using var response = await http.SendAsync(post);
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -190,21 +193,6 @@ public sealed class SecurityTests(DashboardFixture fixture) : IClassFixture<Dash
         using var header = new HttpRequestMessage(HttpMethod.Get, "/api/symbols");
         header.Headers.Add(DashboardApp.TokenHeader, "another-guess-abcdefgh");
         Assert.Equal(HttpStatusCode.TooManyRequests, (await http.SendAsync(header)).StatusCode);
-    }
-
-    [Theory]
-    [InlineData("short")]
-    [InlineData("aaaaaaaaaaaaaaaaaaaa")]
-    [InlineData("abcdefghijklmnopqrst")]
-    [InlineData("abcabcabcabcabcabcabc")]
-    [InlineData("abcdefghabcdefgh")]
-    [InlineData("1111111122222222")]
-    public void AWeakTokenIsRefusedWithOneSentence(string token)
-    {
-        var (exit, _, error) = DashboardFixture.Cli("serve", "--db", fixture.CopyOfStore("weak.db"), "--token", token);
-        Assert.Equal(2, exit);
-        Assert.Contains("--token: use at least 16 characters with at least 8 different ones", error, StringComparison.Ordinal);
-        Assert.Single(error.Trim().Split('\n'));
     }
 
     private static async Task<string> Antiforgery(HttpClient http)

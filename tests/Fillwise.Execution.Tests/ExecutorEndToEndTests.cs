@@ -21,7 +21,7 @@ public sealed class ExecutorEndToEndTests
         var telemetry = new MemoryTelemetry();
         var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create(policy, options), telemetry, new SeededArrivals(new ArrivalOptions(every, notional, 3)));
         setup?.Invoke(executor);
-        venue.Run(executor);
+        VenueLoop.RunToEnd(venue, executor);
         executor.Finish();
         venue.Dispose();
         return (telemetry, venue);

@@ -79,7 +79,13 @@ public sealed class MakerOffsetTests
     public void Anti_monotone_in_maker_fill_ratio() =>
         Prop.ForAll(AnyInputs, i => Offset(i with { Fill = i.Fill + 0.1 }).OffsetBps <= Offset(i).OffsetBps).QuickCheckThrowOnFailure();
 
+    /// <summary>The recorded breakdown explains the offset: RouterContext and health store the parts, so they must add up.</summary>
     [Fact]
-    public void Deterministic() =>
-        Prop.ForAll(AnyInputs, i => Offset(i) == Offset(i)).QuickCheckThrowOnFailure();
+    public void The_offset_is_the_sum_of_its_recorded_parts_clamped_and_says_when_it_was_clamped() =>
+        Prop.ForAll(AnyInputs, i =>
+        {
+            var o = Offset(i);
+            var sum = o.RegimeBaseBps + o.SlippageBps + o.FallbackBps + o.FillRatioBps + o.ExpectancyBps;
+            return Math.Abs(o.OffsetBps - Math.Clamp(sum, 0.5, 8.0)) < 1e-9 && o.Clamped == (sum < 0.5 || sum > 8.0);
+        }).QuickCheckThrowOnFailure();
 }

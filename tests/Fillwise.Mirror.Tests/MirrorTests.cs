@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Fillwise.Backtest;
 using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.Execution.Policies;
@@ -27,23 +28,31 @@ public sealed class MirrorTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static (int Exit, string Out, string Err) Cli(params string[] args)
+    /// <summary>
+    /// What `fillwise replay --capture` (defaults) writes into <paramref name="db"/>: the intel policy, a seeded
+    /// parent order of 5,000 USDT every 10 s, the TCA options adapted to tick mode; mirrored and paced when asked.
+    /// </summary>
+    private static StoredBacktest.Summary Replay(string db, IExecutionMirror? mirror = null, double? pace = null)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = Fillwise.Cli.CliApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        var inputs = new BacktestInputs(Capture, [], SymbolCatalog.Default);
+        var (options, adaptations) = inputs.Adapt(Evaluation.TcaOptions());
+        var spec = new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1)), options);
+        return StoredBacktest.Run(db, inputs, spec, "arrivals:10000ms:5000", adaptations, pace is { } p ? new PaceHook(p, TimeProvider.System) : null, mirror);
     }
 
+    private static FirestoreMirror Mirror(string environment) =>
+        FirestoreMirror.Create(new MirrorOptions { ProjectId = Project, Environment = environment, Period = TimeSpan.FromMilliseconds(200) });
+
     [Fact]
-    public void AReplayWithMirroringWritesWhatTheDashboardShowsAndTheOfficialClientReadsItBack()
+    public async Task AReplayWithMirroringWritesWhatTheDashboardShowsAndTheOfficialClientReadsItBack()
     {
         using var emulator = new Emulator();
         Environment.SetEnvironmentVariable("FIRESTORE_EMULATOR_HOST", emulator.Host);
         var db = Path.Combine(_dir, "mirrored.db");
-        var (exit, _, error) = Cli(["replay", "--capture", .. Capture, "--db", db, "--mirror", "--mirror-env", "test", "--mirror-period", "200ms"]);
-        Assert.True(exit == 0, error);
-        Assert.Contains("0 failed periods", error, StringComparison.Ordinal);
+        var mirror = Mirror("test");
+        Replay(db, mirror);
+        await mirror.DisposeAsync();
+        Assert.Equal(0, mirror.Status.Failures);
 
         var queries = TelemetryReader.Open(db);
         var api = queries.Symbols(queries.ResolveRun(null)!).Single();
@@ -71,19 +80,20 @@ public sealed class MirrorTests : IDisposable
     public async Task TheEmulatorKilledMidRunAndRestartedChangesNoFillAndMirroringResumes()
     {
         var clean = Path.Combine(_dir, "clean.db");
-        Assert.Equal(0, Cli(["replay", "--capture", .. Capture, "--db", clean]).Exit);
+        Replay(clean);
 
         using var emulator = new Emulator();
         Environment.SetEnvironmentVariable("FIRESTORE_EMULATOR_HOST", emulator.Host);
         var db = Path.Combine(_dir, "faulty.db");
         // 8 replay minutes at 40x = 12 s; the server is down from 3 s to 6 s.
-        var replay = Task.Run(() => Cli(["replay", "--capture", .. Capture, "--db", db, "--mirror", "--mirror-env", "fault", "--mirror-period", "200ms", "--pace", "40"]));
+        var mirror = Mirror("fault");
+        var replay = Task.Run(() => Replay(db, mirror, pace: 40));
         await Task.Delay(TimeSpan.FromSeconds(3));
         emulator.Kill();
         await Task.Delay(TimeSpan.FromSeconds(3));
         emulator.Start();
-        var (exit, _, error) = await replay;
-        Assert.True(exit == 0, error);
+        Assert.True((await replay).Stats.Orders > 0, "the replay ran to its end");
+        await mirror.DisposeAsync();
 
         using (var a = TelemetryStore.Open(clean))
         using (var b = TelemetryStore.Open(db))
@@ -107,7 +117,7 @@ public sealed class MirrorTests : IDisposable
     }
 
     [Fact]
-    public void ABadCredentialFileIsOneSentenceAndTheReplayRunsWithoutTheMirror()
+    public void ABadCredentialFileIsOneSentence()
     {
         var key = Path.Combine(_dir, "key.json");
         File.WriteAllText(key, "{ this is not a service-account key");
@@ -118,11 +128,6 @@ public sealed class MirrorTests : IDisposable
             var error = Assert.Throws<MirrorConfigException>(() => FirestoreMirror.Create(new MirrorOptions { ProjectId = Project }));
             Assert.StartsWith(key + ": not a readable service-account key", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain('\n', error.Message);
-
-            var (exit, output, stderr) = Cli(["replay", "--capture", .. Capture, "--db", Path.Combine(_dir, "nomirror.db"), "--mirror"]);
-            Assert.Equal(0, exit);
-            Assert.Contains("fillwise: mirror disabled: ", stderr, StringComparison.Ordinal);
-            Assert.Contains("47 parent orders", output, StringComparison.Ordinal);
         }
         finally
         {
@@ -154,10 +159,10 @@ public sealed class MirrorTests : IDisposable
         });
         var port = ((IPEndPoint)hung.LocalEndpoint).Port;
 
-        var (without, _) = Replay(mirror: null);
+        var (without, _) = MeasuredReplay(mirror: null);
         var options = new MirrorOptions { ProjectId = Project, Environment = "hung", Period = TimeSpan.FromMilliseconds(50), Capacity = 2, CallTimeout = TimeSpan.FromSeconds(2) };
         var mirror = new FirestoreMirror(options, FirestoreConnection.Create(Project, emulatorHost: $"127.0.0.1:{port}"));
-        var (with, status) = Replay(mirror);
+        var (with, status) = MeasuredReplay(mirror);
         await mirror.DisposeAsync();
 
         Assert.True(status.Drops > 0, $"the bounded queue dropped and counted ({status.Drops})");
@@ -171,15 +176,12 @@ public sealed class MirrorTests : IDisposable
         }
     }
 
-    private static ((double P50, double P99) Latency, MirrorStatus Status) Replay(IExecutionMirror? mirror)
+    private static ((double P50, double P99) Latency, MirrorStatus Status) MeasuredReplay(IExecutionMirror? mirror)
     {
-        using var venue = ReplayVenues.FromCaptures(Capture);
         var options = new ExecutorOptions { HealthEvery = TimeSpan.FromSeconds(5) };
-        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("intel", options), new MemoryTelemetry(),
-            new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1))) { Mirror = mirror };
-        venue.Run(executor);
-        executor.Finish();
-        return ((executor.DecisionLatency.PercentileMicroseconds(0.5), executor.DecisionLatency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
+        var result = BacktestEngine.Run(new BacktestInputs(Capture, [], SymbolCatalog.Default),
+            new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1)), options), mirror: mirror);
+        return ((result.Latency.PercentileMicroseconds(0.5), result.Latency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
     }
 
     private static long ReplayNs(JsonElement document)

@@ -23,17 +23,32 @@ public sealed class BarModeTests
             act(c, m);
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         venue.Dispose();
         return client;
     }
 
+    /// <summary>Why bar mode is coarser: nothing of a bar is known before it closes, and the quote is made up from its close.</summary>
     [Fact]
-    public void ModeIsLabelledCoarser()
+    public void EachBarReachesTheClientAtItsCloseWithASyntheticQuoteAroundTheClose()
     {
         using var venue = ReplayVenues.FromBars([Btc]);
-        Assert.StartsWith("bar:", venue.Description, StringComparison.Ordinal);
-        Assert.Contains("coarser", venue.Description, StringComparison.Ordinal);
+        var seen = new List<(long NowNs, MarketUpdate Update)>();
+        var client = new ScriptedClient(venue) { OnEveryMarket = (c, m) => seen.Add((c.Venue.NowNs, m)) };
+        VenueLoop.RunToEnd(venue, client);
+
+        Assert.Equal(Btc.Bars.Count, seen.Count);
+        for (var i = 0; i < seen.Count; i++)
+        {
+            var (nowNs, m) = seen[i];
+            var closeNs = (Btc.Bars[i].OpenTimeMs + 60_000) * 1_000_000;
+            var close = Fixed8.FromDecimal(Btc.Bars[i].Close).Raw;
+            Assert.Equal(closeNs, nowNs);
+            Assert.Equal(closeNs, m.ExchangeTimeNs);
+            Assert.Equal(MarketUpdateKind.Bar, m.Kind);
+            Assert.Equal(close, m.Bar.Close.Raw);
+            Assert.True(m.BidPrice.Raw <= close && close < m.AskPrice.Raw && m.AskPrice.Raw - m.BidPrice.Raw >= Tick, $"bar {i}: {m.BidPrice} / {m.AskPrice} around {m.Bar.Close}");
+        }
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Fillwise.TestData;
 using System.Globalization;
 using System.Text;
 using Fillwise.Core;
@@ -28,7 +29,7 @@ internal static class BusyStrategy
             }
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         return client;
     }
 

@@ -1,3 +1,4 @@
+using Fillwise.TestData;
 using Fillwise.Core;
 
 namespace Fillwise.Venues.Replay.Tests;
@@ -71,7 +72,7 @@ public sealed class DeterminismTests
             timer = c.Venue.Time.CreateTimer(_ => fired.Add(c.Venue.NowNs), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         timer!.Dispose();
 
         Assert.True(fired.Count >= 3, $"fired {fired.Count} times");

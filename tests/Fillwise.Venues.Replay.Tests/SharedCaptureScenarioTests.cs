@@ -36,7 +36,7 @@ public sealed class SharedCaptureScenarioTests
             c.Venue.Submit(new OrderRequest(2, symbol, Side.Buy, OrderType.Market, Fixed8.FromDecimal(takeQuantity), default));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
 
         var (fillNs, fill) = client.FillsOf(1).First();
         var expected = TickScenarioTests.FirstFillByOracle(files, sentNs, bid, restQuantity, symbol);

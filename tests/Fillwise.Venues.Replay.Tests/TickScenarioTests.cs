@@ -1,3 +1,4 @@
+using Fillwise.TestData;
 using Fillwise.Core;
 using Fillwise.MarketData;
 using Fillwise.MarketData.Books;
@@ -28,7 +29,7 @@ public sealed class TickScenarioTests
             c.Venue.Submit(Venues.Order(1, Side.Buy, OrderType.PostOnly, 0.002m, price));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
 
         Assert.Equal(OrderEventKind.Accepted, client.For(1).First().Kind);
         var (fillNs, fill) = client.FillsOf(1).First();
@@ -67,7 +68,7 @@ public sealed class TickScenarioTests
             c.Venue.Submit(Venues.Order(2, Side.Sell, OrderType.PostOnly, 0.002m, m.BidPrice.Ticks(-3)));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
 
         foreach (var id in new long[] { 1, 2 })
         {
@@ -96,7 +97,7 @@ public sealed class TickScenarioTests
             c.Venue.Submit(Venues.Order(1, Side.Buy, OrderType.Market, quantity));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
 
         var fills = client.FillsOf(1).Select(f => f.Fill).ToList();
         Assert.True(fills.Count >= 2, "a size above the best level takes more than one level");
@@ -128,7 +129,7 @@ public sealed class TickScenarioTests
             c.Venue.Submit(Venues.Order(1, Side.Sell, OrderType.Market, 100_000m));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
 
         var expired = Assert.Single(client.For(1), e => e.Kind == OrderEventKind.Expired);
         Assert.True(expired.BookExhausted);
@@ -171,7 +172,7 @@ public sealed class TickScenarioTests
             c.Venue.Submit(Venues.Order(7, Side.Buy, OrderType.Market, 0.01m));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
 
         Assert.Equal(0.01m, client.FillsOf(7).Sum(f => f.Fill.Quantity.ToDecimal()));
         Assert.Contains(client.For(7), e => e.Kind == OrderEventKind.Rejected && e.Reject.Code == -4116);
@@ -191,7 +192,7 @@ public sealed class TickScenarioTests
             c.Venue.Submit(Venues.Order(1, Side.Buy, OrderType.Limit, (decimal)quantity, Fixed8.FromDecimal(decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture))));
             return true;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
 
         var only = Assert.Single(client.For(1));
         Assert.Equal(OrderEventKind.Rejected, only.Kind);
@@ -203,7 +204,7 @@ public sealed class TickScenarioTests
         using var venue = ReplayVenues.FromCaptures(Venues.SampleBtc, options: options ?? Venues.Instant(model));
         var client = new ScriptedClient(venue);
         client.OnMarketOnce = PostAtBid;
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         return client.FillsOf(1).First().TimeNs;
     }
 
@@ -224,7 +225,7 @@ public sealed class TickScenarioTests
             }
             return posted;
         };
-        venue.Run(client);
+        VenueLoop.RunToEnd(venue, client);
         venue.Dispose();
         return client;
     }

@@ -18,8 +18,6 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
     private readonly Dictionary<long, ParentExecution> _working = [];
     private readonly List<ParentExecution> _pegged = [];
 
-    public int Working => _working.Count;
-
     /// <summary>Starts working a routed parent: maker-first with its timeout, or taker at once.</summary>
     public void Start(ParentExecution parent)
     {

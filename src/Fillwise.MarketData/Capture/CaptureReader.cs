@@ -68,9 +68,6 @@ public sealed partial class CaptureReader : IMarketEventSource
     public string CurrentFile => _fileIndex >= 0 && _fileIndex < _paths.Count ? _paths[_fileIndex] : string.Empty;
     public long CurrentLine => _lineNumber;
 
-    /// <summary>Decompressed bytes consumed from the current file.</summary>
-    public long BytesConsumedInFile => _lines?.BytesConsumed ?? 0;
-
     /// <summary>Advances to the next recognised event. Throws <see cref="DataFormatException"/> only when a file cannot be opened at all.</summary>
     public bool MoveNext()
     {

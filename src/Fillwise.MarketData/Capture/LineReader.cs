@@ -23,9 +23,6 @@ internal sealed class LineReader : IDisposable
     /// <summary>Set when the underlying stream failed mid-way (e.g. a truncated gzip member).</summary>
     public string? StreamError { get; private set; }
 
-    /// <summary>Total bytes handed out, newlines included (the decompressed size consumed so far).</summary>
-    public long BytesConsumed { get; private set; }
-
     /// <summary>Returns false at the end. <paramref name="terminated"/> is false for a final line without a newline.</summary>
     public bool TryReadLine(out ReadOnlySpan<byte> line, out bool terminated)
     {
@@ -38,7 +35,6 @@ internal sealed class LineReader : IDisposable
                 line = TrimCarriageReturn(window[..newline]);
                 terminated = true;
                 _start += newline + 1;
-                BytesConsumed += newline + 1;
                 return true;
             }
             if (_eof)
@@ -52,7 +48,6 @@ internal sealed class LineReader : IDisposable
                 line = TrimCarriageReturn(window);
                 terminated = false;
                 _start = _end;
-                BytesConsumed += window.Length;
                 return true;
             }
             Fill();
