@@ -238,7 +238,7 @@ internal static class ReplayCommand
 
     /// <summary>Problems inside usable input: counted, printed, stored with the run (eval refuses them unless allowed).</summary>
     internal static string QualityLine(DataQuality q) =>
-        $"fillwise: the input has {q.DataErrors:N0} data error(s){(q.FirstErrors.Count > 0 ? $" (first: {q.FirstErrors[0]})" : "")} and {q.BookGaps:N0} book gap(s); malformed lines are left out, a book is not used from a gap until its next snapshot; both are stored with the run.";
+        $"fillwise: the input has {q.DataErrors:N0} data error(s){(q.FirstErrors.Count > 0 ? $" (first: {q.FirstErrors[0]})" : "")} and {q.BookGaps:N0} book gap(s); malformed lines are left out and a book is not used from a gap until its next snapshot.";
 
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 4) : null;
 }

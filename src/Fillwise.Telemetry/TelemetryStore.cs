@@ -42,7 +42,7 @@ public sealed class TelemetryStore : IDisposable
             // A damaged page would otherwise surface as an SQLite error somewhere mid-run, after a run was begun.
             if (Convert.ToString(ScalarOn(connection, "PRAGMA quick_check(1)"), CultureInfo.InvariantCulture) is { } check && check != "ok")
             {
-                throw new StoreException($"{path}: corrupted ({check}); restore it from a copy or write to a new --db.");
+                throw new StoreException($"{path}: corrupted ({check.ReplaceLineEndings(" ").Replace("*** in database main *** ", "", StringComparison.Ordinal)}); restore it from a copy or write to a new --db.");
             }
             Migrate(connection);
         }
