@@ -153,7 +153,7 @@ public sealed class RunIdentityTests : IDisposable
 
         public void OnMarket(in MarketUpdate update, ISignalHost host)
         {
-            if (++_updates == 20_000)
+            if (++_updates == 2_000)
             {
                 throw new OverflowException("Value was either too large or too small for a Decimal.");
             }

@@ -101,10 +101,10 @@ public sealed class UnusableInputTests : IDisposable
     {
         // Half the lines switch to millisecond timestamps: each is a data error, left out.
         var lines = SampleLines(3000).Select((l, i) => i < 1500 ? l : l[..13] + l[l.IndexOf(' ', StringComparison.Ordinal)..]);
-        var mixed = Write("btcusdt_mixed.txt", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+        var mixed = Write("btcusdt_mixed.txt", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
         var (exit, output, error) = Cli.Run("replay", "--capture", mixed, "--db", Db, "--json");
         Assert.True(exit == 0, error);
-        Assert.Contains("1,500 data error(s)", error, StringComparison.Ordinal);
+        Assert.True(error.Contains("1,500 data error(s)", StringComparison.Ordinal), error);
         using (var json = JsonDocument.Parse(output))
         {
             Assert.Equal(1500, json.RootElement.GetProperty("data_errors").GetInt64());
