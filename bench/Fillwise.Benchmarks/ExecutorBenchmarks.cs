@@ -39,7 +39,7 @@ public class ExecutorBenchmarks
     [Benchmark(Description = "replay + executor (intel, parent every 10 s)")]
     public long ReplayWithIntel()
     {
-        var inputs = new BacktestInputs(_files, [], SymbolCatalog.Default);
+        var inputs = BacktestInputs.Load(_files, null, SymbolCatalog.Default);
         var result = BacktestEngine.Run(inputs, new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1)), new ExecutorOptions()));
         return result.Telemetry.Fills.Count;
     }

@@ -1,7 +1,6 @@
 using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.MarketData;
-using Fillwise.MarketData.Capture;
 using Fillwise.MarketData.Klines;
 using Fillwise.Venues.Replay;
 
@@ -16,7 +15,14 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
 
     public IEnumerable<string> Files => IsTickMode ? Captures : Bars.Select(b => b.File);
 
-    /// <summary>Exactly one of captures and klines; a file that is missing or unusable is a <see cref="DataFormatException"/>.</summary>
+    /// <summary>What the input check found: events, symbols, time range, data errors and book gaps.</summary>
+    public required DataQuality Quality { get; init; }
+
+    /// <summary>
+    /// Exactly one of captures and klines, checked like <c>data inspect</c> checks them (<see cref="InputCheck"/>):
+    /// input that cannot be used is a <see cref="DataFormatException"/>; errors inside usable data are counted in
+    /// <see cref="Quality"/> for the caller to report (replay) or refuse (eval, unless allowed).
+    /// </summary>
     public static BacktestInputs Load(IReadOnlyList<string>? captures, IReadOnlyList<string>? klines, SymbolCatalog catalog)
     {
         var hasCaptures = captures is { Count: > 0 };
@@ -27,52 +33,14 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         }
         if (hasCaptures)
         {
-            foreach (var path in captures!)
-            {
-                if (!File.Exists(path))
-                {
-                    throw new DataFormatException($"{path}: file not found.");
-                }
-            }
-            return new BacktestInputs([.. captures!], [], catalog);
+            return new BacktestInputs([.. captures!], [], catalog) { Quality = InputCheck.Captures(captures!, catalog) };
         }
-        var files = KlineFile.Expand([.. klines!]);
-        if (files.Count == 0)
-        {
-            throw new DataFormatException($"{string.Join(", ", klines!)}: no .csv or .csv.gz kline files found.");
-        }
-        var series = files.Select(f => KlineFile.Load(f)).ToList();
-        foreach (var s in series)
-        {
-            if (s.Errors.Count > 0)
-            {
-                throw new DataFormatException($"{s.Errors[0].File}:{s.Errors[0].Line}: {s.Errors[0].Message} (fix the file or leave it out; {s.Errors.Count} bad row(s)).");
-            }
-            if (s.Symbol is not { } symbol || !catalog.TryGet(symbol, out _))
-            {
-                throw new DataFormatException($"{s.File}: symbol {s.Symbol?.Value ?? "(unknown)"} is not in the symbol catalog; add it with --symbol-file FILE.");
-            }
-        }
-        return new BacktestInputs([], series, catalog);
+        var (series, quality) = InputCheck.Klines(klines!, catalog);
+        return new BacktestInputs([], series, catalog) { Quality = quality };
     }
 
-    /// <summary>First and last timestamp of the data, Unix ns (captures are scanned once).</summary>
-    public (long StartNs, long EndNs) TimeRange()
-    {
-        if (!IsTickMode)
-        {
-            return (Bars.Where(b => b.Bars.Count > 0).Min(b => b.Bars[0].OpenTimeMs) * 1_000_000,
-                Bars.Where(b => b.Bars.Count > 0).Max(b => b.Bars[^1].OpenTimeMs + b.IntervalMs) * 1_000_000);
-        }
-        long start = long.MaxValue, end = long.MinValue;
-        using var reader = new CaptureReader(Captures);
-        while (reader.MoveNext())
-        {
-            start = Math.Min(start, reader.ReceiveTimeNs);
-            end = Math.Max(end, reader.ReceiveTimeNs);
-        }
-        return start <= end ? (start, end) : throw new DataFormatException($"{Captures[0]}: no market events in the capture.");
-    }
+    /// <summary>First and last timestamp of the data, Unix ns (found by the input check).</summary>
+    public (long StartNs, long EndNs) TimeRange() => (Quality.StartNs, Quality.EndNs);
 
     public ReplayVenue Venue(ReplayVenueOptions options) =>
         IsTickMode ? ReplayVenues.FromCaptures(Captures, Catalog, options) : ReplayVenues.FromBars(Bars, Catalog, options);

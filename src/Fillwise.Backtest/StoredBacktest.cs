@@ -1,31 +1,108 @@
+using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.Telemetry;
 using Fillwise.Venues.Replay;
+using Microsoft.Data.Sqlite;
 
 namespace Fillwise.Backtest;
 
 /// <summary>
-/// A backtest that writes its telemetry to the store: the run's identity (<see cref="RunIdentity"/>) decides
-/// whether an interrupted attempt is resumed. The replay is deterministic and writes are idempotent, so a resumed
-/// run's store equals an uninterrupted one.
+/// A backtest that writes its telemetry to the store. The run's identity (<see cref="RunIdentity"/>) decides what
+/// happens: a new id runs; an interrupted attempt (status running) is resumed — the replay is deterministic and
+/// writes are idempotent, so a resumed run's store equals an uninterrupted one; a complete run is not run again
+/// unless <c>force</c> replaces it. One process at a time writes a run (<see cref="RunLock"/>). A run that fails
+/// (an exception, or no parent order at all) is deleted, so a store never holds a run left 'running' by an error
+/// or a 'complete' run computed from nothing.
 /// </summary>
 public static class StoredBacktest
 {
-    public sealed record Summary(string RunId, string Policy, bool Resumed, PolicyStats Stats, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, IReadOnlyList<string> Adaptations);
-
-    /// <summary><paramref name="orderSource"/> names the order source for the identity (e.g. "arrivals:10s:5000" or "signals:&lt;sha256&gt;").</summary>
-    public static Summary Run(string dbPath, BacktestInputs inputs, BacktestSpec spec, string orderSource, IReadOnlyList<string> adaptations, IRunHooks? hooks = null, IExecutionMirror? mirror = null)
+    public sealed record Summary(string RunId, string Policy, bool Resumed, PolicyStats Stats, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, IReadOnlyList<string> Adaptations)
     {
-        var runId = RunIdentity.Of(inputs, spec.Policy, spec.Seed, orderSource, spec.Options);
+        /// <summary>The input's data errors and book gaps (stored with the run as well).</summary>
+        public DataQuality? Quality { get; init; }
+
+        /// <summary>A complete run with this id was deleted first (<c>--force</c>).</summary>
+        public bool Replaced { get; init; }
+
+        /// <summary>Symbols of this run's data that an operator toggle in the store had switched off when it started: their orders are denied.</summary>
+        public IReadOnlyList<Symbol> SwitchedOff { get; init; } = [];
+    }
+
+    public static string RunId(BacktestInputs inputs, BacktestSpec spec, string orderSource) =>
+        RunIdentity.Of(inputs, spec.Policy, spec.Seed, orderSource, spec.Options);
+
+    /// <summary>
+    /// Runs and stores, or returns null without writing when a complete run with the same id is in the store and
+    /// <paramref name="force"/> is false. <paramref name="orderSource"/> names the order source for the identity
+    /// (e.g. "arrivals:10s:5000" or "signals:&lt;sha256&gt;"). <paramref name="switchedOff"/> is told, before the
+    /// first event, which of the data's symbols a stored toggle switches off.
+    /// </summary>
+    public static Summary? Run(string dbPath, BacktestInputs inputs, BacktestSpec spec, string orderSource, IReadOnlyList<string> adaptations,
+        IRunHooks? hooks = null, IExecutionMirror? mirror = null, bool force = false, Action<IReadOnlyList<Symbol>>? switchedOff = null)
+    {
+        var runId = RunId(inputs, spec, orderSource);
+        using var runLock = RunLock.Take(dbPath, runId);
         using var store = TelemetryStore.Open(dbPath);
-        var resumed = store.StatusOf(runId) == RunStatus.Running;
+        try
+        {
+            return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff);
+        }
+        catch (SqliteException e)
+        {
+            // A page damaged after the open-time check, a full disk, a file made read-only: one sentence, not a stack.
+            throw StoreException.From(dbPath, e);
+        }
+    }
+
+    private static Summary? RunLocked(TelemetryStore store, string runId, BacktestInputs inputs, BacktestSpec spec, IReadOnlyList<string> adaptations,
+        IRunHooks? hooks, IExecutionMirror? mirror, bool force, Action<IReadOnlyList<Symbol>>? switchedOff)
+    {
+        var status = store.StatusOf(runId);
+        if (status == RunStatus.Complete && !force)
+        {
+            return null;
+        }
+        var replaced = status == RunStatus.Complete;
+        if (replaced)
+        {
+            store.DeleteRun(runId);
+        }
+        var resumed = status == RunStatus.Running;
+        var off = store.Toggles().Where(t => !t.Value && inputs.Quality.Symbols.Contains(t.Key)).Select(t => t.Key).ToList();
+        switchedOff?.Invoke(off);
         var mode = adaptations.Count == 0 ? inputs.Mode : $"{inputs.Mode}; adapted: {string.Join("; ", adaptations)}";
-        var writer = store.BeginRun(new RunInfo(runId, spec.Policy, spec.Seed, string.Join(';', inputs.Files), mode));
-        IReadOnlySet<Fillwise.Core.Symbol> Disabled() => store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
+        var q = inputs.Quality;
+        var writer = store.BeginRun(new RunInfo(runId, spec.Policy, spec.Seed, string.Join(';', inputs.Files), mode, q.DataErrors, q.BookGaps));
+        IReadOnlySet<Symbol> Disabled() => store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
         var all = hooks is null ? (IRunHooks)new ToggleHook(Disabled) : new RunHooks(new ToggleHook(Disabled), hooks);
-        var result = BacktestEngine.Run(inputs, spec, writer, all, mirror);
-        writer.Flush();
+        BacktestResult result;
+        try
+        {
+            result = BacktestEngine.Run(inputs, spec, writer, all, mirror);
+            writer.Flush();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An error is deterministic (the same inputs fail the same way), so there is nothing to resume: leave no
+            // half-written 'running' run behind. Cancellation (Ctrl+C) keeps it, to be resumed like a crash.
+            store.DeleteRun(runId);
+            if (e is OverflowException or ArithmeticException)
+            {
+                throw new RunRefusedException($"run {runId} overflowed ({e.Message.TrimEnd('.')}): a size or price in the input is out of range; nothing was stored.", e);
+            }
+            throw;
+        }
+        if (result.Telemetry.Parents.Count == 0)
+        {
+            store.DeleteRun(runId);
+            throw new RunRefusedException($"run {runId}: no parent order was placed over the data ({inputs.Quality.MarketEvents:N0} market events); nothing was stored. Check the order source's times and symbols against the data.");
+        }
         store.CompleteRun(runId);
-        return new Summary(runId, spec.Policy, resumed, result.Stats, result.Venue, result.Health, result.Latency, adaptations);
+        return new Summary(runId, spec.Policy, resumed, result.Stats, result.Venue, result.Health, result.Latency, adaptations)
+        {
+            Quality = q,
+            Replaced = replaced,
+            SwitchedOff = off,
+        };
     }
 }

@@ -21,11 +21,17 @@ public static class CliApp
         root.Subcommands.Add(IntelCommand.Build(stdout));
         root.Subcommands.Add(ServeCommand.Build(stdout));
         var parse = root.Parse(args);
+        if (UsageError(parse) is { } usage)
+        {
+            // One line and where to read more: the whole help text would bury the one thing that was wrong.
+            stderr.WriteLine($"fillwise: {usage.TrimEnd('.')}. See '{CommandPath(parse.CommandResult)} --help'.");
+            return ExitUsage;
+        }
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or Fillwise.Core.OptionsException or IOException)
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or Backtest.RunRefusedException or Fillwise.Core.OptionsException or IOException)
         {
             stderr.WriteLine($"fillwise: {e.Message}");
             return ExitUsage;
@@ -35,5 +41,33 @@ public static class CliApp
             stderr.WriteLine($"fillwise: internal error ({e.GetType().Name}: {e.Message}). Set FILLWISE_DEBUG=1 for details and please report it.");
             return ExitInternal;
         }
+    }
+
+    /// <summary>
+    /// The first parse error, or a token that looks like an option but was taken as a value (System.CommandLine
+    /// hands an unknown "--flag" after file arguments to the files, which would then say "file not found").
+    /// </summary>
+    private static string? UsageError(ParseResult parse)
+    {
+        if (parse.Errors.Count > 0)
+        {
+            return parse.Errors[0].Message;
+        }
+        var stray = parse.Tokens.FirstOrDefault(t => t.Type == System.CommandLine.Parsing.TokenType.Argument && LooksLikeOption(t.Value) && !File.Exists(t.Value) && !Directory.Exists(t.Value));
+        return stray is null ? null : $"unknown option '{stray.Value}'";
+    }
+
+    private static bool LooksLikeOption(string token) =>
+        (token.Length > 2 && token.StartsWith("--", StringComparison.Ordinal)) || (token.Length > 1 && token[0] == '-' && char.IsAsciiLetter(token[1]));
+
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(r.Parent is null ? "fillwise" : r.Command.Name);
+        }
+        names.Reverse();
+        return names.Count == 0 ? "fillwise" : string.Join(' ', names);
     }
 }

@@ -68,10 +68,11 @@ internal static class DemoCommand
         return new EvalSpec(EvalCommand.DefaultPolicies.Split(','), 1, () => new SeededArrivals(arrivals), $"arrivals:{every.TotalSeconds}s:5000", new ExecutorOptions());
     }
 
+    /// <summary>The demo regenerates its store: a run left complete by an earlier demo is replaced, not skipped.</summary>
     private static StoredBacktest.Summary Stored(string dbPath, BacktestInputs inputs, TimeSpan every)
     {
         var arrivals = new ArrivalOptions(every, 5000m, 1);
         var (options, adaptations) = inputs.Adapt(Evaluation.TcaOptions());
-        return StoredBacktest.Run(dbPath, inputs, new BacktestSpec("intel", 1, () => new SeededArrivals(arrivals), options), $"demo:{every.TotalSeconds}s", adaptations);
+        return StoredBacktest.Run(dbPath, inputs, new BacktestSpec("intel", 1, () => new SeededArrivals(arrivals), options), $"demo:{every.TotalSeconds}s", adaptations, force: true)!;
     }
 }

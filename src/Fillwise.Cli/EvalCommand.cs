@@ -18,8 +18,9 @@ internal static class EvalCommand
         var grid = new Option<bool>("--grid") { Description = "Also run the fixed-setting grid and compare with its best cell in hindsight (implied by --train and --report)." };
         var report = new Option<string?>("--report") { Description = "Directory for the Markdown report and plots (must not exist, or be empty)." };
         var json = new Option<string?>("--json") { Description = "Write the JSON result to this file ('-' for stdout; the file must not exist)." };
+        var allowErrors = new Option<bool>("--allow-data-errors") { Description = "Evaluate even when the input has data errors (malformed lines are left out); by default any data error fails the evaluation." };
         var command = new Command("eval", "Compare execution policies on the same data and the same seeded parent orders.");
-        foreach (var option in setup.All.Concat([policies, train, grid, report, json]))
+        foreach (var option in setup.All.Concat([policies, train, grid, report, json, allowErrors]))
         {
             command.Options.Add(option);
         }
@@ -41,25 +42,38 @@ internal static class EvalCommand
             BacktestInputs? trainInputs = trainFiles is { Length: > 0 }
                 ? BacktestInputs.Load(inputs.IsTickMode ? trainFiles : null, inputs.IsTickMode ? null : trainFiles, inputs.Catalog)
                 : null;
+            // A comparison on data with holes is a comparison of what the holes did: strict unless the user says so.
+            foreach (var checkedInputs in new[] { inputs, trainInputs })
+            {
+                if (checkedInputs is { Quality.IsClean: false } bad && !parse.GetValue(allowErrors))
+                {
+                    stderr.WriteLine($"fillwise: {bad.Quality.ErrorSentence(string.Join(", ", bad.Files.Take(3)))}");
+                    return CliApp.ExitDataErrors;
+                }
+                if (checkedInputs is { } some && (!some.Quality.IsClean || some.Quality.BookGaps > 0))
+                {
+                    stderr.WriteLine(ReplayCommand.QualityLine(some.Quality));
+                }
+            }
             var chosen = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(RunSetup.Policy).Distinct().ToList();
             var (orders, label) = setup.ArrivalSource(parse, inputs);
             var spec = new EvalSpec(chosen, parse.GetValue(setup.Seed), orders, label, setup.Options(parse), !parse.GetValue(setup.NoAdapt));
             var result = Evaluation.Run(inputs, spec, parse.GetValue(grid) || reportDir is not null, trainInputs, stderr);
             if (jsonPath == "-")
             {
-                stdout.WriteLine(EvalJson.Write(result));
+                stdout.WriteLine(EvalJson.Write(result, inputs.Quality));
             }
             else
             {
                 EvalTable.Write(stdout, result);
                 if (jsonPath is not null)
                 {
-                    File.WriteAllText(jsonPath, EvalJson.Write(result));
+                    File.WriteAllText(jsonPath, EvalJson.Write(result, inputs.Quality));
                 }
             }
             if (reportDir is not null)
             {
-                EvalReport.Write(reportDir, result);
+                EvalReport.Write(reportDir, result, inputs.Quality);
                 stderr.WriteLine($"fillwise: report written to {Path.Combine(reportDir, "report.md")}");
             }
             return CliApp.ExitOk;

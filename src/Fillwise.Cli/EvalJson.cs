@@ -7,7 +7,8 @@ namespace Fillwise.Cli;
 /// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best, intel_minus_best_fixed_bps.</summary>
 internal static class EvalJson
 {
-    public static string Write(EvalResult result)
+    /// <summary><paramref name="quality"/>: the evaluated input's data errors and book gaps, when known.</summary>
+    public static string Write(EvalResult result, DataQuality? quality = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -59,6 +60,11 @@ internal static class EvalJson
             Strings(w, "inputs", result.Inputs);
             Strings(w, "train_inputs", result.TrainInputs);
             w.WriteString("mode", result.Mode);
+            if (quality is not null)
+            {
+                w.WriteNumber("data_errors", quality.DataErrors);
+                w.WriteNumber("book_gaps", quality.BookGaps);
+            }
             w.WriteString("orders", result.Orders);
             Strings(w, "adapted", result.Adaptations);
             w.WriteEndObject();

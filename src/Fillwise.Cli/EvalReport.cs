@@ -6,10 +6,10 @@ namespace Fillwise.Cli;
 /// <summary>The eval report: the policy table, the paired intervals, the fixed-setting grid and the plots, in Markdown.</summary>
 internal static class EvalReport
 {
-    public static void Write(string directory, EvalResult result)
+    public static void Write(string directory, EvalResult result, DataQuality? quality = null)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "eval.json"), EvalJson.Write(result));
+        File.WriteAllText(Path.Combine(directory, "eval.json"), EvalJson.Write(result, quality));
         using var md = new StreamWriter(Path.Combine(directory, "report.md"));
         var table = new StringWriter();
         EvalTable.Write(table, result);

@@ -21,6 +21,7 @@ internal static class ReplayCommand
         var policy = new Option<string>("--policy") { Description = $"Execution policy: {string.Join(", ", ExecutionPolicies.Names)}.", DefaultValueFactory = _ => "intel" };
         var db = new Option<string>("--db") { Description = "SQLite telemetry store (created if missing; a crashed run with the same inputs resumes).", DefaultValueFactory = _ => "fillwise.db" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var force = new Option<bool>("--force") { Description = "Replace a complete run with the same id (its rows are deleted first); without it a complete run is not run again." };
         var serveOption = new Option<bool>("--serve") { Description = "Serve the dashboard over the store while the replay runs, and after it until Ctrl+C." };
         var pace = new Option<double?>("--pace") { Description = "Replay speed in replay seconds per wall second (e.g. 60); default: as fast as possible." };
         var serve = new ServeCommand.ServeOptions();
@@ -29,7 +30,7 @@ internal static class ReplayCommand
         var mirrorEnv = new Option<string>("--mirror-env") { Description = "Documents go under fillwise/{env}/.", DefaultValueFactory = _ => "replay" };
         var mirrorPeriod = new Option<string>("--mirror-period") { Description = "One Commit per period.", DefaultValueFactory = _ => "5s" };
         var command = new Command("replay", "Replay recorded data through the executor and the replay venue; store orders, fills, health.");
-        foreach (var option in setup.All.Concat([signals, strategy, policy, db, json, serveOption, pace, mirror, mirrorProject, mirrorEnv, mirrorPeriod]))
+        foreach (var option in setup.All.Concat([signals, strategy, policy, db, json, force, serveOption, pace, mirror, mirrorProject, mirrorEnv, mirrorPeriod]))
         {
             command.Options.Add(option);
         }
@@ -46,9 +47,10 @@ internal static class ReplayCommand
             {
                 throw new UsageException($"--strategy: unknown strategy '{strategyName}'; built in: {BreakoutStrategy.Name}.");
             }
-            if (parse.GetValue(pace) is { } p && !(p > 0 && p <= 1e6))
+            if (parse.GetValue(pace) is { } p && !(p >= 0.001 && p <= 1e6))
             {
-                throw new UsageException("--pace must be a positive number of replay seconds per wall second, at most 1e6.");
+                // Below 0.001 a capture's first second would take over 15 minutes to show; the wait arithmetic stays in range.
+                throw new UsageException($"--pace must be between 0.001 and 1e6 replay seconds per wall second (got {p.ToString(CultureInfo.InvariantCulture)}).");
             }
             var inputs = setup.Inputs(parse);
             var chosen = RunSetup.Policy(parse.GetValue(policy)!);
@@ -67,7 +69,7 @@ internal static class ReplayCommand
             {
                 var (start, end) = inputs.TimeRange();
                 // Validated in full before the store is opened: a bad file never half-writes a run.
-                var parsed = SignalsCsv.Load(signalsPath, inputs.Catalog, start, end);
+                var parsed = SignalsCsv.Load(signalsPath, inputs.Catalog, start, end, inputs.Quality.Symbols);
                 (orders, label) = (() => new ScheduledSignals(parsed), $"signals:{RunIdentity.FileHash(signalsPath)}");
             }
             else
@@ -82,6 +84,10 @@ internal static class ReplayCommand
             }
             var spec = new BacktestSpec(chosen, parse.GetValue(setup.Seed), orders, adapted);
             var dbPath = parse.GetValue(db)!;
+            if (!inputs.Quality.IsClean || inputs.Quality.BookGaps > 0)
+            {
+                stderr.WriteLine(QualityLine(inputs.Quality));
+            }
             Microsoft.AspNetCore.Builder.WebApplication? app = null;
             if (parse.GetValue(serveOption))
             {
@@ -100,10 +106,27 @@ internal static class ReplayCommand
             try
             {
                 var hooks = RunHooksFor(inputs, parse.GetValue(pace), Console.IsErrorRedirected ? null : stderr, ct);
-                var summary = await Task.Run(() => StoredBacktest.Run(dbPath, inputs, spec, label, adaptations, hooks, firestore), ct).ConfigureAwait(false);
+                void Announce(IReadOnlyList<Fillwise.Core.Symbol> off)
+                {
+                    foreach (var symbol in off)
+                    {
+                        stderr.WriteLine($"fillwise: {symbol.Value} is switched off by a toggle in {dbPath}: every {symbol.Value} order of this run will be denied (switch it on in the dashboard, fillwise serve --db {dbPath}).");
+                    }
+                }
+                var summary = await Task.Run(() => StoredBacktest.Run(dbPath, inputs, spec, label, adaptations, hooks, firestore, parse.GetValue(force), Announce), ct).ConfigureAwait(false);
                 if (!Console.IsErrorRedirected)
                 {
                     stderr.WriteLine();
+                }
+                if (summary is null)
+                {
+                    var runId = StoredBacktest.RunId(inputs, spec, label);
+                    stderr.WriteLine($"fillwise: run {runId} is already complete in {dbPath} (use --force to replace it); nothing was written.");
+                    if (parse.GetValue(json))
+                    {
+                        stdout.WriteLine(JsonSerializer.Serialize(new { run_id = runId, policy = chosen, already_complete = true, db = dbPath }));
+                    }
+                    return CliApp.ExitOk;
                 }
                 if (firestore is not null)
                 {
@@ -182,7 +205,11 @@ internal static class ReplayCommand
                 run_id = s.RunId,
                 policy = s.Policy,
                 resumed = s.Resumed,
+                replaced = s.Replaced,
                 db = dbPath,
+                data_errors = s.Quality?.DataErrors ?? 0,
+                book_gaps = s.Quality?.BookGaps ?? 0,
+                switched_off = s.SwitchedOff.Select(x => x.Value).ToArray(),
                 orders = s.Stats.Orders,
                 filled_orders = s.Stats.FilledOrders,
                 denied = s.Stats.Denied,
@@ -197,13 +224,21 @@ internal static class ReplayCommand
             return;
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"run {s.RunId} (policy {s.Policy}){(s.Resumed ? " (resumed after an interrupted attempt)" : "")} -> {dbPath}: {s.Venue.MarketEvents:N0} market events, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {s.Venue.Fills} fills, cost {s.Stats.CostBpsMean:F2} bps mean, maker fill {s.Stats.MakerFillRatio:P1}, fallback {s.Stats.FallbackRatio:P1}."));
+            $"run {s.RunId} (policy {s.Policy}){(s.Resumed ? " (resumed after an interrupted attempt)" : "")}{(s.Replaced ? " (replaced the complete run)" : "")} -> {dbPath}: {s.Venue.MarketEvents:N0} market events, {s.Quality?.DataErrors ?? 0:N0} data errors, {s.Quality?.BookGaps ?? 0:N0} book gaps, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {s.Venue.Fills} fills, cost {s.Stats.CostBpsMean:F2} bps mean, maker fill {s.Stats.MakerFillRatio:P1}, fallback {s.Stats.FallbackRatio:P1}."));
+        if (s.SwitchedOff.Count > 0)
+        {
+            stdout.WriteLine($"  switched off by a toggle in the store for this run (orders denied): {string.Join(", ", s.SwitchedOff.Select(x => x.Value))}");
+        }
         foreach (var h in s.Health)
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {h.Symbol,-10} {h.Regime,-6} router {h.PolicyQuality,-8} maker-first {(h.PolicyMakerFirst ? "yes" : "no "),-3} bias {h.PolicyTakerBias:F2} offset {h.MakerOffset.OffsetBps:F2} bps size x{h.FinalSizeFactor:F2} score {h.Score.Score:F2}  {h.PolicyReason}"));
         }
     }
+
+    /// <summary>Problems inside usable input: counted, printed, stored with the run (eval refuses them unless allowed).</summary>
+    internal static string QualityLine(DataQuality q) =>
+        $"fillwise: the input has {q.DataErrors:N0} data error(s){(q.FirstErrors.Count > 0 ? $" (first: {q.FirstErrors[0]})" : "")} and {q.BookGaps:N0} book gap(s); malformed lines are left out and a book is not used from a gap until its next snapshot.";
 
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 4) : null;
 }

@@ -33,6 +33,12 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
     private long _nextParentId = 1;
     private bool _started;
 
+    // Health snapshots are taken only when something they show can have changed: a market event, an order event
+    // or a decision since the last one, or a symbol switched on/off. Over a gap between two captures (20 days:
+    // 28,800 one-minute periods) nothing changes, and identical rows would be all the store gained.
+    private bool _changedSinceHealth = true;
+    private readonly HashSet<Symbol> _disabledAtHealth = [];
+
     public Executor(IVenue venue, SymbolCatalog catalog, ExecutorOptions options, IExecutionPolicy policy, ITelemetrySink telemetry, params IReadOnlyList<ISignalSource> sources)
     {
         ArgumentNullException.ThrowIfNull(venue);
@@ -69,6 +75,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
 
     public void OnMarket(in MarketUpdate update)
     {
+        _changedSinceHealth = true;
         var state = State(update.Symbol);
         state?.OnMarket(update);
         if (update.HasTwoSidedQuote)
@@ -90,7 +97,11 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         }
     }
 
-    public void OnOrderEvent(in OrderEvent orderEvent) => _router.OnOrderEvent(orderEvent);
+    public void OnOrderEvent(in OrderEvent orderEvent)
+    {
+        _changedSinceHealth = true;
+        _router.OnOrderEvent(orderEvent);
+    }
 
     public void OnTimer(long token)
     {
@@ -108,9 +119,15 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
                 break;
             case TimerKind.Health:
                 _intel.Refresh(_venue.NowNs);
-                // One health period = one telemetry batch (transaction), so a crash loses at most one period.
-                PublishHealth();
-                _telemetry.Flush();
+                if (_changedSinceHealth || !_disabledAtHealth.SetEquals(DisabledSymbols))
+                {
+                    // One health period = one telemetry batch (transaction), so a crash loses at most one period.
+                    PublishHealth();
+                    _telemetry.Flush();
+                    _changedSinceHealth = false;
+                    _disabledAtHealth.Clear();
+                    _disabledAtHealth.UnionWith(DisabledSymbols);
+                }
                 _timers.At(_venue.NowNs + _o.HealthEvery.Ticks * 100, new TimerEntry(TimerKind.Health, 0));
                 break;
         }
@@ -138,6 +155,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
     void ISignalHost.Emit(ParentSignal signal)
     {
         var start = TimeProvider.System.GetTimestamp();
+        _changedSinceHealth = true;
         Decide(signal);
         DecisionLatency.Add(TimeProvider.System.GetElapsedTime(start));
     }

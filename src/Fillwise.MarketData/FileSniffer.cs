@@ -27,6 +27,15 @@ public static class FileSniffer
         {
             throw new DataFormatException($"{path}: the file is empty.");
         }
+        if (!gzip && line.StartsWith("PK\u0003\u0004", StringComparison.Ordinal))
+        {
+            throw new DataFormatException($"{path}: a zip archive: unpack it and pass the files inside.");
+        }
+        // Binary data first: random bytes can hold a comma, and must not pass for a kline CSV.
+        if (line.Any(c => (char.IsControl(c) && c is not '\t') || c == '\uFFFD'))
+        {
+            throw new DataFormatException($"{path}: binary data{(gzip ? " inside the gzip" : string.Empty)}: expected a stream capture ('<timestamp> <json>' lines) or a kline CSV.");
+        }
         var trimmed = line.TrimStart();
         var space = trimmed.IndexOf(' ', StringComparison.Ordinal);
         if (space > 0 && trimmed[..space].All(char.IsAsciiDigit) && trimmed[(space + 1)..].TrimStart().StartsWith('{'))
@@ -36,10 +45,6 @@ public static class FileSniffer
         if (trimmed.Contains(',', StringComparison.Ordinal))
         {
             return DataFileKind.Klines;
-        }
-        if (line.Any(c => char.IsControl(c) && c is not '\t'))
-        {
-            throw new DataFormatException($"{path}: binary data{(gzip ? " inside the gzip" : string.Empty)}: expected a stream capture ('<timestamp> <json>' lines) or a kline CSV.");
         }
         throw new DataFormatException($"{path}: unknown format: expected a stream capture ('<timestamp> <json>' lines) or a kline CSV (open_time,open,high,low,close,volume).");
     }

@@ -15,6 +15,8 @@ public static class Col
     public const string Mode = "mode";
     public const string Status = "status";
     public const string Attempts = "attempts";
+    public const string DataErrors = "data_errors";
+    public const string BookGaps = "book_gaps";
 
     public const string ParentId = "parent_id";
     public const string ChildId = "child_id";

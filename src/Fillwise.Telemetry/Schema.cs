@@ -67,5 +67,10 @@ internal static class Schema
         ALTER TABLE health ADD COLUMN mirror_last_error TEXT;
         ALTER TABLE health ADD COLUMN mirror_circuit_open INTEGER;
         """,
+        // v5: the input's data quality with each run (malformed lines, order-book gaps), so a stored result says what it was computed from.
+        """
+        ALTER TABLE runs ADD COLUMN data_errors INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN book_gaps INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

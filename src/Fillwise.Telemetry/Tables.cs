@@ -49,7 +49,7 @@ public sealed class Table<T> : ITable
 /// <summary>The store's tables, each defined once; the writer inserts and the reader validates through these.</summary>
 public static class Tables
 {
-    public static readonly PlainTable Runs = new("runs", [Col.RunId, Col.Policy, Col.Seed, Col.Inputs, Col.Mode, Col.Status, Col.Attempts]);
+    public static readonly PlainTable Runs = new("runs", [Col.RunId, Col.Policy, Col.Seed, Col.Inputs, Col.Mode, Col.Status, Col.Attempts, Col.DataErrors, Col.BookGaps]);
 
     public static readonly PlainTable Toggles = new("toggles", [Col.Symbol, Col.Enabled, Col.Updated]);
 

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Fillwise.Telemetry;
 
 /// <summary>What identifies a run: the same inputs, policy and seed give the same id, which is what makes a resume possible.</summary>
-public sealed record RunInfo(string RunId, string Policy, ulong Seed, string Inputs, string Mode);
+public sealed record RunInfo(string RunId, string Policy, ulong Seed, string Inputs, string Mode, long DataErrors = 0, long BookGaps = 0);
 
 public enum RunStatus
 {
@@ -39,12 +39,27 @@ public sealed class TelemetryStore : IDisposable
         {
             connection.Open();
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            // A damaged page would otherwise surface as an SQLite error somewhere mid-run, after a run was begun.
+            if (Convert.ToString(ScalarOn(connection, "PRAGMA quick_check(1)"), CultureInfo.InvariantCulture) is { } check && check != "ok")
+            {
+                throw new StoreException($"{path}: corrupted ({check.ReplaceLineEndings(" ").Replace("*** in database main *** ", "", StringComparison.Ordinal)}); restore it from a copy or write to a new --db.");
+            }
             Migrate(connection);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            connection.Dispose();
+            throw StoreException.From(path, e);
         }
         catch (SqliteException e)
         {
             connection.Dispose();
             throw new IOException($"{path}: not a usable Fillwise store ({e.Message}).", e);
+        }
+        catch (StoreException)
+        {
+            connection.Dispose();
+            throw;
         }
         return new TelemetryStore(connection) { Path = path };
     }
@@ -92,9 +107,12 @@ public sealed class TelemetryStore : IDisposable
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = $"""
-                INSERT INTO {Tables.Runs.Name} ({Col.RunId}, {Col.Policy}, {Col.Seed}, {Col.Inputs}, {Col.Mode}, {Col.Status}, {Col.Attempts}) VALUES ($id, $policy, $seed, $inputs, $mode, 'running', 1)
-                ON CONFLICT({Col.RunId}) DO UPDATE SET {Col.Status} = 'running', {Col.Attempts} = {Col.Attempts} + 1
+                INSERT INTO {Tables.Runs.Name} ({Col.RunId}, {Col.Policy}, {Col.Seed}, {Col.Inputs}, {Col.Mode}, {Col.Status}, {Col.Attempts}, {Col.DataErrors}, {Col.BookGaps})
+                VALUES ($id, $policy, $seed, $inputs, $mode, 'running', 1, $errors, $gaps)
+                ON CONFLICT({Col.RunId}) DO UPDATE SET {Col.Status} = 'running', {Col.Attempts} = {Col.Attempts} + 1, {Col.DataErrors} = $errors, {Col.BookGaps} = $gaps
                 """;
+            command.Parameters.AddWithValue("$errors", run.DataErrors);
+            command.Parameters.AddWithValue("$gaps", run.BookGaps);
             command.Parameters.AddWithValue("$id", run.RunId);
             command.Parameters.AddWithValue("$policy", run.Policy);
             command.Parameters.AddWithValue("$seed", (long)run.Seed);
@@ -103,6 +121,20 @@ public sealed class TelemetryStore : IDisposable
             command.ExecuteNonQuery();
         }
         return new TelemetryWriter(_connection, run.RunId, batchSize);
+    }
+
+    /// <summary>
+    /// Deletes every row of one run, in every table that has a run id, in one transaction: a replaced run
+    /// (<c>--force</c>) or a failed one leaves nothing half-written behind, and a crash mid-way deletes nothing.
+    /// </summary>
+    public void DeleteRun(string runId)
+    {
+        using var transaction = _connection.BeginTransaction();
+        foreach (var table in Tables.All.Where(Tables.HasRunId).Append(Tables.Runs))
+        {
+            Execute(_connection, $"DELETE FROM {table.Name} WHERE {Col.RunId} = $id", transaction, ("$id", runId));
+        }
+        transaction.Commit();
     }
 
     public void CompleteRun(string runId) =>
@@ -179,9 +211,11 @@ public sealed class TelemetryStore : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
-    private object? Scalar(string sql, params (string Name, object Value)[] parameters)
+    private object? Scalar(string sql, params (string Name, object Value)[] parameters) => ScalarOn(_connection, sql, parameters);
+
+    private static object? ScalarOn(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        using var command = _connection.CreateCommand();
+        using var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {

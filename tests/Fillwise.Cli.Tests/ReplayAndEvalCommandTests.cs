@@ -138,7 +138,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
 
     [Theory]
     [InlineData("2024-07-18T20:00:00Z,BTCUSDT,BUY,5000", "outside the data's time range")]
-    [InlineData("2024-07-18T23:58:00Z,BTCUSDT,BUY,-1", "must be a positive number")]
+    [InlineData("2024-07-18T23:58:00Z,BTCUSDT,BUY,-1", "must be a positive decimal number")]
     [InlineData("2024-07-18T23:58:00Z,BTCUSDT,HOLD,1", "must be BUY or SELL")]
     public void SignalsAreValidatedFieldByField(string line, string expected)
     {
@@ -181,7 +181,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.True(exit == 0, error);
         using (var store = TelemetryStore.Open(db))
         {
-            Assert.Equal(4, store.SchemaVersion);
+            Assert.Equal(5, store.SchemaVersion);
             Assert.True((long)store.Query("SELECT COUNT(*) FROM round_trips").Single()[0]! > 20);
             // ATR-sized: the base unit is capped at a quarter of equity in notional (the strategy loses overall; equity
             // is never more than a few % above its 100,000 USDT start) and every factor is recorded.

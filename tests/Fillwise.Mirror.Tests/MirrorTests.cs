@@ -34,10 +34,11 @@ public sealed class MirrorTests : IDisposable
     /// </summary>
     private static StoredBacktest.Summary Replay(string db, IExecutionMirror? mirror = null, double? pace = null)
     {
-        var inputs = new BacktestInputs(Capture, [], SymbolCatalog.Default);
+        var inputs = BacktestInputs.Load(Capture, null, SymbolCatalog.Default);
         var (options, adaptations) = inputs.Adapt(Evaluation.TcaOptions());
         var spec = new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, 1)), options);
-        return StoredBacktest.Run(db, inputs, spec, "arrivals:10000ms:5000", adaptations, pace is { } p ? new PaceHook(p, TimeProvider.System) : null, mirror);
+        return StoredBacktest.Run(db, inputs, spec, "arrivals:10000ms:5000", adaptations, pace is { } p ? new PaceHook(p, TimeProvider.System) : null, mirror)
+            ?? throw new InvalidOperationException($"{db} already holds this run complete; use a new store.");
     }
 
     private static FirestoreMirror Mirror(string environment) =>
@@ -179,7 +180,7 @@ public sealed class MirrorTests : IDisposable
     private static ((double P50, double P99) Latency, MirrorStatus Status) MeasuredReplay(IExecutionMirror? mirror)
     {
         var options = new ExecutorOptions { HealthEvery = TimeSpan.FromSeconds(5) };
-        var result = BacktestEngine.Run(new BacktestInputs(Capture, [], SymbolCatalog.Default),
+        var result = BacktestEngine.Run(BacktestInputs.Load(Capture, null, SymbolCatalog.Default),
             new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1)), options), mirror: mirror);
         return ((result.Latency.PercentileMicroseconds(0.5), result.Latency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
     }

@@ -1,0 +1,213 @@
+using Fillwise.Core;
+using Fillwise.MarketData;
+using Fillwise.MarketData.Books;
+using Fillwise.MarketData.Capture;
+using Fillwise.MarketData.Inspection;
+using Fillwise.MarketData.Klines;
+
+namespace Fillwise.Backtest;
+
+/// <summary>
+/// What the input check found in a run's market data: the events it holds, its symbols and time range, and the
+/// problems that do not make it unusable (malformed lines left out, breaks in a book's update-id chain). These
+/// go with the run into its summary, its JSON and the store, so a result says what it was computed from.
+/// </summary>
+public sealed record DataQuality(
+    long MarketEvents,
+    long DataErrors,
+    long BookGaps,
+    IReadOnlyList<DataIssue> FirstErrors,
+    IReadOnlySet<Symbol> Symbols,
+    long StartNs,
+    long EndNs)
+{
+    public bool IsClean => DataErrors == 0;
+
+    /// <summary>One sentence for a strict command (eval): how many errors and the first, located.</summary>
+    public string ErrorSentence(string what) =>
+        $"{what}: {DataErrors:N0} data error(s) in the input (first: {FirstErrors.FirstOrDefault()?.ToString() ?? "(not kept)"}); fix the data (see fillwise data inspect) or pass --allow-data-errors.";
+}
+
+/// <summary>
+/// The checks <c>fillwise data inspect</c> makes, applied before a replay or an evaluation starts, so unusable
+/// input is refused with one sentence (<see cref="DataFormatException"/>, exit 2) instead of producing an empty or
+/// silently wrong run: a file of the wrong kind (a kline CSV as a capture, random bytes, a zip, an empty file),
+/// no market events at all, a symbol the catalog does not know, capture files out of time order (or one given
+/// twice), the same kline symbol given twice. Problems inside usable data are counted in <see cref="DataQuality"/>.
+/// </summary>
+internal static class InputCheck
+{
+    public static DataQuality Captures(IReadOnlyList<string> paths, SymbolCatalog catalog)
+    {
+        foreach (var path in paths)
+        {
+            Exists(path);
+            if (FileSniffer.Sniff(path) == DataFileKind.Klines)
+            {
+                throw new DataFormatException($"{path}: a kline CSV, not a stream capture: pass it with --klines.");
+            }
+        }
+        Twice(paths);
+        long events = 0, errors = 0, gaps = 0, start = long.MaxValue, end = long.MinValue;
+        var issues = new List<DataIssue>();
+        var symbols = new HashSet<Symbol>();
+        // The same grouping as ReplayVenues.FromCaptures: one stream per symbol named in the file name.
+        foreach (var group in paths.GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal))
+        {
+            using var reader = new CaptureReader([.. group]);
+            using var ordered = new FileOrderCheck(reader);
+            var books = CaptureInspection.Run(ordered);
+            events += reader.Stats.Events;
+            errors += reader.Stats.ErrorCount;
+            issues.AddRange(reader.Stats.Errors);
+            gaps += books.Sum(b => b.Gaps);
+            symbols.UnionWith(books.Select(b => b.Symbol));
+            if (reader.Stats.Events > 0)
+            {
+                start = Math.Min(start, ordered.MinNs);
+                end = Math.Max(end, ordered.MaxNs);
+            }
+        }
+        if (events == 0)
+        {
+            var first = issues.FirstOrDefault();
+            throw new DataFormatException($"{string.Join(", ", paths)}: no market events{(first is null ? "" : $" ({errors:N0} bad line(s), first {first})")}; nothing to replay.");
+        }
+        Known(symbols, catalog, paths[0]);
+        return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end);
+    }
+
+    public static (IReadOnlyList<KlineSeries> Series, DataQuality Quality) Klines(IReadOnlyList<string> pathsOrDirectories, SymbolCatalog catalog)
+    {
+        foreach (var path in pathsOrDirectories.Where(p => !Directory.Exists(p)))
+        {
+            Exists(path);
+        }
+        var files = KlineFile.Expand(pathsOrDirectories);
+        if (files.Count == 0)
+        {
+            throw new DataFormatException($"{string.Join(", ", pathsOrDirectories)}: no .csv or .csv.gz kline files found.");
+        }
+        Twice(files);
+        foreach (var file in files)
+        {
+            if (FileSniffer.Sniff(file) == DataFileKind.Capture)
+            {
+                throw new DataFormatException($"{file}: a stream capture, not a kline CSV: pass it with --capture.");
+            }
+        }
+        var series = files.Select(f => KlineFile.Load(f)).ToList();
+        foreach (var s in series)
+        {
+            if (s.Symbol is not { } symbol || !catalog.TryGet(symbol, out _))
+            {
+                throw new DataFormatException($"{s.File}: symbol {s.Symbol?.Value ?? "(unknown)"} is not in the symbol catalog; add it with --symbol-file FILE.");
+            }
+            if (s.Bars.Count == 0)
+            {
+                throw new DataFormatException($"{s.File}: no usable bars{(s.Errors.Count > 0 ? $" (first error {s.Errors[0]})" : "")}; nothing to replay.");
+            }
+        }
+        foreach (var same in series.GroupBy(s => s.Symbol!.Value.Value).Where(g => g.Count() > 1))
+        {
+            // Two series of one symbol would be replayed side by side: every bar twice, or two overlapping histories.
+            var pair = same.Take(2).ToList();
+            throw new DataFormatException($"{pair[0].File} and {pair[1].File} are both {same.Key} bars (the same series given twice?); give one file per symbol.");
+        }
+        var errors = series.Sum(s => (long)s.Errors.Count);
+        var quality = new DataQuality(
+            series.Sum(s => (long)s.Bars.Count), errors, 0, series.SelectMany(s => s.Errors).Take(10).ToList(),
+            series.Select(s => s.Symbol!.Value).ToHashSet(),
+            series.Min(s => s.Bars[0].OpenTimeMs) * 1_000_000, series.Max(s => s.Bars[^1].OpenTimeMs + s.IntervalMs) * 1_000_000);
+        return (series, quality);
+    }
+
+    private static void Exists(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new DataFormatException($"{path}: a directory, not a capture file.");
+        }
+        if (!File.Exists(path))
+        {
+            throw new DataFormatException($"{path}: file not found.");
+        }
+    }
+
+    private static void Twice(IEnumerable<string> files)
+    {
+        if (files.GroupBy(Path.GetFullPath, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new DataFormatException($"{twice.First()}: given twice; give each file once.");
+        }
+    }
+
+    private static void Known(IEnumerable<Symbol> symbols, SymbolCatalog catalog, string where)
+    {
+        if (symbols.FirstOrDefault(s => !catalog.TryGet(s, out _)) is { Value: not null } unknown)
+        {
+            throw new DataFormatException($"{where}: symbol {unknown.Value} is not in the symbol catalog; add it with --symbol-file FILE.");
+        }
+    }
+
+    /// <summary>
+    /// Passes a capture stream through and refuses files whose receive times start before the previous file of
+    /// the same stream ended: files in the wrong order (or one file twice) would otherwise replay as a clock
+    /// going backwards, with every later order refused as stale.
+    /// </summary>
+    private sealed class FileOrderCheck(CaptureReader reader) : IMarketEventSource
+    {
+        private string _file = string.Empty;
+        private string _previousFile = string.Empty;
+        private long _previousEnd = long.MinValue;
+        private long _fileMax = long.MinValue;
+
+        public long MinNs { get; private set; } = long.MaxValue;
+        public long MaxNs { get; private set; } = long.MinValue;
+
+        public bool MoveNext()
+        {
+            if (!reader.MoveNext())
+            {
+                return false;
+            }
+            var now = reader.ReceiveTimeNs;
+            if (!string.Equals(reader.CurrentFile, _file, StringComparison.Ordinal))
+            {
+                if (_fileMax != long.MinValue)
+                {
+                    (_previousFile, _previousEnd) = (_file, _fileMax);
+                }
+                _file = reader.CurrentFile;
+                _fileMax = long.MinValue;
+                if (now < _previousEnd)
+                {
+                    throw new DataFormatException($"{_file} starts at {Iso(now)}, before {_previousFile} ends ({Iso(_previousEnd)}): give capture files in time order, each once.");
+                }
+            }
+            _fileMax = Math.Max(_fileMax, now);
+            MinNs = Math.Min(MinNs, now);
+            MaxNs = Math.Max(MaxNs, now);
+            return true;
+        }
+
+        public CaptureEventKind Kind => reader.Kind;
+        public Market Market => reader.Market;
+        public Symbol Symbol => reader.Symbol;
+        public long ReceiveTimeNs => reader.ReceiveTimeNs;
+        public long EventTimeMs => reader.EventTimeMs;
+        public long TransactTimeMs => reader.TransactTimeMs;
+        public UpdateIds UpdateIds => reader.UpdateIds;
+        public TopOfBook TopOfBook => reader.TopOfBook;
+        public TradeTick Trade => reader.Trade;
+        public ReadOnlySpan<Level> Bids => reader.Bids;
+        public ReadOnlySpan<Level> Asks => reader.Asks;
+
+        public void Dispose()
+        {
+            // The reader belongs to the caller.
+        }
+
+        private static string Iso(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
