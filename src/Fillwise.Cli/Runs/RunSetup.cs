@@ -40,7 +40,8 @@ internal sealed class RunSetup
         var options = new ArrivalOptions(every, parse.GetValue(Notional), parse.GetValue(Seed));
         Guard(options.Validate);
         var label = string.Create(CultureInfo.InvariantCulture, $"{(informed ? "informed" : "arrivals")}:{every.TotalMilliseconds}ms:{options.Notional}");
-        return informed ? (() => new InformedArrivals(options), label) : (() => new SeededArrivals(options), label);
+        TimeSpan? window = informed ? TimeSpan.FromSeconds(5) : null;
+        return (() => new SeededArrivals(options, window), label);
     }
 
     public static string Policy(string text)

@@ -1,21 +1,33 @@
 using Fillwise.Core;
+using Fillwise.Execution.Policies.Intel;
 
 namespace Fillwise.Execution.Signals;
 
 /// <summary>
-/// Uninformed TCA flow: every <c>Every</c> a parent of <c>Notional</c> on a random quoted symbol with a random
-/// side, from a seeded stream. Two draws per arrival whatever happens, so every policy sees the identical schedule.
+/// TCA flow: every <c>Every</c> a parent of <c>Notional</c> on a random quoted symbol, from a seeded stream. Two
+/// draws per arrival whatever happens, so every policy sees the identical schedule.
+/// <list type="bullet">
+/// <item>Uninformed (default): the side is the seeded draw.</item>
+/// <item>Informed (<c>informedWindow</c> given): the side follows a disclosed short-horizon signal a live client
+/// has — the signed aggressor trade flow over that window — so the parent is on the side the market is moving
+/// and delay has a cost, as for a real strategy. A flat flow falls back to the seeded side; |imbalance| travels
+/// with the parent as its urgency.</item>
+/// </list>
 /// </summary>
 public sealed class SeededArrivals : ISignalSource
 {
     private readonly ArrivalOptions _options;
+    private readonly TradeFlow? _flow;
+    private readonly string _name;
     private DeterministicRandom _random;
 
-    public SeededArrivals(ArrivalOptions options)
+    public SeededArrivals(ArrivalOptions options, TimeSpan? informedWindow = null)
     {
         options.Validate();
         _options = options;
         _random = new DeterministicRandom(options.Seed);
+        _flow = informedWindow is { } window ? new TradeFlow(window) : null;
+        _name = _flow is null ? "arrivals" : "informed";
     }
 
     public void Start(ISignalHost host) => host.WakeAt(this, host.NowNs + _options.Every.Ticks * 100, 0);
@@ -27,12 +39,24 @@ public sealed class SeededArrivals : ISignalSource
         var side = _random.NextDouble() < 0.5 ? Side.Buy : Side.Sell;
         if (quoted.Count > 0)
         {
-            host.Emit(new ParentSignal(host.NowNs, quoted[(int)(pick % quoted.Count)], side, null, _options.Notional, "arrivals"));
+            var symbol = quoted[(int)(pick % quoted.Count)];
+            var urgency = double.NaN;
+            if (_flow is not null)
+            {
+                var imbalance = _flow.Imbalance(symbol, host.NowNs);
+                side = imbalance > 0 ? Side.Buy : imbalance < 0 ? Side.Sell : side;
+                urgency = Math.Abs(imbalance);
+            }
+            host.Emit(new ParentSignal(host.NowNs, symbol, side, null, _options.Notional, _name) { Urgency = urgency });
         }
         host.WakeAt(this, host.NowNs + _options.Every.Ticks * 100, 0);
     }
 
     public void OnMarket(in MarketUpdate update, ISignalHost host)
     {
+        if (_flow is not null && update.Kind == MarketUpdateKind.Trade)
+        {
+            _flow.OnTrade(update.Symbol, update.ExchangeTimeNs, update.TradeAggressor, update.TradeQuantity.ToDouble());
+        }
     }
 }

@@ -72,19 +72,11 @@ public sealed record CaptureInspection(
 
         public void Apply(IMarketEventSource source)
         {
-            switch (source.Kind)
+            source.ApplyTo(book);
+            // A rebuilt book is checked against the exchange's best bid/ask after every diff and ticker.
+            if (source.Kind is CaptureEventKind.DepthUpdate or CaptureEventKind.BookTicker)
             {
-                case CaptureEventKind.DepthUpdate:
-                    book.Apply(source.Depth());
-                    Compare();
-                    break;
-                case CaptureEventKind.Snapshot:
-                    book.ApplySnapshot(source.UpdateIds.Final, source.Bids, source.Asks);
-                    break;
-                case CaptureEventKind.BookTicker:
-                    book.ApplyTicker(source.TopOfBook);
-                    Compare();
-                    break;
+                Compare();
             }
         }
 
