@@ -94,15 +94,8 @@ public sealed class TelemetryStore : IDisposable
         _ => RunStatus.New,
     };
 
-    /// <summary>
-    /// Rows buffered before a commit is forced between health periods. The executor flushes once per health
-    /// period (outside any decision); this cap only bounds memory in an extreme period, so a decision almost
-    /// never waits for SQLite (a 512-row cap made commits land inside decisions: p99 76 ms).
-    /// </summary>
-    public const int DefaultBatchRows = 50_000;
-
     /// <summary>Starts (or resumes) a run and returns the sink the executor writes to.</summary>
-    public TelemetryWriter BeginRun(RunInfo run, int batchSize = DefaultBatchRows)
+    public TelemetryWriter BeginRun(RunInfo run, int batchSize = 512)
     {
         using (var command = _connection.CreateCommand())
         {
