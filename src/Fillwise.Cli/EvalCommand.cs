@@ -58,6 +58,7 @@ internal static class EvalCommand
             var chosen = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(RunSetup.Policy).Distinct().ToList();
             var (orders, label) = setup.ArrivalSource(parse, inputs);
             var spec = new EvalSpec(chosen, parse.GetValue(setup.Seed), orders, label, setup.Options(parse), !parse.GetValue(setup.NoAdapt));
+            setup.WarnUnused(parse, chosen, inputs.IsTickMode, stderr);
             var result = Evaluation.Run(inputs, spec, parse.GetValue(grid) || reportDir is not null, trainInputs, stderr);
             if (jsonPath == "-")
             {

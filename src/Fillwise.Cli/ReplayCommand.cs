@@ -55,6 +55,7 @@ internal static class ReplayCommand
             var inputs = setup.Inputs(parse);
             var chosen = RunSetup.Policy(parse.GetValue(policy)!);
             var options = setup.Options(parse);
+            setup.WarnUnused(parse, [chosen], inputs.IsTickMode, stderr);
             Func<ISignalSource> orders;
             string label;
             if (strategyName is not null)

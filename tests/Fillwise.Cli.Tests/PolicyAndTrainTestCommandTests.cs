@@ -61,6 +61,23 @@ public sealed class PolicyAndTrainTestCommandTests : IDisposable
     }
 
     [Fact]
+    public void AConfigSectionNoPolicyOfTheRunReadsIsAnnounced()
+    {
+        var config = Path.Combine(_dir, "unused.json");
+        File.WriteAllText(config, """{ "MakerOffset": { "NormalBaseBps": 1.5 }, "Intel": { "MinSamples": 20 } }""");
+        var (exit, _, error) = Cli.Run(["replay", .. Capture, "--policy", "static", "--config", config, "--db", Path.Combine(_dir, "u.db")]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("section MakerOffset is read only by the rules policy", error, StringComparison.Ordinal);
+        Assert.Contains("section Intel is read only by the intel policy", error, StringComparison.Ordinal);
+        (exit, _, error) = Cli.Run(["replay", .. Capture, "--policy", "rules", "--config", config, "--db", Path.Combine(_dir, "r.db")]);
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("section MakerOffset", error, StringComparison.Ordinal);
+        (exit, _, error) = Cli.Run(["replay", "--klines", TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"), "--policy", "intel", "--config", config, "--db", Path.Combine(_dir, "b.db")]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("section Intel has no effect in bar mode", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheTickModeAdaptationIsPrintedAndCanBeSwitchedOff()
     {
         var (exit, _, error) = Cli.Run(["replay", .. Capture, "--policy", "static", "--db", Path.Combine(_dir, "a.db")]);

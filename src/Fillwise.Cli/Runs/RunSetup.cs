@@ -31,6 +31,29 @@ internal sealed class RunSetup
 
     public ExecutorOptions Options(ParseResult parse) => ConfigFile.Load(parse.GetValue(Config));
 
+    /// <summary>
+    /// One line per config section that none of the run's policies reads (a section given for nothing is worth
+    /// a word, not silence); the mode's own adaptations are announced where they are applied.
+    /// </summary>
+    public void WarnUnused(ParseResult parse, IReadOnlyCollection<string> policies, bool tickMode, TextWriter stderr)
+    {
+        if (parse.GetValue(Config) is not { } path)
+        {
+            return;
+        }
+        foreach (var (section, readers) in ConfigFile.PolicySections)
+        {
+            if (ConfigFile.Sections(path).Contains(section) && !readers.Any(policies.Contains))
+            {
+                stderr.WriteLine($"fillwise: {path}: section {section} is read only by the {string.Join("/", readers)} policy; this run does not use it.");
+            }
+        }
+        if (!tickMode && ConfigFile.Sections(path).Contains("Intel"))
+        {
+            stderr.WriteLine($"fillwise: {path}: section Intel has no effect in bar mode (no trades to track shadow orders on: intel stays at its cold start, static at the touch).");
+        }
+    }
+
     /// <summary>The arrival schedule (uninformed or informed) and its label for the run identity.</summary>
     public (Func<ISignalSource> Source, string Label) ArrivalSource(ParseResult parse, BacktestInputs inputs)
     {
@@ -78,6 +101,20 @@ internal static class ConfigFile
         AllowDuplicateProperties = false,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
     };
+
+    /// <summary>Sections only some policies read, and which.</summary>
+    public static readonly IReadOnlyList<(string Section, string[] Readers)> PolicySections =
+    [
+        ("MakerOffset", ["rules"]),
+        ("Intel", ["intel"]),
+    ];
+
+    /// <summary>The top-level keys of a config file (already validated by <see cref="Load"/>).</summary>
+    public static IReadOnlySet<string> Sections(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        return document.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+    }
 
     public static ExecutorOptions Load(string? path)
     {
