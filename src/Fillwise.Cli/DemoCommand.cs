@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Fillwise.Backtest;
 using Fillwise.Cli.Runs;
-using Fillwise.Execution.Signals;
 using Fillwise.Core;
 using Fillwise.Execution;
-using Fillwise.Execution.Routing;
+using Fillwise.Execution.Signals;
+using Fillwise.Reports;
 
 namespace Fillwise.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Fillwise.Backtest;
 using Fillwise.Cli.Runs;
 using Fillwise.Execution.Policies;
+using Fillwise.Reports;
 
 namespace Fillwise.Cli;
 

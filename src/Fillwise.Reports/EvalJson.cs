@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Fillwise.Backtest;
 
-namespace Fillwise.Cli;
+namespace Fillwise.Reports;
 
 /// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best, intel_minus_best_fixed_bps.</summary>
-internal static class EvalJson
+public static class EvalJson
 {
     /// <summary><paramref name="quality"/>: the evaluated input's data errors and book gaps, when known.</summary>
     public static string Write(EvalResult result, DataQuality? quality = null)

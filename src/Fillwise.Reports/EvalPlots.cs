@@ -3,10 +3,10 @@ using Fillwise.Execution;
 using Fillwise.Intel;
 using ScottPlot;
 
-namespace Fillwise.Cli;
+namespace Fillwise.Reports;
 
 /// <summary>The eval report's PNG plots, rendered server-side with ScottPlot (no browser, no network).</summary>
-internal static class EvalPlots
+public static class EvalPlots
 {
     private const int Width = 900;
     private const int Height = 500;

@@ -2,10 +2,10 @@ using System.Globalization;
 using Fillwise.Backtest;
 using Spectre.Console;
 
-namespace Fillwise.Cli;
+namespace Fillwise.Reports;
 
 /// <summary>The eval result as a terminal table, with each paired difference and its interval in words.</summary>
-internal static class EvalTable
+public static class EvalTable
 {
     public static void Write(TextWriter stdout, EvalResult result)
     {

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Fillwise.Backtest;
 
-namespace Fillwise.Cli;
+namespace Fillwise.Reports;
 
 /// <summary>The eval report: the policy table, the paired intervals, the fixed-setting grid and the plots, in Markdown.</summary>
-internal static class EvalReport
+public static class EvalReport
 {
     public static void Write(string directory, EvalResult result, DataQuality? quality = null)
     {
