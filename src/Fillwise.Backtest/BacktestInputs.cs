@@ -6,14 +6,27 @@ using Fillwise.Venues.Replay;
 
 namespace Fillwise.Backtest;
 
-/// <summary>The market data of a run: captures (tick mode) or kline series (bar mode), checked up front.</summary>
+/// <summary>USDⓈ-M symbols of a market-data catalog (<c>fillwise data convert</c>) in an optional receive-time window [From, To).</summary>
+public sealed record CatalogSelection(string Directory, IReadOnlyList<Symbol> Symbols, DateTimeOffset? From = null, DateTimeOffset? To = null)
+{
+    public string Manifest => Path.Combine(Directory, Fillwise.MarketData.Catalog.CatalogFormat.ManifestName);
+
+    public override string ToString() =>
+        $"catalog {Directory} symbols={string.Join(",", Symbols.Select(s => s.Value))} from={From:O} to={To:O}";
+}
+
+/// <summary>The market data of a run: captures or a catalog selection (tick mode) or kline series (bar mode), checked up front.</summary>
 public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyList<KlineSeries> Bars, SymbolCatalog Catalog)
 {
-    public bool IsTickMode => Captures.Count > 0;
+    /// <summary>The catalog selection when the run reads a catalog instead of capture files.</summary>
+    public CatalogSelection? FromCatalog { get; init; }
+
+    public bool IsTickMode => Captures.Count > 0 || FromCatalog is not null;
 
     public string Mode => IsTickMode ? "tick" : "bar";
 
-    public IEnumerable<string> Files => IsTickMode ? Captures : Bars.Select(b => b.File);
+    /// <summary>The files the run reads (a catalog: its manifest, which names every source with its SHA-256).</summary>
+    public IEnumerable<string> Files => FromCatalog is { } c ? [c.Manifest] : IsTickMode ? Captures : Bars.Select(b => b.File);
 
     /// <summary>What the input check found: events, symbols, time range, data errors and book gaps.</summary>
     public required DataQuality Quality { get; init; }
@@ -23,13 +36,17 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     /// input that cannot be used is a <see cref="DataFormatException"/>; errors inside usable data are counted in
     /// <see cref="Quality"/> for the caller to report (replay) or refuse (eval, unless allowed).
     /// </summary>
-    public static BacktestInputs Load(IReadOnlyList<string>? captures, IReadOnlyList<string>? klines, SymbolCatalog catalog)
+    public static BacktestInputs Load(IReadOnlyList<string>? captures, IReadOnlyList<string>? klines, SymbolCatalog catalog, CatalogSelection? fromCatalog = null)
     {
         var hasCaptures = captures is { Count: > 0 };
         var hasKlines = klines is { Count: > 0 };
-        if (hasCaptures == hasKlines)
+        if ((hasCaptures ? 1 : 0) + (hasKlines ? 1 : 0) + (fromCatalog is null ? 0 : 1) != 1)
         {
-            throw new OptionsException("give exactly one of --capture <files...> and --klines <files|dir>.");
+            throw new OptionsException("give exactly one of --capture <files...>, --klines <files|dir> and --catalog DIR --symbols S,...");
+        }
+        if (fromCatalog is not null)
+        {
+            return new BacktestInputs([], [], catalog) { FromCatalog = fromCatalog, Quality = InputCheck.Catalog(fromCatalog, catalog) };
         }
         if (hasCaptures)
         {
@@ -43,7 +60,9 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     public (long StartNs, long EndNs) TimeRange() => (Quality.StartNs, Quality.EndNs);
 
     public ReplayVenue Venue(ReplayVenueOptions options) =>
-        IsTickMode ? ReplayVenues.FromCaptures(Captures, Catalog, options) : ReplayVenues.FromBars(Bars, Catalog, options);
+        FromCatalog is { } c ? ReplayVenues.FromCatalog(c.Directory, c.Symbols, c.From, c.To, Catalog, options)
+        : IsTickMode ? ReplayVenues.FromCaptures(Captures, Catalog, options)
+        : ReplayVenues.FromBars(Bars, Catalog, options);
 
     /// <summary>
     /// Options adapted to the data's granularity, with one line per change (printed and stored with the run;

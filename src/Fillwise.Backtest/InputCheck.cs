@@ -77,6 +77,24 @@ internal static class InputCheck
         return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end);
     }
 
+    /// <summary>The same book checks over a catalog selection (the catalog refused overlapping or unclean writes when it was made).</summary>
+    public static DataQuality Catalog(CatalogSelection selection, SymbolCatalog catalog)
+    {
+        if (selection.Symbols.Count == 0)
+        {
+            throw new OptionsException("--catalog needs --symbols S,... (the catalog's symbols to replay).");
+        }
+        Known(selection.Symbols.ToHashSet(), catalog, selection.Directory);
+        using var reader = new Fillwise.MarketData.Catalog.CatalogReader(selection.Directory, selection.Symbols, selection.From, selection.To, Market.UsdM);
+        using var counted = new CountingSource(reader);
+        var books = CaptureInspection.Run(counted);
+        if (counted.Events == 0)
+        {
+            throw new DataFormatException($"{selection.Directory}: no market events for {string.Join(", ", selection.Symbols.Select(s => s.Value))} in the requested time range; nothing to replay.");
+        }
+        return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs);
+    }
+
     public static (IReadOnlyList<KlineSeries> Series, DataQuality Quality) Klines(IReadOnlyList<string> pathsOrDirectories, SymbolCatalog catalog)
     {
         foreach (var path in pathsOrDirectories.Where(p => !Directory.Exists(p)))
@@ -209,5 +227,41 @@ internal static class InputCheck
         }
 
         private static string Iso(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Counts the events of a source and their receive-time range as they pass.</summary>
+    private sealed class CountingSource(IMarketEventSource source) : IMarketEventSource
+    {
+        public long Events { get; private set; }
+        public long MinNs { get; private set; } = long.MaxValue;
+        public long MaxNs { get; private set; } = long.MinValue;
+
+        public bool MoveNext()
+        {
+            if (!source.MoveNext())
+            {
+                return false;
+            }
+            Events++;
+            MinNs = Math.Min(MinNs, source.ReceiveTimeNs);
+            MaxNs = Math.Max(MaxNs, source.ReceiveTimeNs);
+            return true;
+        }
+
+        public CaptureEventKind Kind => source.Kind;
+        public Market Market => source.Market;
+        public Symbol Symbol => source.Symbol;
+        public long ReceiveTimeNs => source.ReceiveTimeNs;
+        public long EventTimeMs => source.EventTimeMs;
+        public long TransactTimeMs => source.TransactTimeMs;
+        public UpdateIds UpdateIds => source.UpdateIds;
+        public TopOfBook TopOfBook => source.TopOfBook;
+        public TradeTick Trade => source.Trade;
+        public ReadOnlySpan<Level> Bids => source.Bids;
+        public ReadOnlySpan<Level> Asks => source.Asks;
+
+        public void Dispose()
+        {
+        }
     }
 }

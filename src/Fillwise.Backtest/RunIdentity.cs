@@ -17,6 +17,10 @@ public static class RunIdentity
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
         Add($"mode={inputs.Mode}|policy={policy}|seed={seed}|orders={orderSource}");
+        if (inputs.FromCatalog is { } catalog)
+        {
+            Add(catalog.ToString());
+        }
         foreach (var file in inputs.Files)
         {
             Add($"{Path.GetFileName(file)}={FileHash(file)}");

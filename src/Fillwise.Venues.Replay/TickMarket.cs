@@ -6,19 +6,19 @@ using Fillwise.MarketData.Capture;
 namespace Fillwise.Venues.Replay;
 
 /// <summary>
-/// Tick mode over Binance captures: one L2 book per symbol rebuilt with Binance's sync rules, resting orders
+/// Tick mode over Binance captures or the Parquet catalog (any <see cref="IMarketEventSource"/>): one L2 book per symbol rebuilt with Binance's sync rules, resting orders
 /// with a queue position, taker orders walking the book. Several readers (one per symbol's files) are merged by
 /// receive time. Matching reads the reader's current event in place, so processing allocates nothing per event.
 /// </summary>
 internal sealed class TickMarket : IMarketModel, IDisposable
 {
-    private readonly CaptureReader[] _readers;
+    private readonly IMarketEventSource[] _readers;
     private readonly bool[] _hasEvent;
     private readonly Dictionary<Symbol, TickSymbol> _symbols = [];
     private readonly QueueModel _queueModel;
     private DeterministicRandom _queueRandom;
 
-    public TickMarket(IReadOnlyList<CaptureReader> readers, QueueModel queueModel, ulong seed)
+    public TickMarket(IReadOnlyList<IMarketEventSource> readers, QueueModel queueModel, ulong seed)
     {
         _queueModel = queueModel;
         _readers = [.. readers];

@@ -15,6 +15,10 @@ internal sealed class RunSetup
 {
     public Option<string[]> Capture { get; } = new("--capture") { Description = "Binance capture files, replayed as one stream per symbol (tick mode).", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Klines { get; } = new("--klines") { Description = "Kline CSV files or directories (bar mode, coarser).", AllowMultipleArgumentsPerToken = true };
+    public Option<string?> CatalogDir { get; } = new("--catalog") { Description = "A market-data catalog (fillwise data convert) to replay instead of capture files (tick mode); with --symbols." };
+    public Option<string?> Symbols { get; } = new("--symbols") { Description = "With --catalog: comma-separated USDⓈ-M symbols to replay." };
+    public Option<string?> From { get; } = new("--from") { Description = "With --catalog: first receive time, ISO-8601 UTC (e.g. 2024-08-08T00:00:00Z)." };
+    public Option<string?> To { get; } = new("--to") { Description = "With --catalog: end of the window (exclusive), ISO-8601 UTC." };
     public Option<string[]> SymbolFile { get; } = new("--symbol-file") { Description = "Symbol filters JSON (same shape as config/symbols.json; later files win over the built-in catalog).", AllowMultipleArgumentsPerToken = true };
     public Option<string?> Config { get; } = new("--config") { Description = "Executor options JSON: any of StartingEquity, HealthEvery, Risk, Sizing, Router, RouterPolicy, MakerOffset, Regime, Kpis, Score, Expectancy, Intel, ... (unknown keys are errors)." };
     public Option<bool> NoAdapt { get; } = new("--no-adapt") { Description = "Keep the options exactly as given (no tick/bar-mode adaptation)." };
@@ -22,12 +26,46 @@ internal sealed class RunSetup
     public Option<string?> Arrivals { get; } = new("--arrivals") { Description = "Seeded parent orders every EVERY (e.g. 10s; default 10s on captures, 10m on klines); informed:EVERY for parents whose side follows the recent trade flow." };
     public Option<decimal> Notional { get; } = new("--notional") { Description = "Notional of each arrival, quote currency (USDT).", DefaultValueFactory = _ => 5000m };
 
-    public IEnumerable<Option> All => [Capture, Klines, SymbolFile, Config, NoAdapt, Seed, Arrivals, Notional];
+    public IEnumerable<Option> All => [Capture, Klines, CatalogDir, Symbols, From, To, SymbolFile, Config, NoAdapt, Seed, Arrivals, Notional];
 
     public SymbolCatalog Catalog(ParseResult parse) =>
         parse.GetValue(SymbolFile) is { Length: > 0 } files ? SymbolCatalog.WithOverrides(files) : SymbolCatalog.Default;
 
-    public BacktestInputs Inputs(ParseResult parse) => BacktestInputs.Load(parse.GetValue(Capture), parse.GetValue(Klines), Catalog(parse));
+    public BacktestInputs Inputs(ParseResult parse) => BacktestInputs.Load(parse.GetValue(Capture), parse.GetValue(Klines), Catalog(parse), Selection(parse));
+
+    private CatalogSelection? Selection(ParseResult parse)
+    {
+        if (parse.GetValue(CatalogDir) is not { } dir)
+        {
+            return parse.GetValue(Symbols) is null && parse.GetValue(From) is null && parse.GetValue(To) is null
+                ? null
+                : throw new UsageException("--symbols, --from and --to select from a catalog: give --catalog DIR too.");
+        }
+        var symbols = (parse.GetValue(Symbols) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => Fillwise.Core.Symbol.TryParse(s, out var symbol) ? symbol : throw new UsageException($"--symbols: '{s}' is not a symbol.")).Distinct().ToList();
+        if (symbols.Count == 0)
+        {
+            throw new UsageException("--catalog needs --symbols S,... (the catalog's symbols to replay).");
+        }
+        var from = Instant(parse.GetValue(From), "--from");
+        var to = Instant(parse.GetValue(To), "--to");
+        return from is not null && to is not null && to <= from
+            ? throw new UsageException("--to must be after --from.")
+            : new CatalogSelection(dir, symbols, from, to);
+    }
+
+    /// <summary>ISO-8601 with a 'T' and a UTC designator or offset only: anything ambiguous is refused.</summary>
+    private static DateTimeOffset? Instant(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        string[] formats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"];
+        return DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var when) && (text.EndsWith('Z') || text.Contains('+', StringComparison.Ordinal) || text.LastIndexOf('-') > 10)
+            ? when
+            : throw new UsageException($"{option}: '{text}' is not an ISO-8601 UTC time (expected e.g. 2024-08-08T00:00:00Z).");
+    }
 
     public ExecutorOptions Options(ParseResult parse) => ConfigFile.Load(parse.GetValue(Config));
 
