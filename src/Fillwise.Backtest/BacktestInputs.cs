@@ -59,8 +59,20 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     /// <summary>First and last timestamp of the data, Unix ns (found by the input check).</summary>
     public (long StartNs, long EndNs) TimeRange() => (Quality.StartNs, Quality.EndNs);
 
+    /// <summary>Tick-mode events parsed once and kept in memory (<see cref="Preloaded"/>); every run reads its own cursor.</summary>
+    public IReadOnlyList<RecordedEvents>? Recorded { get; init; }
+
+    /// <summary>The same inputs with their tick-mode events parsed once into memory, for many runs (evaluation); bars are already in memory.</summary>
+    public BacktestInputs Preloaded() => !IsTickMode || Recorded is not null ? this : this with
+    {
+        Recorded = [.. (FromCatalog is { } c
+            ? [new Fillwise.MarketData.Catalog.CatalogReader(c.Directory, c.Symbols, c.From, c.To, Market.UsdM)]
+            : ReplayVenues.CaptureStreams(Captures)).Select(RecordedEvents.Record)],
+    };
+
     public ReplayVenue Venue(ReplayVenueOptions options) =>
-        FromCatalog is { } c ? ReplayVenues.FromCatalog(c.Directory, c.Symbols, c.From, c.To, Catalog, options)
+        Recorded is { } recorded ? ReplayVenues.FromSources([.. recorded.Select(r => r.Open())], Catalog, options)
+        : FromCatalog is { } c ? ReplayVenues.FromCatalog(c.Directory, c.Symbols, c.From, c.To, Catalog, options)
         : IsTickMode ? ReplayVenues.FromCaptures(Captures, Catalog, options)
         : ReplayVenues.FromBars(Bars, Catalog, options);
 

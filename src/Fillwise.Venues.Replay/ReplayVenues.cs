@@ -19,13 +19,20 @@ public static class ReplayVenues
         {
             throw new ArgumentException("At least one capture file is needed.", nameof(paths));
         }
+        return FromSources([.. CaptureStreams(paths)], catalog, options);
+    }
+
+    /// <summary>The capture files as the tick market reads them: one reader per symbol named in the file names (files in the order given), symbols sorted.</summary>
+    public static IEnumerable<IMarketEventSource> CaptureStreams(IReadOnlyList<string> paths) => paths
+        .GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal)
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g => new CaptureReader([.. g]));
+
+    /// <summary>Tick mode over event sources merged by receive time (captures, a catalog, or events recorded once in memory).</summary>
+    public static ReplayVenue FromSources(IReadOnlyList<IMarketEventSource> sources, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
+    {
         options ??= new ReplayVenueOptions();
-        var readers = paths
-            .GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new CaptureReader([.. g]))
-            .ToList();
-        return new ReplayVenue(new TickMarket(readers, options.QueueModel, options.Seed), catalog ?? SymbolCatalog.Default, options);
+        return new ReplayVenue(new TickMarket(sources, options.QueueModel, options.Seed), catalog ?? SymbolCatalog.Default, options);
     }
 
     /// <summary>
@@ -34,9 +41,7 @@ public static class ReplayVenues
     /// </summary>
     public static ReplayVenue FromCatalog(string directory, IReadOnlyCollection<Symbol> symbols, DateTimeOffset? from = null, DateTimeOffset? to = null, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
     {
-        options ??= new ReplayVenueOptions();
-        var reader = new Fillwise.MarketData.Catalog.CatalogReader(directory, symbols, from, to, Market.UsdM);
-        return new ReplayVenue(new TickMarket([reader], options.QueueModel, options.Seed), catalog ?? SymbolCatalog.Default, options);
+        return FromSources([new Fillwise.MarketData.Catalog.CatalogReader(directory, symbols, from, to, Market.UsdM)], catalog, options);
     }
 
     /// <summary>Bar mode over loaded kline series (coarser: a bar is known at its close; see <c>BarMarket</c>).</summary>

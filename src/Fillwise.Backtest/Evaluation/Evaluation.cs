@@ -54,6 +54,9 @@ public static class Evaluation
         {
             throw new Fillwise.Core.OptionsException("--policies: name at least one policy.");
         }
+        // Parse once, run many: every policy and grid cell replays the same events from memory.
+        test = test.Preloaded();
+        train = train?.Preloaded();
         var (options, adaptations) = test.Adapt(TcaOptions(spec.Options), spec.Adapt);
         var runs = new SortedDictionary<string, PolicyOutcome>(StringComparer.Ordinal);
         var names = spec.Policies.Distinct().ToArray();
