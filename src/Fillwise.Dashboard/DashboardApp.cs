@@ -5,13 +5,14 @@ using System.Threading.RateLimiting;
 using Fillwise.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Fillwise.Dashboard;
 
@@ -78,6 +79,9 @@ public static class DashboardApp
         }
         builder.Services.AddSingleton<ChangeFeed>();
         builder.Services.AddHostedService(s => s.GetRequiredService<ChangeFeed>());
+        // The executor's meter (decisions, parent orders, fills, cost) in Prometheus format on /metrics, behind the
+        // same token and host rules as the API; a serve-only process has no executor, so its series stay empty.
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Fillwise.Execution.ExecutionMetrics.MeterName).AddPrometheusExporter());
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -90,6 +94,7 @@ public static class DashboardApp
         app.UseAntiforgery();
         MapPages(app, options);
         DashboardApi.Map(app);
+        app.MapPrometheusScrapingEndpoint();
         return app;
     }
 

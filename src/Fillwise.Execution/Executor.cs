@@ -157,7 +157,9 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         var start = TimeProvider.System.GetTimestamp();
         _changedSinceHealth = true;
         Decide(signal);
-        DecisionLatency.Add(TimeProvider.System.GetElapsedTime(start));
+        var elapsed = TimeProvider.System.GetElapsedTime(start);
+        DecisionLatency.Add(elapsed);
+        ExecutionMetrics.Decided(signal.Symbol, _policy.Name, elapsed);
     }
 
     bool IMarks.TryGetMid(Symbol symbol, out decimal mid)

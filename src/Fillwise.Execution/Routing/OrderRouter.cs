@@ -177,6 +177,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
             telemetry.RoundTrip(new RoundTripRecord(intel.RoundTrips, e.TimeNs, trade.Symbol, trade.EntryTimeMs, trade.NetReturnBps));
         }
         markouts.OnFill(parent.Symbol.Symbol, e.TimeNs, fill.Price.ToDouble(), parent.Side);
+        ExecutionMetrics.Filled(parent.Symbol.Symbol, parent.Context.Policy, fill.Liquidity);
         telemetry.Fill(new FillRecord(fill.FillId, e.ClientOrderId, parent.Id, e.TimeNs, parent.Symbol.Symbol, parent.Side, price, quantity, fill.Liquidity, fill.Fee));
         if (parent.RemainingRaw <= 0)
         {
@@ -222,6 +223,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         var feesBps = filled > 0 ? (double)(parent.Fees / parent.FilledNotional) * 10_000 : double.NaN;
         var makerRatio = parent.FilledRaw > 0 ? (double)parent.MakerFilledRaw / parent.FilledRaw : 0;
         var timeToFill = filled > 0 ? (parent.LastFillNs - parent.ArrivalNs) / NsPerMs : double.NaN;
+        ExecutionMetrics.Completed(parent.Symbol.Symbol, parent.Context.Policy, slippageBps + feesBps);
         telemetry.Result(new ParentResult(parent.Id, now, parent.Symbol.Symbol, filled, average, parent.Fees, slippageBps + feesBps, feesBps, makerRatio,
             parent.UsedFallback, parent.PostOnlyRejects, parent.Errored, timeToFill));
         if (filled > 0)

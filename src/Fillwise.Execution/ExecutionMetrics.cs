@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Fillwise.Core;
+
+namespace Fillwise.Execution;
+
+/// <summary>
+/// The executor's metrics (System.Diagnostics.Metrics, meter "Fillwise"), exported by whatever the hosting
+/// process wires up (the dashboard host exposes them in Prometheus format on /metrics). Recording is
+/// allocation-free (tags in a <see cref="TagList"/>) and costs nothing when nobody listens.
+/// </summary>
+public static class ExecutionMetrics
+{
+    public const string MeterName = "Fillwise";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Histogram<double> DecisionLatency = Meter.CreateHistogram<double>("fillwise.decision.latency", "s", "Wall time of one decision: risk, sizing, policy, routing.");
+    private static readonly Counter<long> Parents = Meter.CreateCounter<long>("fillwise.parent_orders", "{order}", "Parent orders decided (denied ones included).");
+    private static readonly Counter<long> Fills = Meter.CreateCounter<long>("fillwise.fills", "{fill}", "Fills received.");
+    private static readonly Histogram<double> Cost = Meter.CreateHistogram<double>("fillwise.execution.cost", "bps", "Implementation shortfall of each completed parent order vs its arrival mid, fees included.");
+
+    internal static void Decided(Symbol symbol, string policy, TimeSpan elapsed)
+    {
+        DecisionLatency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("policy", policy));
+        Parents.Add(1, new KeyValuePair<string, object?>("symbol", symbol.Value), new KeyValuePair<string, object?>("policy", policy));
+    }
+
+    internal static void Filled(Symbol symbol, string policy, Liquidity liquidity) =>
+        Fills.Add(1, new KeyValuePair<string, object?>("symbol", symbol.Value), new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("liquidity", liquidity == Liquidity.Maker ? "maker" : "taker"));
+
+    internal static void Completed(Symbol symbol, string policy, double costBps)
+    {
+        if (double.IsFinite(costBps))
+        {
+            Cost.Record(costBps, new KeyValuePair<string, object?>("symbol", symbol.Value), new KeyValuePair<string, object?>("policy", policy));
+        }
+    }
+}
