@@ -37,14 +37,27 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
             s = new SymbolShadows();
             _symbols.Add(update.Symbol, s);
         }
-        for (var i = s.Active.Count - 1; i >= 0; i--)
+        // Only legs still resting can change (most fill within seconds at an active touch) ...
+        for (var i = s.Unfilled.Count - 1; i >= 0; i--)
         {
-            var shadow = s.Active[i];
+            var shadow = s.Unfilled[i];
+            var open = 0;
             for (var k = 0; k < shadow.Legs.Length; k++)
             {
                 shadow.Legs[k].Observe(update, kinds[k].Peg ? options.PegReprices : 0, nowNs);
+                open += shadow.Legs[k].FillNs < 0 ? 1 : 0;
             }
-            if (Emit(shadow, update, nowNs))
+            if (open == 0 || shadow.NextDueNs == long.MaxValue)
+            {
+                s.Unfilled[i] = s.Unfilled[^1];
+                s.Unfilled.RemoveAt(s.Unfilled.Count - 1);
+            }
+        }
+        // ... and only shadows whose next horizon has passed emit, newest first (the order the model has always seen).
+        for (var i = s.Active.Count - 1; i >= 0; i--)
+        {
+            var shadow = s.Active[i];
+            if (shadow.NextDueNs <= nowNs && Emit(shadow, update, nowNs))
             {
                 s.Active.RemoveAt(i);
             }
@@ -61,7 +74,9 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
                 }
                 var shadow = new Shadow(update, side, nowNs, Context.Of(side, update.BidQuantity.ToDouble(), update.AskQuantity.ToDouble(), flowImbalance, wideSpread), legs);
                 model.Add(update.Symbol, shadow.Context, 0, TakeCost(shadow, update), filled: false);
+                shadow.NextDueNs = nowNs + _horizonsNs[0];
                 s.Active.Add(shadow);
+                s.Unfilled.Add(shadow);
             }
         }
     }
@@ -88,12 +103,16 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
             }
             s.NextHorizon++;
         }
+        s.NextDueNs = s.NextHorizon < _horizonsNs.Length ? s.StartNs + _horizonsNs[s.NextHorizon] : long.MaxValue;
         return s.NextHorizon == _horizonsNs.Length;
     }
 
     private sealed class SymbolShadows
     {
+        /// <summary>Every shadow whose last horizon has not passed, in start order.</summary>
         public List<Shadow> Active { get; } = [];
+        /// <summary>The active shadows with a leg still resting (any order).</summary>
+        public List<Shadow> Unfilled { get; } = [];
         public long NextStartNs { get; set; }
     }
 
@@ -105,6 +124,8 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         public double Mid0 { get; } = quote.Mid.ToDouble();
         public ShadowLeg[] Legs { get; } = legs;
         public int NextHorizon { get; set; }
+        /// <summary>When the next horizon's outcome is final; long.MaxValue once all are emitted.</summary>
+        public long NextDueNs { get; set; }
     }
 
     /// <summary>One hypothetical resting order: its price (priced as the router would), the queue ahead of it, and its fill.</summary>
