@@ -36,8 +36,10 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     /// input that cannot be used is a <see cref="DataFormatException"/>; errors inside usable data are counted in
     /// <see cref="Quality"/> for the caller to report (replay) or refuse (eval, unless allowed).
     /// </summary>
-    public static BacktestInputs Load(IReadOnlyList<string>? captures, IReadOnlyList<string>? klines, SymbolCatalog catalog, CatalogSelection? fromCatalog = null)
+    /// <param name="preload">Keep the tick events the check reads in memory (<see cref="Recorded"/>): for a command that replays them many times (eval).</param>
+    public static BacktestInputs Load(IReadOnlyList<string>? captures, IReadOnlyList<string>? klines, SymbolCatalog catalog, CatalogSelection? fromCatalog = null, bool preload = false)
     {
+        var recorded = preload ? new List<RecordedEvents>() : null;
         var hasCaptures = captures is { Count: > 0 };
         var hasKlines = klines is { Count: > 0 };
         if ((hasCaptures ? 1 : 0) + (hasKlines ? 1 : 0) + (fromCatalog is null ? 0 : 1) != 1)
@@ -46,11 +48,11 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         }
         if (fromCatalog is not null)
         {
-            return new BacktestInputs([], [], catalog) { FromCatalog = fromCatalog, Quality = InputCheck.Catalog(fromCatalog, catalog) };
+            return new BacktestInputs([], [], catalog) { FromCatalog = fromCatalog, Quality = InputCheck.Catalog(fromCatalog, catalog, recorded), Recorded = recorded };
         }
         if (hasCaptures)
         {
-            return new BacktestInputs([.. captures!], [], catalog) { Quality = InputCheck.Captures(captures!, catalog) };
+            return new BacktestInputs([.. captures!], [], catalog) { Quality = InputCheck.Captures(captures!, catalog, recorded), Recorded = recorded };
         }
         var (series, quality) = InputCheck.Klines(klines!, catalog);
         return new BacktestInputs([], series, catalog) { Quality = quality };

@@ -37,7 +37,8 @@ public sealed record DataQuality(
 /// </summary>
 internal static class InputCheck
 {
-    public static DataQuality Captures(IReadOnlyList<string> paths, SymbolCatalog catalog)
+    /// <summary>When <paramref name="record"/> is given, the events are also kept in memory on the way (one stream per symbol, symbols sorted, as the tick market reads them), so a run that replays them many times parses them once.</summary>
+    public static DataQuality Captures(IReadOnlyList<string> paths, SymbolCatalog catalog, List<RecordedEvents>? record = null)
     {
         foreach (var path in paths)
         {
@@ -51,12 +52,18 @@ internal static class InputCheck
         long events = 0, errors = 0, gaps = 0, start = long.MaxValue, end = long.MinValue;
         var issues = new List<DataIssue>();
         var symbols = new HashSet<Symbol>();
+        var recorded = new List<(string Key, RecordedEvents Events)>();
         // The same grouping as ReplayVenues.FromCaptures: one stream per symbol named in the file name.
         foreach (var group in paths.GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal))
         {
             using var reader = new CaptureReader([.. group]);
             using var ordered = new FileOrderCheck(reader);
-            var books = CaptureInspection.Run(ordered);
+            var recorder = record is null ? null : new RecordedEvents.Recorder(ordered);
+            var books = CaptureInspection.Run((IMarketEventSource?)recorder ?? ordered);
+            if (recorder is not null)
+            {
+                recorded.Add((group.Key, recorder.Recorded()));
+            }
             events += reader.Stats.Events;
             errors += reader.Stats.ErrorCount;
             issues.AddRange(reader.Stats.Errors);
@@ -74,11 +81,12 @@ internal static class InputCheck
             throw new DataFormatException($"{string.Join(", ", paths)}: no market events{(first is null ? "" : $" ({errors:N0} bad line(s), first {first})")}; nothing to replay.");
         }
         Known(symbols, catalog, paths[0]);
+        record?.AddRange(recorded.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Events));
         return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end);
     }
 
     /// <summary>The same book checks over a catalog selection (the catalog refused overlapping or unclean writes when it was made).</summary>
-    public static DataQuality Catalog(CatalogSelection selection, SymbolCatalog catalog)
+    public static DataQuality Catalog(CatalogSelection selection, SymbolCatalog catalog, List<RecordedEvents>? record = null)
     {
         if (selection.Symbols.Count == 0)
         {
@@ -86,11 +94,16 @@ internal static class InputCheck
         }
         Known(selection.Symbols.ToHashSet(), catalog, selection.Directory);
         using var reader = new Fillwise.MarketData.Catalog.CatalogReader(selection.Directory, selection.Symbols, selection.From, selection.To, Market.UsdM);
-        using var counted = new CountingSource(reader);
+        var recorder = record is null ? null : new RecordedEvents.Recorder(reader);
+        using var counted = new CountingSource((IMarketEventSource?)recorder ?? reader);
         var books = CaptureInspection.Run(counted);
         if (counted.Events == 0)
         {
             throw new DataFormatException($"{selection.Directory}: no market events for {string.Join(", ", selection.Symbols.Select(s => s.Value))} in the requested time range; nothing to replay.");
+        }
+        if (recorder is not null)
+        {
+            record!.Add(recorder.Recorded());
         }
         return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs);
     }

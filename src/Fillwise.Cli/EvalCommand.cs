@@ -38,10 +38,10 @@ internal static class EvalCommand
             {
                 throw new UsageException($"--report {reportDir}: exists and is not an empty directory.");
             }
-            var inputs = setup.Inputs(parse);
+            var inputs = setup.Inputs(parse, preload: true);
             var trainFiles = parse.GetValue(train);
             BacktestInputs? trainInputs = trainFiles is { Length: > 0 }
-                ? BacktestInputs.Load(inputs.IsTickMode ? trainFiles : null, inputs.IsTickMode ? null : trainFiles, inputs.Catalog)
+                ? BacktestInputs.Load(inputs.IsTickMode ? trainFiles : null, inputs.IsTickMode ? null : trainFiles, inputs.Catalog, preload: true)
                 : null;
             // A comparison on data with holes is a comparison of what the holes did: strict unless the user says so.
             foreach (var checkedInputs in new[] { inputs, trainInputs })

@@ -31,7 +31,8 @@ internal sealed class RunSetup
     public SymbolCatalog Catalog(ParseResult parse) =>
         parse.GetValue(SymbolFile) is { Length: > 0 } files ? SymbolCatalog.WithOverrides(files) : SymbolCatalog.Default;
 
-    public BacktestInputs Inputs(ParseResult parse) => BacktestInputs.Load(parse.GetValue(Capture), parse.GetValue(Klines), Catalog(parse), Selection(parse));
+    /// <param name="preload">Keep the events the input check parses in memory, for commands that replay them many times (eval).</param>
+    public BacktestInputs Inputs(ParseResult parse, bool preload = false) => BacktestInputs.Load(parse.GetValue(Capture), parse.GetValue(Klines), Catalog(parse), Selection(parse), preload);
 
     private CatalogSelection? Selection(ParseResult parse)
     {
