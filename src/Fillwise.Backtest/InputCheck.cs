@@ -186,7 +186,7 @@ internal static class InputCheck
     /// the same stream ended: files in the wrong order (or one file twice) would otherwise replay as a clock
     /// going backwards, with every later order refused as stale.
     /// </summary>
-    private sealed class FileOrderCheck(CaptureReader reader) : IMarketEventSource
+    private sealed class FileOrderCheck(CaptureReader reader) : PassThroughEventSource(reader)
     {
         private string _file = string.Empty;
         private string _previousFile = string.Empty;
@@ -196,20 +196,20 @@ internal static class InputCheck
         public long MinNs { get; private set; } = long.MaxValue;
         public long MaxNs { get; private set; } = long.MinValue;
 
-        public bool MoveNext()
+        public override bool MoveNext()
         {
-            if (!reader.MoveNext())
+            if (!Inner.MoveNext())
             {
                 return false;
             }
-            var now = reader.ReceiveTimeNs;
-            if (!string.Equals(reader.CurrentFile, _file, StringComparison.Ordinal))
+            var now = Inner.ReceiveTimeNs;
+            if (!string.Equals(((CaptureReader)Inner).CurrentFile, _file, StringComparison.Ordinal))
             {
                 if (_fileMax != long.MinValue)
                 {
                     (_previousFile, _previousEnd) = (_file, _fileMax);
                 }
-                _file = reader.CurrentFile;
+                _file = ((CaptureReader)Inner).CurrentFile;
                 _fileMax = long.MinValue;
                 if (now < _previousEnd)
                 {
@@ -222,59 +222,30 @@ internal static class InputCheck
             return true;
         }
 
-        public CaptureEventKind Kind => reader.Kind;
-        public Market Market => reader.Market;
-        public Symbol Symbol => reader.Symbol;
-        public long ReceiveTimeNs => reader.ReceiveTimeNs;
-        public long EventTimeMs => reader.EventTimeMs;
-        public long TransactTimeMs => reader.TransactTimeMs;
-        public UpdateIds UpdateIds => reader.UpdateIds;
-        public TopOfBook TopOfBook => reader.TopOfBook;
-        public TradeTick Trade => reader.Trade;
-        public ReadOnlySpan<Level> Bids => reader.Bids;
-        public ReadOnlySpan<Level> Asks => reader.Asks;
 
-        public void Dispose()
-        {
-            // The reader belongs to the caller.
-        }
 
         private static string Iso(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Counts the events of a source and their receive-time range as they pass.</summary>
-    private sealed class CountingSource(IMarketEventSource source) : IMarketEventSource
+    private sealed class CountingSource(IMarketEventSource source) : PassThroughEventSource(source)
     {
         public long Events { get; private set; }
         public long MinNs { get; private set; } = long.MaxValue;
         public long MaxNs { get; private set; } = long.MinValue;
 
-        public bool MoveNext()
+        public override bool MoveNext()
         {
-            if (!source.MoveNext())
+            if (!Inner.MoveNext())
             {
                 return false;
             }
             Events++;
-            MinNs = Math.Min(MinNs, source.ReceiveTimeNs);
-            MaxNs = Math.Max(MaxNs, source.ReceiveTimeNs);
+            MinNs = Math.Min(MinNs, Inner.ReceiveTimeNs);
+            MaxNs = Math.Max(MaxNs, Inner.ReceiveTimeNs);
             return true;
         }
 
-        public CaptureEventKind Kind => source.Kind;
-        public Market Market => source.Market;
-        public Symbol Symbol => source.Symbol;
-        public long ReceiveTimeNs => source.ReceiveTimeNs;
-        public long EventTimeMs => source.EventTimeMs;
-        public long TransactTimeMs => source.TransactTimeMs;
-        public UpdateIds UpdateIds => source.UpdateIds;
-        public TopOfBook TopOfBook => source.TopOfBook;
-        public TradeTick Trade => source.Trade;
-        public ReadOnlySpan<Level> Bids => source.Bids;
-        public ReadOnlySpan<Level> Asks => source.Asks;
 
-        public void Dispose()
-        {
-        }
     }
 }

@@ -36,42 +36,37 @@ public sealed class RecordedEvents
     /// Passes a source's events through to a consumer (e.g. the input check) and records them on the way, so the
     /// data is read and parsed once for both.
     /// </summary>
-    public sealed class Recorder(IMarketEventSource source) : IMarketEventSource
+    public sealed class Recorder(IMarketEventSource source) : PassThroughEventSource(source)
     {
         private readonly List<Event> _events = [];
         private readonly List<Level> _levels = [];
 
-        public bool MoveNext()
+        public override bool MoveNext()
         {
-            if (!source.MoveNext())
+            if (!Inner.MoveNext())
             {
                 return false;
             }
             var bidsStart = _levels.Count;
-            _levels.AddRange(source.Bids);
+            _levels.AddRange(Inner.Bids);
             var asksStart = _levels.Count;
-            _levels.AddRange(source.Asks);
-            _events.Add(new Event(source.Kind, source.Market, source.Symbol, source.ReceiveTimeNs, source.EventTimeMs, source.TransactTimeMs,
-                source.UpdateIds, source.TopOfBook, source.Trade, bidsStart, asksStart - bidsStart, asksStart, _levels.Count - asksStart));
+            _levels.AddRange(Inner.Asks);
+            _events.Add(new Event(Inner.Kind, Inner.Market, Inner.Symbol, Inner.ReceiveTimeNs, Inner.EventTimeMs, Inner.TransactTimeMs,
+                Inner.UpdateIds, Inner.TopOfBook, Inner.Trade, bidsStart, asksStart - bidsStart, asksStart, _levels.Count - asksStart));
             return true;
         }
 
         /// <summary>What has passed so far.</summary>
         public RecordedEvents Recorded() => new([.. _events], [.. _levels]);
 
-        public CaptureEventKind Kind => source.Kind;
-        public Market Market => source.Market;
-        public Symbol Symbol => source.Symbol;
-        public long ReceiveTimeNs => source.ReceiveTimeNs;
-        public long EventTimeMs => source.EventTimeMs;
-        public long TransactTimeMs => source.TransactTimeMs;
-        public UpdateIds UpdateIds => source.UpdateIds;
-        public TopOfBook TopOfBook => source.TopOfBook;
-        public TradeTick Trade => source.Trade;
-        public ReadOnlySpan<Level> Bids => source.Bids;
-        public ReadOnlySpan<Level> Asks => source.Asks;
-
-        public void Dispose() => source.Dispose();
+        /// <summary>The recorder owns its source (<see cref="Record"/> hands it over).</summary>
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Inner.Dispose();
+            }
+        }
     }
 
     /// <summary>A new cursor over the recorded events; cursors are independent, the data is shared.</summary>
