@@ -18,6 +18,8 @@ public static class ExecutionMetrics
     private static readonly Counter<long> Parents = Meter.CreateCounter<long>("fillwise.parent_orders", "{order}", "Parent orders decided (denied ones included).");
     private static readonly Counter<long> Fills = Meter.CreateCounter<long>("fillwise.fills", "{fill}", "Fills received.");
     private static readonly Histogram<double> Cost = Meter.CreateHistogram<double>("fillwise.execution.cost", "bps", "Implementation shortfall of each completed parent order vs its arrival mid, fees included.");
+    private static readonly Counter<long> BookGaps = Meter.CreateCounter<long>("fillwise.book.gaps", "{gap}", "Diff-depth gaps seen by a venue's order book (the book is unusable until its next snapshot).");
+    private static readonly Counter<long> MirrorDrops = Meter.CreateCounter<long>("fillwise.mirror.drops", "{document}", "Mirror offers dropped because the bounded queue was full.");
 
     internal static void Decided(Symbol symbol, string policy, TimeSpan elapsed)
     {
@@ -35,4 +37,12 @@ public static class ExecutionMetrics
             Cost.Record(costBps, new KeyValuePair<string, object?>("symbol", symbol.Value), new KeyValuePair<string, object?>("policy", policy));
         }
     }
+
+    /// <summary>A venue's book for <paramref name="symbol"/> lost sync on a diff-depth gap.</summary>
+    public static void BookGap(Symbol symbol) =>
+        BookGaps.Add(1, new KeyValuePair<string, object?>("symbol", symbol.Value));
+
+    /// <summary>A best-effort mirror dropped an offer (its bounded queue was full).</summary>
+    public static void MirrorDropped(string mirror) =>
+        MirrorDrops.Add(1, new KeyValuePair<string, object?>("mirror", mirror));
 }

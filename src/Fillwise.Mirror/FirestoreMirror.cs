@@ -39,7 +39,11 @@ public sealed class FirestoreMirror : IExecutionMirror, IAsyncDisposable
         _jitter = new DeterministicRandom(options.Seed);
         _channel = Channel.CreateBounded<(ExecutionHealth, IReadOnlyList<double>)>(
             new BoundedChannelOptions(options.Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-            _ => Interlocked.Increment(ref _drops));
+            _ =>
+            {
+                Interlocked.Increment(ref _drops);
+                ExecutionMetrics.MirrorDropped("firestore");
+            });
         _loop = Task.Run(RunAsync);
     }
 

@@ -1,4 +1,5 @@
 using Fillwise.Core;
+using Fillwise.Execution;
 using Fillwise.MarketData;
 using Fillwise.MarketData.Books;
 using Fillwise.MarketData.Capture;
@@ -52,9 +53,9 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 {
                     state.Book.ApplySnapshot(reader.UpdateIds.Final, reader.Bids, reader.Asks);
                 }
-                else
+                else if (state.Book.Apply(reader.Depth()) == DiffOutcome.Gap)
                 {
-                    state.Book.Apply(reader.Depth());
+                    ExecutionMetrics.BookGap(state.Symbol);
                 }
                 if (state.Resting.Count > 0)
                 {

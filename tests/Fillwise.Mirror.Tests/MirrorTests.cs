@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -161,12 +162,25 @@ public sealed class MirrorTests : IDisposable
         var port = ((IPEndPoint)hung.LocalEndpoint).Port;
 
         var (without, _) = MeasuredReplay(mirror: null);
+        long meteredDrops = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ExecutionMetrics.MeterName && instrument.Name == "fillwise.mirror.drops")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref meteredDrops, value));
+        listener.Start();
         var options = new MirrorOptions { ProjectId = Project, Environment = "hung", Period = TimeSpan.FromMilliseconds(50), Capacity = 2, CallTimeout = TimeSpan.FromSeconds(2) };
         var mirror = new FirestoreMirror(options, FirestoreConnection.Create(Project, emulatorHost: $"127.0.0.1:{port}"));
         var (with, status) = MeasuredReplay(mirror);
         await mirror.DisposeAsync();
 
         Assert.True(status.Drops > 0, $"the bounded queue dropped and counted ({status.Drops})");
+        // Other mirrors in parallel tests may add to the process-wide meter, never take from it.
+        Assert.True(Interlocked.Read(ref meteredDrops) >= status.Drops, $"fillwise.mirror.drops {meteredDrops} vs {status.Drops} counted");
         Assert.Equal(0, status.Commits);
         // Measured, and bounded only loosely: a blocking mirror would add whole call timeouts (seconds) per decision.
         Console.WriteLine($"decision latency p50/p99 µs without mirror {without.P50:F1}/{without.P99:F1}, with a hung server {with.P50:F1}/{with.P99:F1}");
