@@ -53,7 +53,7 @@ public static class BacktestEngine
             }
         }
         executor.Finish();
-        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts, Backtest.MarkedCosts.Of(memory, executor.LastQuotes(), spec.Options.TakerFee));
+        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts, Backtest.MarkedCosts.Of(memory, executor.LastQuotes(), inputs.Catalog, spec.Options));
     }
 }
 

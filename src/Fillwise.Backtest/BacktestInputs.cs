@@ -52,10 +52,11 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         }
         if (hasCaptures)
         {
-            return new BacktestInputs([.. captures!], [], catalog) { Quality = InputCheck.Captures(captures!, catalog, recorded), Recorded = recorded };
+            var quality = InputCheck.Captures(captures!, catalog, recorded);
+            return new BacktestInputs([.. captures!], [], catalog.Preferring(quality.Market)) { Quality = quality, Recorded = recorded };
         }
-        var (series, quality) = InputCheck.Klines(klines!, catalog);
-        return new BacktestInputs([], series, catalog) { Quality = quality };
+        var (series, bars) = InputCheck.Klines(klines!, catalog);
+        return new BacktestInputs([], series, catalog) { Quality = bars };
     }
 
     /// <summary>First and last timestamp of the data, Unix ns (found by the input check).</summary>

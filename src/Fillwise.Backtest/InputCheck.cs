@@ -19,7 +19,8 @@ public sealed record DataQuality(
     IReadOnlyList<DataIssue> FirstErrors,
     IReadOnlySet<Symbol> Symbols,
     long StartNs,
-    long EndNs)
+    long EndNs,
+    Market Market = Market.UsdM)
 {
     public bool IsClean => DataErrors == 0;
 
@@ -52,6 +53,7 @@ internal static class InputCheck
         long events = 0, errors = 0, gaps = 0, start = long.MaxValue, end = long.MinValue;
         var issues = new List<DataIssue>();
         var symbols = new HashSet<Symbol>();
+        var markets = new SortedDictionary<Market, string>();
         var recorded = new List<(string Key, RecordedEvents Events)>();
         // The same grouping as ReplayVenues.FromCaptures: one stream per symbol named in the file name.
         foreach (var group in paths.GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal))
@@ -69,6 +71,10 @@ internal static class InputCheck
             issues.AddRange(reader.Stats.Errors);
             gaps += books.Sum(b => b.Gaps);
             symbols.UnionWith(books.Select(b => b.Symbol));
+            foreach (var book in books)
+            {
+                markets.TryAdd(book.Market, group.First());
+            }
             if (reader.Stats.Events > 0)
             {
                 start = Math.Min(start, ordered.MinNs);
@@ -80,9 +86,14 @@ internal static class InputCheck
             var first = issues.FirstOrDefault();
             throw new DataFormatException($"{string.Join(", ", paths)}: no market events{(first is null ? "" : $" ({errors:N0} bad line(s), first {first})")}; nothing to replay.");
         }
-        Known(symbols, catalog, paths[0]);
+        if (markets.Count > 1)
+        {
+            throw MixedMarkets(markets.Select(m => (m.Key, m.Value)));
+        }
+        var market = markets.Count == 1 ? markets.Keys.First() : Market.UsdM;
+        Known(symbols, catalog, market, paths[0]);
         record?.AddRange(recorded.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Events));
-        return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end);
+        return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end, market);
     }
 
     /// <summary>The same book checks over a catalog selection (the catalog refused overlapping or unclean writes when it was made).</summary>
@@ -92,7 +103,7 @@ internal static class InputCheck
         {
             throw new OptionsException("--catalog needs --symbols S,... (the catalog's symbols to replay).");
         }
-        Known(selection.Symbols.ToHashSet(), catalog, selection.Directory);
+        Known(selection.Symbols.ToHashSet(), catalog, Market.UsdM, selection.Directory);
         using var reader = new Fillwise.MarketData.Catalog.CatalogReader(selection.Directory, selection.Symbols, selection.From, selection.To, Market.UsdM);
         var recorder = record is null ? null : new RecordedEvents.Recorder(reader);
         using var counted = new CountingSource((IMarketEventSource?)recorder ?? reader);
@@ -173,11 +184,15 @@ internal static class InputCheck
         }
     }
 
-    private static void Known(IEnumerable<Symbol> symbols, SymbolCatalog catalog, string where)
+    /// <summary>One symbol name can mean two instruments (ETHUSDT spot and perpetual): a run trades one market.</summary>
+    private static DataFormatException MixedMarkets(IEnumerable<(Market Market, string File)> seen) =>
+        new($"a run reads one market, these captures hold {string.Join(" and ", seen.Select(m => $"{m.Market.Name()} ({m.File})"))}; replay them separately.");
+
+    private static void Known(IEnumerable<Symbol> symbols, SymbolCatalog catalog, Market market, string where)
     {
-        if (symbols.FirstOrDefault(s => !catalog.TryGet(s, out _)) is { Value: not null } unknown)
+        if (symbols.FirstOrDefault(s => !catalog.TryGet(market, s, out _)) is { Value: not null } unknown)
         {
-            throw new DataFormatException($"{where}: symbol {unknown.Value} is not in the symbol catalog; add it with --symbol-file FILE.");
+            throw new DataFormatException($"{where}: symbol {unknown.Value} is not in the symbol catalog ({market.Name()} market); add it with --symbol-file FILE.");
         }
     }
 
@@ -189,6 +204,7 @@ internal static class InputCheck
     private sealed class FileOrderCheck(CaptureReader reader) : PassThroughEventSource(reader)
     {
         private string _file = string.Empty;
+        private Market _market;
         private string _previousFile = string.Empty;
         private long _previousEnd = long.MinValue;
         private long _fileMax = long.MinValue;
@@ -209,6 +225,11 @@ internal static class InputCheck
                 {
                     (_previousFile, _previousEnd) = (_file, _fileMax);
                 }
+                if (_file.Length > 0 && Inner.Market != _market)
+                {
+                    throw MixedMarkets([(_market, _file), (Inner.Market, ((CaptureReader)Inner).CurrentFile)]);
+                }
+                _market = Inner.Market;
                 _file = ((CaptureReader)Inner).CurrentFile;
                 _fileMax = long.MinValue;
                 if (now < _previousEnd)

@@ -210,6 +210,7 @@ internal static class ReplayCommand
                 db = dbPath,
                 data_errors = s.Quality?.DataErrors ?? 0,
                 book_gaps = s.Quality?.BookGaps ?? 0,
+                market = (s.Quality?.Market ?? Market.UsdM).Name(),
                 switched_off = s.SwitchedOff.Select(x => x.Value).ToArray(),
                 orders = s.Stats.Orders,
                 filled_orders = s.Stats.FilledOrders,

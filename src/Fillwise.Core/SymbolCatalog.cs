@@ -13,13 +13,23 @@ public sealed class SymbolCatalog
     private readonly FrozenDictionary<(Market, Symbol), SymbolFilters> _byMarket;
     private readonly FrozenDictionary<Symbol, SymbolFilters> _filters;
 
-    private SymbolCatalog(IEnumerable<SymbolFilters> filters)
+    private SymbolCatalog(IEnumerable<SymbolFilters> filters, Market preferred = Market.UsdM)
     {
         _byMarket = filters.ToFrozenDictionary(f => (f.Market, f.Symbol));
         _filters = _byMarket.Values
             .GroupBy(f => f.Symbol)
-            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(f => f.Market).First());
+            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(f => f.Market == preferred ? -1 : (int)f.Market).First());
+        Preferred = preferred;
     }
+
+    /// <summary>The market a lookup by symbol alone resolves to first.</summary>
+    public Market Preferred { get; }
+
+    /// <summary>
+    /// The same filters with lookups by symbol alone resolving to <paramref name="market"/> first: the catalog of a
+    /// run over one market's data (a spot ETHUSDT run must see spot filters and fees, not the perpetual's).
+    /// </summary>
+    public SymbolCatalog Preferring(Market market) => market == Preferred ? this : new SymbolCatalog(_byMarket.Values, market);
 
     public IReadOnlyCollection<Symbol> Symbols => _filters.Keys;
 

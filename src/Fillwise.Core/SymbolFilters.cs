@@ -91,6 +91,22 @@ public sealed record SymbolFilters
         side == Side.Buy ? (long)decimal.Floor(price / TickSize) : (long)decimal.Ceiling(price / TickSize);
 
     /// <summary>On COIN-M the notional is contracts x contract size (USD), whatever the price.</summary>
-    public bool MeetsMinNotional(long ticks, long lots) =>
-        (ContractSize > 0 ? LotsToQuantity(lots) * ContractSize : TicksToPrice(ticks) * LotsToQuantity(lots)) >= MinNotional;
+    public bool MeetsMinNotional(long ticks, long lots) => Notional(TicksToPrice(ticks), LotsToQuantity(lots)) >= MinNotional;
+
+    /// <summary>The quote-currency value of <paramref name="quantity"/> at <paramref name="price"/>: price x quantity, or on COIN-M contracts x contract size (USD).</summary>
+    public decimal Notional(decimal price, decimal quantity) => ContractSize > 0 ? quantity * ContractSize : price * quantity;
+
+    /// <summary>
+    /// The base-asset amount of <paramref name="quantity"/> at <paramref name="price"/>: the quantity itself, or on
+    /// COIN-M the coins the contracts are worth at that price (contracts x contract size / price). Notional over
+    /// base amount is the average price: the volume-weighted mean on linear markets, the contract-weighted
+    /// harmonic mean on inverse ones, which is the price an inverse position's P&amp;L is computed from.
+    /// </summary>
+    public decimal BaseAmount(decimal price, decimal quantity) => ContractSize > 0 ? quantity * ContractSize / price : quantity;
+
+    /// <summary>The quantity (not rounded to lots) worth <paramref name="notional"/> in quote currency at <paramref name="price"/>.</summary>
+    public decimal QuantityFor(decimal notional, decimal price) => ContractSize > 0 ? notional / ContractSize : notional / price;
+
+    /// <summary>The quantity (not rounded to lots) holding <paramref name="baseAmount"/> of the base asset at <paramref name="price"/>: itself, or on COIN-M in contracts.</summary>
+    public decimal QuantityForBase(decimal baseAmount, decimal price) => ContractSize > 0 ? baseAmount * price / ContractSize : baseAmount;
 }

@@ -204,7 +204,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         var intel = _intel.Read(state.Intel, now, drawdown);
         var plan = _policy.Plan(new PolicyInputs(signal.Symbol, signal.Side, now, state.Filters, state.Quote, intel));
         var isTarget = signal.Quantity is not null || signal.Notional is not null;
-        var baseQuantity = signal.Quantity ?? (signal.Notional is { } n ? n / mid : null);
+        var baseQuantity = signal.Quantity ?? (signal.Notional is { } n ? state.Filters.QuantityFor(n, mid) : null);
         var equity = _account.Equity(this);
         var position = _account.Position(signal.Symbol);
         SizingResult Size(double riskScale) => _sizer.SizeFor(
@@ -214,7 +214,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         var unscaled = Size(1.0);
         var risk = _risk.Check(new RiskInputs(
             signal.Symbol, signal.Side, state.Enabled && !DisabledSymbols.Contains(signal.Symbol), drawdown, intel.Regime.Regime,
-            position * mid, _account.GrossNotional(this), unscaled.Quantity * mid));
+            state.Filters.Notional(mid, position), _account.GrossNotional(this), state.Filters.Notional(mid, unscaled.Quantity)));
         var sizing = risk.Verdict == RiskVerdict.Allow ? unscaled : Size(risk.Scale);
         if (!isTarget && Math.Sign(position) == -signal.Side.Sign() && !risk.IsDenied)
         {

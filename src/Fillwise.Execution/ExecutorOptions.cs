@@ -33,6 +33,13 @@ public sealed record ExecutorOptions
     public decimal MakerFee { get; init; } = 0.0002m;
     public decimal TakerFee { get; init; } = 0.0005m;
 
+    /// <summary>The fee rates the executor plans with for a symbol: the symbol catalog's where it names them (spot's 0.1 %), else <see cref="MakerFee"/>/<see cref="TakerFee"/>.</summary>
+    public (decimal Maker, decimal Taker) FeesFor(SymbolFilters filters)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        return (filters.MakerFeeRate ?? MakerFee, filters.TakerFeeRate ?? TakerFee);
+    }
+
     /// <summary>Validates every component once, at build time, with messages naming the option.</summary>
     public void Validate()
     {

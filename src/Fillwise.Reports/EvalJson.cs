@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fillwise.Core;
 using System.Text.Json;
 using Fillwise.Backtest;
 
@@ -64,6 +65,7 @@ public static class EvalJson
             {
                 w.WriteNumber("data_errors", quality.DataErrors);
                 w.WriteNumber("book_gaps", quality.BookGaps);
+                w.WriteString("market", quality.Market.Name());
             }
             w.WriteString("orders", result.Orders);
             Strings(w, "adapted", result.Adaptations);

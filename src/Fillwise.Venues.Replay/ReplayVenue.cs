@@ -160,7 +160,8 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         var rate = liquidity == Liquidity.Maker ? order.Fees.Maker : order.Fees.Taker;
         var price = new Fixed8(priceRaw);
         var quantity = new Fixed8(quantityRaw);
-        var fee = price.ToDecimal() * quantity.ToDecimal() * rate;
+        // COIN-M fees are charged in the coin; valued at the fill price they are rate x contracts x contract size (USD).
+        var fee = order.Filters.Notional(price.ToDecimal(), quantity.ToDecimal()) * rate;
         var fill = new Fill(_nextFillId++, price, quantity, liquidity, rate, fee, new Fixed8(order.LeavesRaw));
         Stats.Fills++;
         if (liquidity == Liquidity.Maker)
@@ -232,7 +233,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
             RejectRequest(request, reject);
             return;
         }
-        var order = new VenueOrder(request, filters, _options.Fees.For(request.Symbol), NowNs);
+        var order = new VenueOrder(request, filters, _options.Fees.For(filters), NowNs);
         _orders.Add(order.Id, order);
         _market.OnArrival(this, order);
     }
@@ -267,7 +268,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
             }
             priceRaw = request.Price.Raw;
         }
-        var notional = new Fixed8(priceRaw).ToDecimal() * filters.LotsToQuantity(lots);
+        var notional = filters.Notional(new Fixed8(priceRaw).ToDecimal(), filters.LotsToQuantity(lots));
         return notional < filters.MinNotional ? RejectCodes.MinNotional : null;
     }
 

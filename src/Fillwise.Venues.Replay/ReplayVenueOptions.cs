@@ -80,7 +80,14 @@ public sealed record FeeSchedule
     public FeeRates Default { get; init; } = FeeRates.BinanceVip0;
     public ImmutableDictionary<Symbol, FeeRates> PerSymbol { get; init; } = ImmutableDictionary<Symbol, FeeRates>.Empty;
 
-    public FeeRates For(Symbol symbol) => PerSymbol.TryGetValue(symbol, out var rates) ? rates : Default;
+    /// <summary>A per-symbol override first, then the symbol catalog's rates for the market (spot's 0.1 %), then <see cref="Default"/>.</summary>
+    public FeeRates For(SymbolFilters filters)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        return PerSymbol.TryGetValue(filters.Symbol, out var rates) ? rates
+            : filters is { MakerFeeRate: { } maker, TakerFeeRate: { } taker } ? new FeeRates(maker, taker)
+            : Default;
+    }
 }
 
 /// <summary>Bar-mode cost model (coarser than tick mode, and labelled so in every report).</summary>

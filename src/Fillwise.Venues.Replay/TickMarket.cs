@@ -44,7 +44,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     {
         var index = NextReader();
         var reader = _readers[index];
-        var state = SymbolState(reader.Symbol);
+        var state = SymbolState(reader.Symbol, reader.Market);
         switch (reader.Kind)
         {
             case CaptureEventKind.DepthUpdate:
@@ -151,11 +151,11 @@ internal sealed class TickMarket : IMarketModel, IDisposable
         return best;
     }
 
-    private TickSymbol SymbolState(Symbol symbol)
+    private TickSymbol SymbolState(Symbol symbol, Market market)
     {
         if (!_symbols.TryGetValue(symbol, out var state))
         {
-            state = new TickSymbol(symbol);
+            state = new TickSymbol(symbol, market);
             _symbols.Add(symbol, state);
         }
         return state;
@@ -290,10 +290,12 @@ internal sealed class TickMarket : IMarketModel, IDisposable
 }
 
 /// <summary>Per-symbol state of the tick market.</summary>
-internal sealed class TickSymbol(Symbol symbol)
+internal sealed class TickSymbol(Symbol symbol, Market market)
 {
     public Symbol Symbol { get; } = symbol;
-    public OrderBook Book { get; } = new(symbol);
+
+    /// <summary>The book syncs by its market's rule (spot diffs chain on U = last u + 1, futures on pu).</summary>
+    public OrderBook Book { get; } = new(symbol, new OrderBookOptions { Market = market });
     public List<VenueOrder> Resting { get; } = [];
     public ConsumedLiquidity ConsumedBids { get; } = new();
     public ConsumedLiquidity ConsumedAsks { get; } = new();

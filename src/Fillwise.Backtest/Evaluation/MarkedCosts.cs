@@ -11,7 +11,7 @@ namespace Fillwise.Backtest;
 /// </summary>
 public static class MarkedCosts
 {
-    public static IReadOnlyDictionary<long, double> Of(MemoryTelemetry t, IReadOnlyDictionary<Symbol, MarketUpdate> lastQuotes, decimal takerFee)
+    public static IReadOnlyDictionary<long, double> Of(MemoryTelemetry t, IReadOnlyDictionary<Symbol, MarketUpdate> lastQuotes, SymbolCatalog catalog, ExecutorOptions options)
     {
         var results = t.Results.ToDictionary(r => r.ParentId);
         var fills = t.Fills.GroupBy(f => f.ParentId).ToDictionary(g => g.Key, g => g.ToList());
@@ -30,19 +30,23 @@ public static class MarkedCosts
                 }
                 continue;
             }
-            if (!lastQuotes.TryGetValue(p.Symbol, out var quote))
+            if (!lastQuotes.TryGetValue(p.Symbol, out var quote) || !catalog.TryGet(p.Symbol, out var filters))
             {
                 continue;
             }
             var done = fills.GetValueOrDefault(p.ParentId) ?? [];
             var filled = done.Sum(f => f.Quantity);
-            var notional = done.Sum(f => f.Price * f.Quantity);
+            var notional = done.Sum(f => filters.Notional(f.Price, f.Quantity));
+            var baseAmount = done.Sum(f => filters.BaseAmount(f.Price, f.Quantity));
             var fees = done.Sum(f => f.Fee);
             var remaining = p.Quantity - filled;
             var opposite = (p.Side == Side.Buy ? quote.AskPrice : quote.BidPrice).ToDecimal();
-            notional += remaining * opposite;
-            fees += remaining * opposite * takerFee;
-            var average = notional / p.Quantity;
+            var rest = filters.Notional(opposite, remaining);
+            notional += rest;
+            baseAmount += filters.BaseAmount(opposite, remaining);
+            fees += rest * options.FeesFor(filters).Taker;
+            // Notional over base amount: VWAP, or the harmonic mean on COIN-M (as the router reports it).
+            var average = notional / baseAmount;
             costs[p.ParentId] = (double)(p.Side.Sign() * (average - p.ArrivalMid) / p.ArrivalMid + fees / notional) * 10_000;
         }
         return costs;

@@ -10,38 +10,40 @@ internal interface IMarks
 }
 
 /// <summary>
-/// Cash, positions and round trips from fills; equity marked to the latest mids; drawdown from the equity
-/// peak. Money is decimal throughout.
+/// Positions, realised P&amp;L, fees and round trips from fills; equity = starting equity - fees + realised +
+/// open positions marked to the latest mids; drawdown from the equity peak. Money is decimal throughout, in
+/// quote currency (COIN-M: USD at the fill or mark price).
 /// </summary>
 internal sealed class Account(decimal startingEquity)
 {
     private readonly SortedDictionary<Symbol, TradeLedger> _ledgers = new(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
-    private decimal _cash = startingEquity;
+    private readonly decimal _startingEquity = startingEquity;
+    private decimal _fees;
     private decimal _peakEquity = startingEquity;
 
     public decimal Position(Symbol symbol) => _ledgers.TryGetValue(symbol, out var ledger) ? ledger.Position : 0m;
 
-    /// <summary>Books a fill (cash and position); returns the round trip it closed, if any.</summary>
-    public TradeRecord? Fill(Symbol symbol, Side side, decimal price, decimal quantity, decimal fee, long timeNs)
+    /// <summary>Books a fill (fees and position); returns the round trip it closed, if any.</summary>
+    public TradeRecord? Fill(SymbolFilters filters, Side side, decimal price, decimal quantity, decimal fee, long timeNs)
     {
-        if (!_ledgers.TryGetValue(symbol, out var ledger))
+        if (!_ledgers.TryGetValue(filters.Symbol, out var ledger))
         {
-            ledger = new TradeLedger();
-            _ledgers.Add(symbol, ledger);
+            ledger = new TradeLedger(filters);
+            _ledgers.Add(filters.Symbol, ledger);
         }
-        var signed = side == Side.Buy ? quantity : -quantity;
-        _cash -= signed * price + fee;
-        return ledger.Fill(symbol, side, price, quantity, fee, timeNs / 1_000_000);
+        _fees += fee;
+        return ledger.Fill(side, price, quantity, fee, timeNs / 1_000_000);
     }
 
     public decimal Equity(IMarks marks)
     {
-        var equity = _cash;
+        var equity = _startingEquity - _fees;
         foreach (var (symbol, ledger) in _ledgers)
         {
+            equity += ledger.RealizedTotal;
             if (ledger.Position != 0 && marks.TryGetMid(symbol, out var mid))
             {
-                equity += ledger.Position * mid;
+                equity += ledger.Unrealized(mid);
             }
         }
         return equity;
@@ -62,7 +64,7 @@ internal sealed class Account(decimal startingEquity)
         {
             if (ledger.Position != 0 && marks.TryGetMid(symbol, out var mid))
             {
-                gross += Math.Abs(ledger.Position * mid);
+                gross += Math.Abs(ledger.Filters.Notional(mid, ledger.Position));
             }
         }
         return gross;

@@ -32,7 +32,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         _kinds = [new LegKind(true, 0), new LegKind(false, 0), .. _o.BehindBps.Select(b => new LegKind(false, b))];
         _actions = 1 + _kinds.Length * _o.PatiencesS.Count;
         _model = new CostModel(_actions, _o.Shrinkage);
-        _shadows = new ShadowTracker(_o, _kinds, _model, options.MakerFee, options.TakerFee);
+        _shadows = new ShadowTracker(_o, _kinds, _model, options);
         _flow = new TradeFlow(_o.FlowWindow);
     }
 

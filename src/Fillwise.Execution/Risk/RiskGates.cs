@@ -119,6 +119,6 @@ public sealed class RiskGates
     /// <summary>The last gate: the sized order must be a whole number of steps and meet the minimum notional.</summary>
     public static RiskDecision CheckFilters(SymbolFilters filters, long lots, decimal price) =>
         lots <= 0 ? RiskDecision.Deny(RiskReason.InvalidSize)
-        : filters.LotsToQuantity(lots) * price < filters.MinNotional ? RiskDecision.Deny(RiskReason.BelowMinNotional)
+        : filters.Notional(price, filters.LotsToQuantity(lots)) < filters.MinNotional ? RiskDecision.Deny(RiskReason.BelowMinNotional)
         : RiskDecision.Allow;
 }

@@ -121,7 +121,8 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
     private void SendMaker(ParentExecution parent, bool keepDeadline = false)
     {
         var quote = parent.Symbol.Quote;
-        var price = MakerPricing.MakerPrice(parent.Side, quote.BidPrice.Raw, quote.AskPrice.Raw, parent.Context.MakerOffsetBps, parent.Symbol.Filters, options.MakerFee, options.TakerFee);
+        var (makerFee, takerFee) = options.FeesFor(parent.Symbol.Filters);
+        var price = MakerPricing.MakerPrice(parent.Side, quote.BidPrice.Raw, quote.AskPrice.Raw, parent.Context.MakerOffsetBps, parent.Symbol.Filters, makerFee, takerFee);
         if (price == 0)
         {
             SendTaker(parent);
@@ -164,14 +165,15 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         var quantity = fill.Quantity.ToDecimal();
         var price = fill.Price.ToDecimal();
         parent.FilledRaw += fill.Quantity.Raw;
-        parent.FilledNotional += price * quantity;
+        parent.FilledNotional += parent.Symbol.Filters.Notional(price, quantity);
+        parent.FilledBase += parent.Symbol.Filters.BaseAmount(price, quantity);
         parent.Fees += fill.Fee;
         parent.LastFillNs = e.TimeNs;
         if (fill.Liquidity == Liquidity.Maker)
         {
             parent.MakerFilledRaw += fill.Quantity.Raw;
         }
-        if (account.Fill(parent.Symbol.Symbol, parent.Side, price, quantity, fill.Fee, e.TimeNs) is { } trade)
+        if (account.Fill(parent.Symbol.Filters, parent.Side, price, quantity, fill.Fee, e.TimeNs) is { } trade)
         {
             intel.AddRoundTrip(parent.Symbol.Intel, trade);
             telemetry.RoundTrip(new RoundTripRecord(intel.RoundTrips, e.TimeNs, trade.Symbol, trade.EntryTimeMs, trade.NetReturnBps));
@@ -217,7 +219,8 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         _working.Remove(parent.Id);
         var now = venue.NowNs;
         var filled = new Fixed8(parent.FilledRaw).ToDecimal();
-        var average = filled > 0 ? parent.FilledNotional / filled : 0m;
+        // Notional over base amount: the VWAP, or on COIN-M the contract-weighted harmonic mean (the inverse entry price).
+        var average = filled > 0 ? parent.FilledNotional / parent.FilledBase : 0m;
         var sign = parent.Side == Side.Buy ? 1 : -1;
         var slippageBps = filled > 0 ? (double)(sign * (average - parent.ArrivalMid) / parent.ArrivalMid) * 10_000 : double.NaN;
         var feesBps = filled > 0 ? (double)(parent.Fees / parent.FilledNotional) * 10_000 : double.NaN;

@@ -17,6 +17,9 @@ internal sealed class ParentExecution(long id, ParentSignal signal, SymbolState 
     public long FilledRaw { get; set; }
     public long MakerFilledRaw { get; set; }
     public decimal FilledNotional { get; set; }
+
+    /// <summary>Base-asset amount filled (<see cref="SymbolFilters.BaseAmount"/>): the quantity, or on COIN-M the coins the contracts were worth.</summary>
+    public decimal FilledBase { get; set; }
     public decimal Fees { get; set; }
     public int PostOnlyRejects { get; set; }
     public bool UsedFallback { get; set; }

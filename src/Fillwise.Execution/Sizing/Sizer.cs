@@ -88,7 +88,8 @@ public sealed class Sizer
         }
         if (inputs.BaseQuantity is null && inputs.Price > 0)
         {
-            baseQuantity = Math.Min(baseQuantity, inputs.Equity * (decimal)_o.MaxBaseNotionalFraction / inputs.Price);
+            // The risk budget is an amount of the base asset; COIN-M orders count contracts.
+            baseQuantity = Math.Min(filters.QuantityForBase(baseQuantity, inputs.Price), filters.QuantityFor(inputs.Equity * (decimal)_o.MaxBaseNotionalFraction, inputs.Price));
         }
         var inverseVol = double.IsFinite(inputs.NatrBps) && inputs.NatrBps > 0
             ? Math.Clamp(_o.TargetNatrBps / inputs.NatrBps, _o.MinInverseVol, _o.MaxInverseVol)

@@ -15,12 +15,10 @@ internal readonly record struct LegKind(bool Peg, double OffsetBps);
 /// filled by T (maker fee, at our price) or take at the opposite touch of that moment (taker fee). "Take now"
 /// is known at once. Outcomes enter the model only when their horizon has passed: walk-forward.
 /// </summary>
-internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<LegKind> kinds, CostModel model, decimal makerFee, decimal takerFee)
+internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<LegKind> kinds, CostModel model, ExecutorOptions fees)
 {
     private readonly long[] _horizonsNs = [.. options.PatiencesS.Select(p => p * 1_000_000_000L)];
     private readonly long _everyNs = options.ShadowEvery.Ticks * 100;
-    private readonly double _makerFeeBps = (double)makerFee * 10_000;
-    private readonly double _takerFeeBps = (double)takerFee * 10_000;
     private readonly Dictionary<Symbol, SymbolShadows> _symbols = [];
 
     /// <summary>The model's action index of a leg kind and patience (0 is "take now").</summary>
@@ -34,7 +32,8 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         }
         if (!_symbols.TryGetValue(update.Symbol, out var s))
         {
-            s = new SymbolShadows();
+            var (maker, taker) = fees.FeesFor(filters);
+            s = new SymbolShadows(maker, taker);
             _symbols.Add(update.Symbol, s);
         }
         // Only legs still resting can change (most fill within seconds at an active touch) ...
@@ -57,7 +56,7 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         for (var i = s.Active.Count - 1; i >= 0; i--)
         {
             var shadow = s.Active[i];
-            if (shadow.NextDueNs <= nowNs && Emit(shadow, update, nowNs))
+            if (shadow.NextDueNs <= nowNs && Emit(s, shadow, update, nowNs))
             {
                 s.Active.RemoveAt(i);
             }
@@ -70,10 +69,10 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
                 var legs = new ShadowLeg[kinds.Count];
                 for (var k = 0; k < legs.Length; k++)
                 {
-                    legs[k] = new ShadowLeg(update, side, kinds[k].OffsetBps, filters, makerFee, takerFee);
+                    legs[k] = new ShadowLeg(update, side, kinds[k].OffsetBps, filters, s.MakerFee, s.TakerFee);
                 }
                 var shadow = new Shadow(update, side, nowNs, Context.Of(side, update.BidQuantity.ToDouble(), update.AskQuantity.ToDouble(), flowImbalance, wideSpread), legs);
-                model.Add(update.Symbol, shadow.Context, 0, TakeCost(shadow, update), filled: false);
+                model.Add(update.Symbol, shadow.Context, 0, TakeCost(s, shadow, update), filled: false);
                 shadow.NextDueNs = nowNs + _horizonsNs[0];
                 s.Active.Add(shadow);
                 s.Unfilled.Add(shadow);
@@ -81,24 +80,24 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         }
     }
 
-    private double TakeCost(Shadow s, in MarketUpdate quote)
+    private static double TakeCost(SymbolShadows symbol, Shadow s, in MarketUpdate quote)
     {
         var opposite = s.Side == Side.Buy ? quote.AskPrice.ToDouble() : quote.BidPrice.ToDouble();
-        return s.Side.Sign() * (opposite - s.Mid0) / s.Mid0 * 10_000 + _takerFeeBps;
+        return s.Side.Sign() * (opposite - s.Mid0) / s.Mid0 * 10_000 + symbol.TakerFeeBps;
     }
 
     /// <summary>Emits every horizon that has passed; true when the shadow is done.</summary>
-    private bool Emit(Shadow s, in MarketUpdate quote, long nowNs)
+    private bool Emit(SymbolShadows symbol, Shadow s, in MarketUpdate quote, long nowNs)
     {
         while (s.NextHorizon < _horizonsNs.Length && nowNs >= s.StartNs + _horizonsNs[s.NextHorizon])
         {
             var due = s.StartNs + _horizonsNs[s.NextHorizon];
-            var take = TakeCost(s, quote);
+            var take = TakeCost(symbol, s, quote);
             for (var k = 0; k < s.Legs.Length; k++)
             {
                 var leg = s.Legs[k];
                 var filled = leg.FillNs >= 0 && leg.FillNs <= due;
-                var cost = filled ? s.Side.Sign() * (leg.FillPrice - s.Mid0) / s.Mid0 * 10_000 + _makerFeeBps : take;
+                var cost = filled ? s.Side.Sign() * (leg.FillPrice - s.Mid0) / s.Mid0 * 10_000 + symbol.MakerFeeBps : take;
                 model.Add(quote.Symbol, s.Context, Action(k, s.NextHorizon), cost, filled);
             }
             s.NextHorizon++;
@@ -107,8 +106,14 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         return s.NextHorizon == _horizonsNs.Length;
     }
 
-    private sealed class SymbolShadows
+    /// <summary>A symbol's shadows, costed with its market's fee rates.</summary>
+    private sealed class SymbolShadows(decimal makerFee, decimal takerFee)
     {
+        public decimal MakerFee { get; } = makerFee;
+        public decimal TakerFee { get; } = takerFee;
+        public double MakerFeeBps { get; } = (double)makerFee * 10_000;
+        public double TakerFeeBps { get; } = (double)takerFee * 10_000;
+
         /// <summary>Every shadow whose last horizon has not passed, in start order.</summary>
         public List<Shadow> Active { get; } = [];
         /// <summary>The active shadows with a leg still resting (any order).</summary>
