@@ -1,6 +1,7 @@
 using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.Execution.Policies;
+using Fillwise.Execution.Policies.Intel;
 using Fillwise.Execution.Signals;
 using Fillwise.Venues.Replay;
 
@@ -18,11 +19,14 @@ public interface IRunHooks
 /// <summary>What one backtest produced: everything the executor wrote, the venue's counters, final health, decision latencies.</summary>
 public sealed record BacktestResult(MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, Markouts Markouts, IReadOnlyDictionary<long, double> MarkedCosts)
 {
+    /// <summary>What a learning policy learned over the run (the prior of a later one); null for the others.</summary>
+    public IntelModel? Learned { get; init; }
+
     public PolicyStats Stats { get; } = PolicyStats.From(Telemetry, Markouts, MarkedCosts);
 }
 
-/// <summary>What to run: the policy by name, the seed, where parent orders come from, the executor's options.</summary>
-public sealed record BacktestSpec(string Policy, ulong Seed, Func<ISignalSource> Orders, ExecutorOptions Options, ReplayVenueOptions? Venue = null);
+/// <summary>What to run: the policy by name, the seed, where parent orders come from, the executor's options; a learning policy may start from a prior learned earlier.</summary>
+public sealed record BacktestSpec(string Policy, ulong Seed, Func<ISignalSource> Orders, ExecutorOptions Options, ReplayVenueOptions? Venue = null, IntelModel? Prior = null);
 
 /// <summary>
 /// The one engine loop (NautilusTrader's backtest engine): data -> replay venue -> executor -> telemetry,
@@ -33,7 +37,7 @@ public static class BacktestEngine
 {
     public static BacktestResult Run(BacktestInputs inputs, BacktestSpec spec, ITelemetrySink? sink = null, IRunHooks? hooks = null, IExecutionMirror? mirror = null, CancellationToken cancellationToken = default)
     {
-        var policy = ExecutionPolicies.Create(spec.Policy, spec.Options);
+        var policy = ExecutionPolicies.Create(spec.Policy, spec.Options, spec.Prior);
         using var venue = inputs.Venue((spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed });
         var memory = new MemoryTelemetry();
         var executor = new Executor(venue, inputs.Catalog, spec.Options, policy, sink is null ? memory : new TeeTelemetry(memory, sink), spec.Orders())
@@ -53,7 +57,10 @@ public static class BacktestEngine
             }
         }
         executor.Finish();
-        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts, Backtest.MarkedCosts.Of(memory, executor.LastQuotes(), inputs.Catalog, spec.Options));
+        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts, Backtest.MarkedCosts.Of(memory, executor.LastQuotes(), inputs.Catalog, spec.Options))
+        {
+            Learned = policy.Learned,
+        };
     }
 }
 

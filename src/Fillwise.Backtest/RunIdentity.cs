@@ -7,12 +7,12 @@ namespace Fillwise.Backtest;
 
 /// <summary>
 /// A run's identity: SHA-256 over the content of every input file, the order source (a signals file by its
-/// content), the policy, the seed and the effective options. Same identity = the same run, so a crashed attempt
+/// content), the policy, the seed, the effective options and the intel prior it starts from, if any. Same identity = the same run, so a crashed attempt
 /// can be resumed; anything that changes the result changes the id.
 /// </summary>
 public static class RunIdentity
 {
-    public static string Of(BacktestInputs inputs, string policy, ulong seed, string orderSource, ExecutorOptions options)
+    public static string Of(BacktestInputs inputs, string policy, ulong seed, string orderSource, ExecutorOptions options, string? priorFingerprint = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
@@ -26,6 +26,11 @@ public static class RunIdentity
             Add($"{Path.GetFileName(file)}={FileHash(file)}");
         }
         Add(JsonSerializer.Serialize(options));
+        if (priorFingerprint is not null)
+        {
+            // A run that starts from a learned model is a different run from a cold one.
+            Add($"prior={priorFingerprint}");
+        }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
 

@@ -4,6 +4,8 @@ using Fillwise.Telemetry;
 using Fillwise.Venues.Replay;
 using Microsoft.Data.Sqlite;
 
+using Fillwise.Execution.Policies.Intel;
+
 namespace Fillwise.Backtest;
 
 /// <summary>
@@ -26,10 +28,13 @@ public static class StoredBacktest
 
         /// <summary>Symbols of this run's data that an operator toggle in the store had switched off when it started: their orders are denied.</summary>
         public IReadOnlyList<Symbol> SwitchedOff { get; init; } = [];
+
+        /// <summary>What a learning policy learned over the run (prior included), for <c>--intel-save</c>.</summary>
+        public IntelModel? Learned { get; init; }
     }
 
     public static string RunId(BacktestInputs inputs, BacktestSpec spec, string orderSource) =>
-        RunIdentity.Of(inputs, spec.Policy, spec.Seed, orderSource, spec.Options);
+        RunIdentity.Of(inputs, spec.Policy, spec.Seed, orderSource, spec.Options, spec.Prior is { } prior ? IntelModelFile.Fingerprint(prior) : null);
 
     /// <summary>
     /// Runs and stores, or returns null without writing when a complete run with the same id is in the store and
@@ -103,6 +108,7 @@ public static class StoredBacktest
             Quality = q,
             Replaced = replaced,
             SwitchedOff = off,
+            Learned = result.Learned,
         };
     }
 }

@@ -6,6 +6,7 @@ using Fillwise.Cli.Runs;
 using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.Execution.Policies;
+using Fillwise.Execution.Policies.Intel;
 using Fillwise.Execution.Signals;
 
 namespace Fillwise.Cli;
@@ -29,8 +30,10 @@ internal static class ReplayCommand
         var mirrorProject = new Option<string>("--mirror-project") { Description = "Google Cloud project id.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FILLWISE_FIRESTORE_PROJECT") ?? "demo-fillwise" };
         var mirrorEnv = new Option<string>("--mirror-env") { Description = "Documents go under fillwise/{env}/.", DefaultValueFactory = _ => "replay" };
         var mirrorPeriod = new Option<string>("--mirror-period") { Description = "One Commit per period.", DefaultValueFactory = _ => "5s" };
+        var intelPrior = new Option<string?>("--intel-prior") { Description = "Start the intel policy from a model learned earlier (a file --intel-save wrote) instead of cold." };
+        var intelSave = new Option<string?>("--intel-save") { Description = "Write what the intel policy learned (its prior included) to this file after the run." };
         var command = new Command("replay", "Replay recorded data through the executor and the replay venue; store orders, fills, health.");
-        foreach (var option in setup.All.Concat([signals, strategy, policy, db, json, force, serveOption, pace, mirror, mirrorProject, mirrorEnv, mirrorPeriod]))
+        foreach (var option in setup.All.Concat([signals, strategy, policy, db, json, force, serveOption, pace, mirror, mirrorProject, mirrorEnv, mirrorPeriod, intelPrior, intelSave]))
         {
             command.Options.Add(option);
         }
@@ -52,8 +55,14 @@ internal static class ReplayCommand
                 // Below 0.001 a capture's first second would take over 15 minutes to show; the wait arithmetic stays in range.
                 throw new UsageException($"--pace must be between 0.001 and 1e6 replay seconds per wall second (got {p.ToString(CultureInfo.InvariantCulture)}).");
             }
-            var inputs = setup.Inputs(parse);
             var chosen = RunSetup.Policy(parse.GetValue(policy)!);
+            if ((parse.GetValue(intelPrior) is not null || parse.GetValue(intelSave) is not null) && chosen != "intel")
+            {
+                throw new UsageException($"--intel-prior and --intel-save go with --policy intel (not {chosen}).");
+            }
+            // Read before the data: a bad model file is refused before anything is parsed or stored.
+            var prior = parse.GetValue(intelPrior) is { } priorPath ? IntelModelFile.Load(priorPath) : null;
+            var inputs = setup.Inputs(parse);
             var options = setup.Options(parse);
             setup.WarnUnused(parse, [chosen], inputs.IsTickMode, stderr);
             Func<ISignalSource> orders;
@@ -83,7 +92,7 @@ internal static class ReplayCommand
             {
                 stderr.WriteLine($"fillwise: adapted {change} (--no-adapt keeps options as given)");
             }
-            var spec = new BacktestSpec(chosen, parse.GetValue(setup.Seed), orders, adapted);
+            var spec = new BacktestSpec(chosen, parse.GetValue(setup.Seed), orders, adapted, Prior: prior);
             var dbPath = parse.GetValue(db)!;
             if (!inputs.Quality.IsClean || inputs.Quality.BookGaps > 0)
             {
@@ -135,6 +144,11 @@ internal static class ReplayCommand
                     var m = firestore.Status;
                     stderr.WriteLine($"fillwise: mirror {firestore.Target}: {m.Commits} commits, {m.Drops} drops, {m.Retries} retries, {m.Failures} failed periods{(m.LastError is null ? "" : ", last error " + m.LastError)}.");
                     firestore = null;
+                }
+                if (parse.GetValue(intelSave) is { } savePath && summary.Learned is { } learned)
+                {
+                    IntelModelFile.Save(savePath, learned);
+                    stderr.WriteLine($"fillwise: intel model ({learned.TotalSamples:N0} shadow outcomes{(prior is null ? "" : $", {prior.TotalSamples:N0} of them from {parse.GetValue(intelPrior)}")}) -> {savePath}");
                 }
                 Print(stdout, summary, dbPath, parse.GetValue(json));
                 if (app is not null)

@@ -61,6 +61,7 @@ public static class EvalJson
             Strings(w, "inputs", result.Inputs);
             Strings(w, "train_inputs", result.TrainInputs);
             w.WriteString("mode", result.Mode);
+            w.WriteNumber("intel_prior_samples", result.IntelPriorSamples);
             if (quality is not null)
             {
                 w.WriteNumber("data_errors", quality.DataErrors);

@@ -26,6 +26,9 @@ public sealed record EvalResult(
     public IReadOnlyList<FixedSettingGrid.Cell>? Grid { get; init; }
     public BestFixed? Best { get; init; }
     public PairedDifference? IntelMinusBestFixed { get; init; }
+
+    /// <summary>With training data: the resting shadow outcomes intel learned there and started the evaluated data with (0 = cold).</summary>
+    public long IntelPriorSamples { get; init; }
 }
 
 /// <summary>
@@ -61,10 +64,16 @@ public static class Evaluation
         var runs = new SortedDictionary<string, PolicyOutcome>(StringComparer.Ordinal);
         var names = spec.Policies.Distinct().ToArray();
         log?.WriteLine($"fillwise: eval {string.Join(", ", names)} on {string.Join(", ", test.Files.Select(Path.GetFileName))} ...");
+        // Intel learns on the training data first, as a desk would before going live; the fixed settings are chosen there too.
+        var prior = train is not null && names.Contains("intel") ? BacktestEngine.Run(train, new BacktestSpec("intel", spec.Seed, spec.Orders, options)).Learned : null;
+        if (prior is not null)
+        {
+            log?.WriteLine($"fillwise: intel learned {prior.TotalSamples:N0} shadow outcomes on the training data and starts from them.");
+        }
         var outcomes = new PolicyOutcome[names.Length];
         Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var r = BacktestEngine.Run(test, new BacktestSpec(names[i], spec.Seed, spec.Orders, options));
+            var r = BacktestEngine.Run(test, new BacktestSpec(names[i], spec.Seed, spec.Orders, options, Prior: names[i] == "intel" ? prior : null));
             outcomes[i] = new PolicyOutcome(r.Stats, r.Telemetry, r.Venue, r.Health, r.MarkedCosts);
         });
         for (var i = 0; i < names.Length; i++)
@@ -74,7 +83,10 @@ public static class Evaluation
         var difference = runs.TryGetValue("intel", out var intel) && runs.TryGetValue("static", out var stat)
             ? PairedDifference.Compute(intel.MarkedCosts, stat.MarkedCosts, spec.Seed)
             : null;
-        var result = new EvalResult(runs, difference, spec.Seed, [.. test.Files], train is null ? [] : [.. train.Files], test.Mode, spec.OrdersLabel, adaptations);
+        var result = new EvalResult(runs, difference, spec.Seed, [.. test.Files], train is null ? [] : [.. train.Files], test.Mode, spec.OrdersLabel, adaptations)
+        {
+            IntelPriorSamples = prior?.TotalSamples ?? 0,
+        };
         if (!grid && train is null)
         {
             return result;

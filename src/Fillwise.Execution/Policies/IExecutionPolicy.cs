@@ -62,4 +62,7 @@ public interface IExecutionPolicy
 
     /// <summary>The policy's current view of a symbol without an order (health snapshots).</summary>
     PolicyView View(in PolicyInputs inputs);
+
+    /// <summary>What a learning policy has learned so far (the prior of a later run); null for policies that do not learn.</summary>
+    Intel.IntelModel? Learned => null;
 }

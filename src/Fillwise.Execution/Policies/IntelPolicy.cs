@@ -25,18 +25,24 @@ internal sealed class IntelPolicy : IExecutionPolicy
     private readonly LegKind[] _kinds;
     private readonly int _actions;
 
-    public IntelPolicy(ExecutorOptions options)
+    public IntelPolicy(ExecutorOptions options, IntelModel? prior = null)
     {
         _router = options.Router;
         _o = options.Intel;
         _kinds = [new LegKind(true, 0), new LegKind(false, 0), .. _o.BehindBps.Select(b => new LegKind(false, b))];
         _actions = 1 + _kinds.Length * _o.PatiencesS.Count;
-        _model = new CostModel(_actions, _o.Shrinkage);
+        if (prior is not null && (prior.Layout != IntelModel.LayoutOf(_o) || prior.Actions != _actions))
+        {
+            throw new OptionsException($"the intel prior was learned with actions [{prior.Layout}], these options have [{IntelModel.LayoutOf(_o)}]; learn it again with the same Intel.PatiencesS and Intel.BehindBps.");
+        }
+        _model = new CostModel(_actions, _o.Shrinkage) { Prior = prior is null ? null : CostModel.From(prior, _o.Shrinkage) };
         _shadows = new ShadowTracker(_o, _kinds, _model, options);
         _flow = new TradeFlow(_o.FlowWindow);
     }
 
     public string Name => "intel";
+
+    public IntelModel Learned => _model.Export(IntelModel.LayoutOf(_o));
 
     public bool UsesIntelSizing => true;
 
@@ -56,9 +62,9 @@ internal sealed class IntelPolicy : IExecutionPolicy
         {
             return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, $"router Broken ({inputs.Intel.Router.Reason}): take"));
         }
-        if (_model.Samples(inputs.Symbol) < _o.MinSamples)
+        if (_model.Evidence(inputs.Symbol) < _o.MinSamples)
         {
-            return new ExecutionPlan(true, 0, _router.StaticMakerTimeout, View(quality, true, 0, $"cold start ({_model.Samples(inputs.Symbol)} shadow outcomes < {_o.MinSamples}): static at the touch"));
+            return new ExecutionPlan(true, 0, _router.StaticMakerTimeout, View(quality, true, 0, $"cold start ({_model.Evidence(inputs.Symbol)} shadow outcomes < {_o.MinSamples}): static at the touch"));
         }
         var q = inputs.Quote;
         var context = Context.Of(inputs.Side, q.BidQuantity.ToDouble(), q.AskQuantity.ToDouble(), _flow.Imbalance(inputs.Symbol, inputs.NowNs), Wide(q, inputs.Filters));

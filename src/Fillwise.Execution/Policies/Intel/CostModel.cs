@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Fillwise.Core;
 
 namespace Fillwise.Execution.Policies.Intel;
@@ -42,6 +43,49 @@ internal sealed class CostModel(int actions, double shrinkage)
     /// <summary>Completed outcomes of resting actions (not "take now", which is known at once) for the symbol.</summary>
     public long Samples(Symbol symbol) => _symbols.TryGetValue(symbol, out var c) ? c.Resting : 0;
 
+    /// <summary>Resting outcomes behind an estimate for the symbol: its own, plus everything the prior holds (its pooled level covers symbols it never saw).</summary>
+    public long Evidence(Symbol symbol) => Samples(symbol) + (Prior?._pooled.Resting ?? 0);
+
+    /// <summary>
+    /// What was learned earlier (another day, the training data), as the top of the shrinkage chain: the day's
+    /// cells shrink to the day's action means, which shrink to the prior's estimate for the same symbol and context.
+    /// So the prior decides the first orders, and the market of the day overrules it as soon as it has said as much
+    /// (k outcomes of its own weigh as much as the prior).
+    /// </summary>
+    public CostModel? Prior { get; init; }
+
+    /// <summary>A model holding a prior's sums as its own observations.</summary>
+    public static CostModel From(IntelModel learned, double shrinkage)
+    {
+        var model = new CostModel(learned.Actions, shrinkage);
+        foreach (var (symbol, sums) in learned.Symbols)
+        {
+            var cells = new Cells(learned.Actions);
+            cells.Absorb(sums);
+            model._symbols.Add(symbol, cells);
+            model._pooled.Absorb(sums);
+        }
+        return model;
+    }
+
+    /// <summary>Everything learned so far, the prior's outcomes included, sorted by symbol.</summary>
+    public IntelModel Export(string layout)
+    {
+        var merged = new Dictionary<Symbol, Cells>();
+        foreach (var source in (ReadOnlySpan<CostModel?>)[Prior, this])
+        {
+            foreach (var (symbol, cells) in source?._symbols ?? [])
+            {
+                if (!merged.TryGetValue(symbol, out var into))
+                {
+                    merged.Add(symbol, into = new Cells(actions));
+                }
+                into.Absorb(cells.Export());
+            }
+        }
+        return new(layout, actions, merged.ToImmutableSortedDictionary(s => s.Key, s => s.Value.Export(), Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value))));
+    }
+
     public void Add(Symbol symbol, int context, int action, double costBps, bool filled)
     {
         if (!double.IsFinite(costBps))
@@ -60,7 +104,8 @@ internal sealed class CostModel(int actions, double shrinkage)
     /// <summary>Expected cost and fill probability of an action in a context; NaN without any evidence.</summary>
     public (double CostBps, double FillProbability, long Samples) Estimate(Symbol symbol, int context, int action)
     {
-        var pooled = _pooled.ActionMean(action, double.NaN, double.NaN, 0);
+        var top = Prior is { } prior ? prior.Estimate(symbol, context, action) : (CostBps: double.NaN, FillProbability: double.NaN, Samples: 0L);
+        var pooled = _pooled.ActionMean(action, top.CostBps, top.FillProbability, shrinkage);
         if (!_symbols.TryGetValue(symbol, out var cells))
         {
             return (pooled.Cost, pooled.Fill, 0);
@@ -76,6 +121,19 @@ internal sealed class CostModel(int actions, double shrinkage)
         private readonly long[] _n = new long[Context.Count * actions];
 
         public long Resting { get; private set; }
+
+        public void Absorb(IntelModel.Sums sums)
+        {
+            for (var i = 0; i < _n.Length; i++)
+            {
+                _cost[i] += sums.Cost[i];
+                _fills[i] += sums.Fills[i];
+                _n[i] += sums.N[i];
+            }
+            Resting += sums.Resting;
+        }
+
+        public IntelModel.Sums Export() => new([.. _cost], [.. _fills], [.. _n], Resting);
 
         public void Add(int context, int action, double cost, bool filled)
         {
