@@ -10,8 +10,8 @@ namespace Fillwise.Telemetry;
 
 /// <summary>
 /// A store in a PostgreSQL database, shared by several writing processes: the same migrations as SQLite (column
-/// types mapped once, in <see cref="Ddl"/>) recorded in a schema-version table and applied under an advisory lock
-/// so two processes starting at once migrate once; one writer per run through a session-level advisory lock on a
+/// types mapped once, in <see cref="Ddl"/>) recorded in a schema-version table and applied in one transaction
+/// under an advisory lock, so two processes starting at once migrate once; one writer per run through a session-level advisory lock on a
 /// hash of the run id, which the server releases when the holding process's connection drops (kill -9 included).
 /// </summary>
 internal sealed partial class PostgresTarget : StoreTarget
@@ -19,7 +19,7 @@ internal sealed partial class PostgresTarget : StoreTarget
     /// <summary>The table that plays PRAGMA user_version's part.</summary>
     private const string VersionTable = "fillwise_schema";
 
-    /// <summary>Advisory lock key held while migrating ("FILLWISE" in ASCII); run keys are hashes and cannot be told apart from it only by chance.</summary>
+    /// <summary>Advisory lock key held while migrating ("FILLWISE" in ASCII); a run's key (a hash) equals it only by a 2^-64 chance.</summary>
     private const long MigrationKey = 0x46494C4C57495345;
 
     private readonly NpgsqlConnectionStringBuilder _builder;
@@ -124,6 +124,7 @@ internal sealed partial class PostgresTarget : StoreTarget
         PostgresException { SqlState: "28P01" or "28000" } p => new StoreException($"{Display}: authentication failed for user {_builder.Username} ({p.MessageText.TrimEnd('.')}); check the user name and password, or the server's pg_hba.conf.", e),
         PostgresException { SqlState: "3D000" } => new StoreException($"{Display}: database {_builder.Database} does not exist on the server; create it first (createdb {_builder.Database}).", e),
         PostgresException { SqlState: "42P01" } p => new StoreException($"{Display}: not a Fillwise database ({p.MessageText.TrimEnd('.')}).", e),
+        PostgresException { SqlState: "42P07" } p => new StoreException($"{Display}: not a Fillwise database ({p.MessageText.TrimEnd('.')}, a table fillwise did not create); give fillwise a database of its own.", e),
         PostgresException { SqlState: "25006" } => new StoreException($"{Display}: the database is read-only for this user; the write was refused.", e),
         PostgresException p => new StoreException($"{Display}: PostgreSQL refused the statement ({p.SqlState}: {p.MessageText.TrimEnd('.')}).", e),
         NpgsqlException { InnerException: SocketException or TimeoutException or IOException } n =>
@@ -157,30 +158,27 @@ internal sealed partial class PostgresTarget : StoreTarget
         return connection;
     }
 
+    /// <summary>
+    /// Every pending migration in one transaction (PostgreSQL's DDL is transactional: a failure leaves nothing
+    /// behind), under a transaction-scoped advisory lock: two processes starting at once migrate once, the second
+    /// waiting and then finding the schema current.
+    /// </summary>
     private void Migrate(DbConnection connection)
     {
-        // Two processes starting at once: the second waits here and then finds the schema current.
-        Sql.Execute(connection, "SELECT pg_advisory_lock(@key)", ("@key", MigrationKey));
-        try
+        using var transaction = connection.BeginTransaction();
+        Sql.Execute(connection, "SELECT pg_advisory_xact_lock(@key)", transaction, ("@key", MigrationKey));
+        Sql.Execute(connection, $"CREATE TABLE IF NOT EXISTS {VersionTable} (version INTEGER NOT NULL)", transaction);
+        var current = SchemaVersion(connection);
+        if (current > Schema.Migrations.Length)
         {
-            Sql.Execute(connection, $"CREATE TABLE IF NOT EXISTS {VersionTable} (version INTEGER NOT NULL)");
-            var current = SchemaVersion(connection);
-            if (current > Schema.Migrations.Length)
-            {
-                throw new StoreException($"{Display}: the store has schema version {current}, newer than this fillwise ({Schema.Migrations.Length}); use a newer fillwise.");
-            }
-            for (var v = current; v < Schema.Migrations.Length; v++)
-            {
-                using var transaction = connection.BeginTransaction();
-                Sql.Execute(connection, Ddl(Schema.Migrations[v]), transaction);
-                Sql.Execute(connection, $"DELETE FROM {VersionTable}; INSERT INTO {VersionTable} (version) VALUES (@v)", transaction, ("@v", v + 1));
-                transaction.Commit();
-            }
+            throw new StoreException($"{Display}: the store has schema version {current}, newer than this fillwise ({Schema.Migrations.Length}); use a newer fillwise.");
         }
-        finally
+        for (var v = current; v < Schema.Migrations.Length; v++)
         {
-            Sql.Execute(connection, "SELECT pg_advisory_unlock(@key)", ("@key", MigrationKey));
+            Sql.Execute(connection, Ddl(Schema.Migrations[v]), transaction);
         }
+        Sql.Execute(connection, $"DELETE FROM {VersionTable}; INSERT INTO {VersionTable} (version) VALUES (@v)", transaction, ("@v", Schema.Migrations.Length));
+        transaction.Commit();
     }
 
     private static NpgsqlConnectionStringBuilder FromUri(string db)

@@ -143,6 +143,31 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         Assert.DoesNotContain("wrong-password", error, StringComparison.Ordinal);
     }
 
+    [PostgresFact]
+    public async Task ADatabaseWithSomeoneElsesTablesIsRefusedAndLeftAsItWas()
+    {
+        var pg = await server.NewDatabase("foreign_app");
+        await using (var connection = new NpgsqlConnection(Npgsql(pg)))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE TABLE runs (id serial PRIMARY KEY, note text); INSERT INTO runs (note) VALUES ('theirs')", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var (exit, _, error) = Cli.Run([.. Replay, "--db", pg]);
+        Assert.Equal(2, exit);
+        Assert.Contains("not a Fillwise database (relation \"runs\" already exists", error, StringComparison.Ordinal);
+        var (showExit, _, showError) = Cli.Run("intel", "show", "--db", pg);
+        Assert.Equal(2, showExit);
+        Assert.Contains("not a Fillwise store", showError, StringComparison.Ordinal);
+        await using var check = new NpgsqlConnection(Npgsql(pg));
+        await check.OpenAsync();
+        // The failed migration rolled back whole: their table as it was, no Fillwise table at all.
+        await using var tables = new NpgsqlCommand("SELECT string_agg(table_name::text, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public'", check);
+        Assert.Equal("runs", await tables.ExecuteScalarAsync());
+        await using var note = new NpgsqlCommand("SELECT note FROM runs", check);
+        Assert.Equal("theirs", await note.ExecuteScalarAsync());
+    }
+
     private static readonly string[] Replay = ["replay", .. Cli.Capture];
 
     /// <summary>Everything the read model gives for every run, as JSON: what the dashboard and `intel show` see.</summary>
