@@ -125,10 +125,13 @@ internal sealed partial class PostgresTarget : StoreTarget
         PostgresException { SqlState: "3D000" } => new StoreException($"{Display}: database {_builder.Database} does not exist on the server; create it first (createdb {_builder.Database}).", e),
         PostgresException { SqlState: "42P01" } p => new StoreException($"{Display}: not a Fillwise database ({p.MessageText.TrimEnd('.')}).", e),
         PostgresException { SqlState: "42P07" } p => new StoreException($"{Display}: not a Fillwise database ({p.MessageText.TrimEnd('.')}, a table fillwise did not create); give fillwise a database of its own.", e),
+        PostgresException { SqlState: "42501" } p => new StoreException($"{Display}: user {_builder.Username} may not use the Fillwise tables ({p.MessageText.TrimEnd('.')}); grant it rights on them, or connect as their owner.", e),
         PostgresException { SqlState: "25006" } => new StoreException($"{Display}: the database is read-only for this user; the write was refused.", e),
         PostgresException p => new StoreException($"{Display}: PostgreSQL refused the statement ({p.SqlState}: {p.MessageText.TrimEnd('.')}).", e),
         NpgsqlException { InnerException: SocketException or TimeoutException or IOException } n =>
             new StoreException($"{Display}: cannot reach the PostgreSQL server at {_builder.Host}:{_builder.Port} ({n.InnerException!.Message.TrimEnd('.')}); check that it runs and the host and port.", e),
+        NpgsqlException n when n.Message.Contains("password", StringComparison.OrdinalIgnoreCase) =>
+            new StoreException($"{Display}: authentication failed for user {_builder.Username} ({n.Message.TrimEnd('.')}); give the password in the URI, in PGPASSWORD or in ~/.pgpass.", e),
         _ => new StoreException($"{Display}: PostgreSQL failed ({e.Message.TrimEnd('.')}).", e),
     };
 

@@ -121,6 +121,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         { "replay", "postgresql://postgres@127.0.0.1:{free}/x", "cannot reach the PostgreSQL server at 127.0.0.1:{free}" },
         { "intel", $"postgresql://{PostgresServer.PasswordRole}:wrong-password@127.0.0.1:{{port}}/postgres", $"authentication failed for user {PostgresServer.PasswordRole}" },
         { "replay", $"Host=127.0.0.1;Port={{port}};Username={PostgresServer.PasswordRole};Password=wrong-password;Database=postgres", $"authentication failed for user {PostgresServer.PasswordRole}" },
+        { "intel", $"postgresql://{PostgresServer.PasswordRole}@127.0.0.1:{{port}}/postgres", $"authentication failed for user {PostgresServer.PasswordRole} (No password has been provided" },
         { "intel", "postgresql://postgres@127.0.0.1:{port}/no_such_db", "database no_such_db does not exist on the server" },
         { "intel", "postgresql://postgres@127.0.0.1:{port}/postgres", "not a Fillwise store" },
         { "intel", "postgresql://postgres@[not-a-host/x", "not a valid PostgreSQL connection string" },
@@ -166,6 +167,18 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
         Assert.Equal("runs", await tables.ExecuteScalarAsync());
         await using var note = new NpgsqlCommand("SELECT note FROM runs", check);
         Assert.Equal("theirs", await note.ExecuteScalarAsync());
+    }
+
+    [PostgresFact]
+    public async Task AUserWithoutRightsOnTheTablesIsToldSoInOneSentence()
+    {
+        var pg = await server.NewDatabase("not_yours");
+        TelemetryStore.Open(pg).Dispose();
+        var asOther = $"postgresql://{PostgresServer.PasswordRole}:{PostgresServer.RightPassword}@127.0.0.1:{server.Port}/not_yours";
+        var (exit, _, error) = Cli.Run("intel", "show", "--db", asOther);
+        Assert.Equal(2, exit);
+        Assert.Contains($"user {PostgresServer.PasswordRole} may not use the Fillwise tables (permission denied for table", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(PostgresServer.RightPassword, error, StringComparison.Ordinal);
     }
 
     private static readonly string[] Replay = ["replay", .. Cli.Capture];
