@@ -1,6 +1,6 @@
+using System.Data.Common;
 using System.Globalization;
 using Fillwise.Core;
-using System.Data.Common;
 
 namespace Fillwise.Telemetry;
 
