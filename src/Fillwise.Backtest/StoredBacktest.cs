@@ -2,7 +2,7 @@ using Fillwise.Core;
 using Fillwise.Execution;
 using Fillwise.Telemetry;
 using Fillwise.Venues.Replay;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 using Fillwise.Execution.Policies.Intel;
 
@@ -46,16 +46,17 @@ public static class StoredBacktest
         IRunHooks? hooks = null, IExecutionMirror? mirror = null, bool force = false, Action<IReadOnlyList<Symbol>>? switchedOff = null)
     {
         var runId = RunId(inputs, spec, orderSource);
-        using var runLock = RunLock.Take(dbPath, runId);
         using var store = TelemetryStore.Open(dbPath);
         try
         {
+            using var runLock = RunLock.Take(store, runId);
             return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff);
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
-            // A page damaged after the open-time check, a full disk, a file made read-only: one sentence, not a stack.
-            throw StoreException.From(dbPath, e);
+            // A page damaged after the open-time check, a full disk, a file made read-only, a database server gone:
+            // one sentence, not a stack.
+            throw store.Explain(e);
         }
     }
 

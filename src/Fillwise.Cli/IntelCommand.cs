@@ -16,7 +16,7 @@ internal static class IntelCommand
 {
     public static Command Build(TextWriter stdout)
     {
-        var db = new Option<string>("--db") { Description = "The telemetry store.", Required = true };
+        var db = new Option<string>("--db") { Description = "The telemetry store: an SQLite file path or a PostgreSQL URI / connection string.", Required = true };
         var symbol = new Option<string?>("--symbol") { Description = "Only this symbol." };
         var run = new Option<string?>("--run") { Description = "Run id (default: the run with the latest health snapshot)." };
         var json = new Option<bool>("--json") { Description = "Print JSON." };
@@ -45,9 +45,9 @@ internal static class IntelCommand
         {
             if (runId is not null)
             {
-                throw new UsageException($"--run: no run '{runId}' in {dbPath}.");
+                throw new UsageException($"--run: no run '{runId}' in {queries.Path}.");
             }
-            stdout.WriteLine($"{dbPath}: no runs yet.");
+            stdout.WriteLine($"{queries.Path}: no runs yet.");
             return CliApp.ExitOk;
         }
         var symbols = queries.Symbols(resolved).Where(s => only is null || s.Symbol == only.Value.Value).ToList();

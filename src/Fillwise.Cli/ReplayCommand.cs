@@ -20,7 +20,7 @@ internal static class ReplayCommand
         var signals = new Option<string?>("--signals") { Description = "Signals CSV: timestamp,symbol,side,target_qty|target_notional." };
         var strategy = new Option<string?>("--strategy") { Description = "Built-in reference strategy on bars: breakout (Donchian 60-bar)." };
         var policy = new Option<string>("--policy") { Description = $"Execution policy: {string.Join(", ", ExecutionPolicies.Names)}.", DefaultValueFactory = _ => "intel" };
-        var db = new Option<string>("--db") { Description = "SQLite telemetry store (created if missing; a crashed run with the same inputs resumes).", DefaultValueFactory = _ => "fillwise.db" };
+        var db = new Option<string>("--db") { Description = "Telemetry store: an SQLite file path, or PostgreSQL as postgresql://user@host:port/db or Host=…;Database=… (created or migrated if needed; a crashed run with the same inputs resumes).", DefaultValueFactory = _ => "fillwise.db" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
         var force = new Option<bool>("--force") { Description = "Replace a complete run with the same id (its rows are deleted first); without it a complete run is not run again." };
         var serveOption = new Option<bool>("--serve") { Description = "Serve the dashboard over the store while the replay runs, and after it until Ctrl+C." };
@@ -94,6 +94,8 @@ internal static class ReplayCommand
             }
             var spec = new BacktestSpec(chosen, parse.GetValue(setup.Seed), orders, adapted, Prior: prior);
             var dbPath = parse.GetValue(db)!;
+            // What messages show: the path, or the PostgreSQL URI without its password.
+            var shown = Fillwise.Telemetry.StoreTarget.Parse(dbPath).Display;
             if (!inputs.Quality.IsClean || inputs.Quality.BookGaps > 0)
             {
                 stderr.WriteLine(QualityLine(inputs.Quality));
@@ -120,7 +122,7 @@ internal static class ReplayCommand
                 {
                     foreach (var symbol in off)
                     {
-                        stderr.WriteLine($"fillwise: {symbol.Value} is switched off by a toggle in {dbPath}: every {symbol.Value} order of this run will be denied (switch it on in the dashboard, fillwise serve --db {dbPath}).");
+                        stderr.WriteLine($"fillwise: {symbol.Value} is switched off by a toggle in {shown}: every {symbol.Value} order of this run will be denied (switch it on in the dashboard, fillwise serve --db {shown}).");
                     }
                 }
                 var summary = await Task.Run(() => StoredBacktest.Run(dbPath, inputs, spec, label, adaptations, hooks, firestore, parse.GetValue(force), Announce), ct).ConfigureAwait(false);
@@ -131,10 +133,10 @@ internal static class ReplayCommand
                 if (summary is null)
                 {
                     var runId = StoredBacktest.RunId(inputs, spec, label);
-                    stderr.WriteLine($"fillwise: run {runId} is already complete in {dbPath} (use --force to replace it); nothing was written.");
+                    stderr.WriteLine($"fillwise: run {runId} is already complete in {shown} (use --force to replace it); nothing was written.");
                     if (parse.GetValue(json))
                     {
-                        stdout.WriteLine(JsonSerializer.Serialize(new { run_id = runId, policy = chosen, already_complete = true, db = dbPath }));
+                        stdout.WriteLine(JsonSerializer.Serialize(new { run_id = runId, policy = chosen, already_complete = true, db = shown }));
                     }
                     return CliApp.ExitOk;
                 }
@@ -150,7 +152,7 @@ internal static class ReplayCommand
                     IntelModelFile.Save(savePath, learned);
                     stderr.WriteLine($"fillwise: intel model ({learned.TotalSamples:N0} shadow outcomes{(prior is null ? "" : $", {prior.TotalSamples:N0} of them from {parse.GetValue(intelPrior)}")}) -> {savePath}");
                 }
-                Print(stdout, summary, dbPath, parse.GetValue(json));
+                Print(stdout, summary, shown, parse.GetValue(json));
                 if (app is not null)
                 {
                     await ServeCommand.WaitForStop(ct).ConfigureAwait(false);

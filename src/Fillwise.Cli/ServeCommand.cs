@@ -38,7 +38,7 @@ internal static class ServeCommand
 
     public static Command Build(TextWriter stdout)
     {
-        var db = new Option<string>("--db") { Description = "The telemetry store.", Required = true };
+        var db = new Option<string>("--db") { Description = "The telemetry store: an SQLite file path or a PostgreSQL URI / connection string.", Required = true };
         var serve = new ServeOptions();
         var command = new Command("serve", "Serve the operator dashboard (Execution tab, JSON API, live updates) over a telemetry store.");
         command.Options.Add(db);
@@ -89,6 +89,6 @@ internal static class ServeCommand
         {
             stdout.WriteLine($"dashboard: {tls}.");
         }
-        stdout.WriteLine($"dashboard: {address}/ over {options.DatabasePath}{(options.Token is null ? "" : " (token required)")} — Ctrl+C to stop.");
+        stdout.WriteLine($"dashboard: {address}/ over {Fillwise.Telemetry.StoreTarget.Parse(options.DatabasePath).Display}{(options.Token is null ? "" : " (token required)")} — Ctrl+C to stop.");
     }
 }

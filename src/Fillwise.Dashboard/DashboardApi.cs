@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Fillwise.Core;
 using Fillwise.Telemetry;
@@ -5,7 +6,6 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 
 namespace Fillwise.Dashboard;
@@ -70,10 +70,10 @@ internal static class DashboardApi
         }
         try
         {
-            using var store = TelemetryStore.OpenExisting(q.Path);
+            using var store = TelemetryStore.OpenExisting(q.Target);
             store.SetToggle(s, enabled, time.GetUtcNow());
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The toggle could not be saved.",
                 detail: $"The store did not take the write ({e.Message.TrimEnd('.')}); a read-only store cannot be toggled.");

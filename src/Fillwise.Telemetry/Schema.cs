@@ -1,7 +1,8 @@
 namespace Fillwise.Telemetry;
 
 /// <summary>
-/// Schema migrations, applied in order and recorded in PRAGMA user_version. Money and quantities are TEXT
+/// Schema migrations, applied in order and recorded in PRAGMA user_version (SQLite) or the fillwise_schema table
+/// (PostgreSQL, with the column types mapped by <see cref="PostgresTarget.Ddl"/>). Money and quantities are TEXT
 /// (exact decimals); statistics are REAL. Every row is keyed by (run_id, natural id), so a resumed replay can
 /// write again what it wrote before the crash without duplicating it.
 /// </summary>

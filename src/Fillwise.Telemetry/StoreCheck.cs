@@ -1,25 +1,19 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Fillwise.Telemetry;
 
 /// <summary>
-/// Decides, without writing anything, whether a file is a Fillwise store this build can read: an SQLite file
-/// whose schema version is this build's and whose tables have every column <see cref="Tables"/> defines.
+/// Decides, without writing anything, whether a store is a Fillwise store this build can read: one whose schema version is this build's and whose tables have every column <see cref="Tables"/> defines.
 /// </summary>
 internal static class StoreCheck
 {
     public sealed record Found(int Version, IReadOnlyDictionary<string, HashSet<string>> Columns);
 
-    public static Found Inspect(SqliteConnection connection)
+    /// <summary>The schema version and every table's columns, from a query returning (table, column) rows.</summary>
+    public static Found Collect(DbConnection connection, int version, string tableColumnsSql)
     {
-        using var version = connection.CreateCommand();
-        version.CommandText = "PRAGMA user_version";
-        var v = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
         var columns = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        using var command = connection.CreateCommand();
-        // pragma_table_info as a table-valued function: one statement for every table's columns.
-        command.CommandText = "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table'";
+        using var command = Sql.Command(connection, tableColumnsSql);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -30,7 +24,7 @@ internal static class StoreCheck
             }
             set.Add(reader.GetString(1));
         }
-        return new Found(v, columns);
+        return new Found(version, columns);
     }
 
     public static void Validate(string path, Found found)

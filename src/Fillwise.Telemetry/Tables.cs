@@ -27,7 +27,7 @@ public sealed class Table<T> : ITable
         Name = name;
         Definition = columns;
         Columns = [.. columns.Select(c => c.Name)];
-        InsertSql = $"INSERT OR IGNORE INTO {name} ({Col.RunId}, {string.Join(", ", Columns)}) VALUES ($run, {string.Join(", ", Columns.Select(c => "$" + c))})";
+        InsertSql = $"INSERT INTO {name} ({Col.RunId}, {string.Join(", ", Columns)}) VALUES (@run, {string.Join(", ", Columns.Select(c => "@" + c))}) ON CONFLICT DO NOTHING";
     }
 
     public string Name { get; }

@@ -1,66 +1,49 @@
 using System.Collections.Concurrent;
 using Fillwise.Intel;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using static Fillwise.Telemetry.Col;
 
 namespace Fillwise.Telemetry;
 
 /// <summary>
-/// The one read model of a store, used by the dashboard and by `fillwise intel show`. It only ever opens the
-/// file read-only (SQLite Mode=ReadOnly, pooled): it never creates a table, migrates or changes the journal,
-/// so it can be pointed at any file, and never blocks or alters a replay writing the same store. The store is
-/// validated once at <see cref="Open"/>; an SQLite error met later (a corrupted page) is a <see cref="StoreException"/>.
+/// The one read model of a store, used by the dashboard and by `fillwise intel show`, over SQLite or PostgreSQL
+/// alike. It only ever reads (SQLite Mode=ReadOnly, PostgreSQL default_transaction_read_only, both pooled): it
+/// never creates a table, migrates or changes the journal, so it can be pointed at any store, and never blocks or
+/// alters a replay writing the same store. The store is validated once at <see cref="Open"/>; a database error
+/// met later (a corrupted page, a server gone) is a <see cref="StoreException"/>.
 /// </summary>
 public sealed class TelemetryReader
 {
-    private string _connectionString;
+    private readonly DbDataSource _source;
     private readonly ConcurrentDictionary<string, (long Version, ExpectancyMap Map)> _maps = new(StringComparer.Ordinal);
     private long _queries;
 
-    private TelemetryReader(string path)
+    private TelemetryReader(StoreTarget target, DbDataSource source)
     {
-        Path = path;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        Target = target;
+        _source = source;
     }
 
-    public string Path { get; }
+    public StoreTarget Target { get; }
+
+    /// <summary>The store as shown to the user (a path, or a PostgreSQL URI without its password).</summary>
+    public string Path => Target.Display;
 
     /// <summary>SQL statements run so far (the live feed's test shows this does not grow with clients).</summary>
     public long QueriesRun => Interlocked.Read(ref _queries);
 
-    /// <summary>Opens and validates a store; throws <see cref="StoreException"/> (one sentence) when it cannot be read.</summary>
-    public static TelemetryReader Open(string path)
+    /// <summary>Opens and validates the store a <c>--db</c> value names; throws <see cref="StoreException"/> (one sentence) when it cannot be read.</summary>
+    public static TelemetryReader Open(string db)
     {
-        if (Directory.Exists(path))
-        {
-            throw new StoreException($"{path}: is a directory, not a Fillwise store.");
-        }
-        if (!File.Exists(path))
-        {
-            throw new StoreException($"{path}: no such store (create one with fillwise replay or fillwise demo).");
-        }
-        var reader = new TelemetryReader(path);
-        StoreCheck.Found found;
-        try
-        {
-            found = reader.Read(c => StoreCheck.Inspect(c));
-        }
-        catch (StoreException e) when (e.InnerException is SqliteException { SqliteErrorCode: ReadOnly or CannotOpen })
-        {
-            // A WAL store in a directory we cannot write: SQLite cannot create the -shm file it reads through.
-            // Nobody can be writing it then (a writer needs that file too), so read it as immutable, lock-free.
-            reader._connectionString = new SqliteConnectionStringBuilder { DataSource = ImmutableUri(path), Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
-            found = reader.Read(c => StoreCheck.Inspect(c));
-        }
-        StoreCheck.Validate(path, found);
-        return reader;
+        var target = StoreTarget.Parse(db);
+        return new TelemetryReader(target, target.OpenForReading());
     }
 
     public IReadOnlyList<RunRow> Runs() => Read(c => Query(c, $"""
         SELECT r.{RunId}, r.{Policy}, r.{Mode}, r.{Status}, r.{Attempts},
                (SELECT COUNT(*) FROM {Tables.Parents.Name} p WHERE p.{RunId} = r.{RunId}) AS n_parents,
                (SELECT MAX({TimeNs}) FROM {Tables.Health.Name} h WHERE h.{RunId} = r.{RunId}) AS last_health_ns
-        FROM {Tables.Runs.Name} r ORDER BY last_health_ns DESC, r.{RunId}
+        FROM {Tables.Runs.Name} r ORDER BY last_health_ns DESC NULLS LAST, r.{RunId}
         """, r => new RunRow(r.Text(RunId), r.Text(Policy), r.Text(Mode), r.Text(Status), r.Long(Attempts), r.Long("n_parents"), r.LongOrNull("last_health_ns"))));
 
     /// <summary>The run to show: the one asked for if it exists, else the one with the newest health, else the newest run.</summary>
@@ -68,10 +51,10 @@ public sealed class TelemetryReader
     {
         if (runId is not null)
         {
-            return Query(c, $"SELECT {RunId} FROM {Tables.Runs.Name} WHERE {RunId} = $id", r => r.Text(RunId), ("$id", runId)).Count > 0 ? runId : null;
+            return Query(c, $"SELECT {RunId} FROM {Tables.Runs.Name} WHERE {RunId} = @id", r => r.Text(RunId), ("@id", runId)).Count > 0 ? runId : null;
         }
         return Query(c, $"SELECT {RunId} FROM {Tables.Health.Name} ORDER BY {TimeNs} DESC LIMIT 1", r => r.Text(RunId)).FirstOrDefault()
-            ?? Query(c, $"SELECT {RunId} FROM {Tables.Runs.Name} ORDER BY rowid DESC LIMIT 1", r => r.Text(RunId)).FirstOrDefault();
+            ?? Query(c, $"SELECT {RunId} FROM {Tables.Runs.Name} ORDER BY {Target.NewestRunFirst} LIMIT 1", r => r.Text(RunId)).FirstOrDefault();
     });
 
     /// <summary>Symbol toggles set by an operator: symbol -> enabled.</summary>
@@ -83,17 +66,17 @@ public sealed class TelemetryReader
         var toggles = ToggleMap(c);
         var sizing = Query(c, $"""
             SELECT p.* FROM {Tables.Parents.Name} p
-            JOIN (SELECT {Symbol}, MAX({ParentId}) AS last FROM {Tables.Parents.Name} WHERE {RunId} = $run AND {Policy} IS NOT NULL GROUP BY {Symbol}) m
+            JOIN (SELECT {Symbol}, MAX({ParentId}) AS last FROM {Tables.Parents.Name} WHERE {RunId} = @run AND {Policy} IS NOT NULL GROUP BY {Symbol}) m
               ON m.{Symbol} = p.{Symbol} AND m.last = p.{ParentId}
-            WHERE p.{RunId} = $run
+            WHERE p.{RunId} = @run
             """, r => (Symbol: r.Text(Symbol), Row: new SizingRow(r.Long(ParentId), r.TextOrNull(BaseQuantity), r.DoubleOrNull(InverseVolFactor), r.DoubleOrNull(SharpeMultiplier),
-                r.DoubleOrNull(IntelSizeFactor), r.DoubleOrNull(RiskScaleFactor), r.DoubleOrNull(FinalSizeFactor), r.LongOrNull(Lots), r.Text(Quantity))), ("$run", runId))
+                r.DoubleOrNull(IntelSizeFactor), r.DoubleOrNull(RiskScaleFactor), r.DoubleOrNull(FinalSizeFactor), r.LongOrNull(Lots), r.Text(Quantity))), ("@run", runId))
             .ToDictionary(x => x.Symbol, x => x.Row, StringComparer.Ordinal);
         return Query(c, $"""
             SELECT h.* FROM {Tables.Health.Name} h
-            JOIN (SELECT {Symbol}, MAX({TimeNs}) AS latest FROM {Tables.Health.Name} WHERE {RunId} = $run GROUP BY {Symbol}) m
+            JOIN (SELECT {Symbol}, MAX({TimeNs}) AS latest FROM {Tables.Health.Name} WHERE {RunId} = @run GROUP BY {Symbol}) m
               ON m.{Symbol} = h.{Symbol} AND m.latest = h.{TimeNs}
-            WHERE h.{RunId} = $run
+            WHERE h.{RunId} = @run
             ORDER BY h.{Symbol}
             """, r =>
         {
@@ -109,7 +92,7 @@ public sealed class TelemetryReader
                 r.LongOrNull(MirrorDrops) is { } drops
                     ? new MirrorRow(drops, r.Long(MirrorCommits), r.Long(MirrorRetries), r.Long(MirrorFailures), r.TextOrNull(MirrorLastSuccess), r.TextOrNull(MirrorLastError), r.Long(MirrorCircuitOpen) != 0)
                     : null);
-        }, ("$run", runId));
+        }, ("@run", runId));
     });
 
     /// <summary>The seed's GetSymbolScore: the latest score with its components, or null.</summary>
@@ -127,26 +110,26 @@ public sealed class TelemetryReader
     }
 
     public IReadOnlyList<string> SymbolsWithHealth(string runId) => Read(c =>
-        Query(c, $"SELECT DISTINCT {Symbol} FROM {Tables.Health.Name} WHERE {RunId} = $run ORDER BY {Symbol}", r => r.Text(Symbol), ("$run", runId)));
+        Query(c, $"SELECT DISTINCT {Symbol} FROM {Tables.Health.Name} WHERE {RunId} = @run ORDER BY {Symbol}", r => r.Text(Symbol), ("@run", runId)));
 
     /// <summary>Offset history, thinned to at most <paramref name="maxPoints"/> evenly spaced snapshots (always keeping the latest).</summary>
     public IReadOnlyList<OffsetRow> OffsetHistory(string runId, Fillwise.Core.Symbol symbol, int maxPoints = 500) => Read(c =>
     {
-        var count = Query(c, $"SELECT COUNT(*) AS n FROM {Tables.Health.Name} WHERE {RunId} = $run AND {Symbol} = $s", r => r.Long("n"), ("$run", runId), ("$s", symbol.Value)).Single();
+        var count = Query(c, $"SELECT COUNT(*) AS n FROM {Tables.Health.Name} WHERE {RunId} = @run AND {Symbol} = @s", r => r.Long("n"), ("@run", runId), ("@s", symbol.Value)).Single();
         var step = Math.Max(1, (count + maxPoints - 1) / maxPoints);
         return Query(c, $"""
-            SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY {TimeNs} DESC) - 1 AS back FROM {Tables.Health.Name} WHERE {RunId} = $run AND {Symbol} = $s)
-            WHERE back % $step = 0 ORDER BY {TimeNs}
-            """, Offset, ("$run", runId), ("$s", symbol.Value), ("$step", step));
+            SELECT * FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY {TimeNs} DESC) - 1 AS back FROM {Tables.Health.Name} WHERE {RunId} = @run AND {Symbol} = @s) thinned
+            WHERE back % @step = 0 ORDER BY {TimeNs}
+            """, Offset, ("@run", runId), ("@s", symbol.Value), ("@step", step));
     });
 
     /// <summary>The newest parent orders of a run with their results.</summary>
     public IReadOnlyList<ParentRow> Parents(string runId, int limit) => Read(c => Query(c, $"""
         SELECT p.*, r.{FilledQuantity}, r.{CostBps}, r.{UsedFallback}
         FROM {Tables.Parents.Name} p LEFT JOIN {Tables.Results.Name} r USING ({RunId}, {ParentId})
-        WHERE p.{RunId} = $run ORDER BY p.{ParentId} DESC LIMIT $limit
+        WHERE p.{RunId} = @run ORDER BY p.{ParentId} DESC LIMIT @limit
         """, r => new ParentRow(r.Long(ParentId), r.Long(TimeNs), r.Text(Symbol), r.Text(Side), r.Text(Quantity), r.Text(RiskVerdict), r.Text(RiskReason), r.TextOrNull(Policy),
-            r.LongOrNull(MakerFirst), r.DoubleOrNull(MakerOffsetBps), r.TextOrNull(FilledQuantity), r.DoubleOrNull(CostBps), r.LongOrNull(UsedFallback)), ("$run", runId), ("$limit", limit)));
+            r.LongOrNull(MakerFirst), r.DoubleOrNull(MakerOffsetBps), r.TextOrNull(FilledQuantity), r.DoubleOrNull(CostBps), r.LongOrNull(UsedFallback)), ("@run", runId), ("@limit", limit)));
 
     /// <summary>
     /// One parent order with every stored column (its RouterContext and sizing factors), its children, fills and
@@ -176,16 +159,16 @@ public sealed class TelemetryReader
     private ExpectancyMap Map(string runId) => Read(c =>
     {
         var version = Query(c, $"""
-            SELECT (SELECT COUNT(*) FROM {Tables.Results.Name} WHERE {RunId} = $run) * 1000003 + (SELECT COUNT(*) FROM {Tables.RoundTrips.Name} WHERE {RunId} = $run) AS v
-            """, r => r.Long("v"), ("$run", runId)).Single();
+            SELECT (SELECT COUNT(*) FROM {Tables.Results.Name} WHERE {RunId} = @run) * 1000003 + (SELECT COUNT(*) FROM {Tables.RoundTrips.Name} WHERE {RunId} = @run) AS v
+            """, r => r.Long("v"), ("@run", runId)).Single();
         if (_maps.TryGetValue(runId, out var cached) && cached.Version == version)
         {
             return cached.Map;
         }
-        var trades = Query(c, $"SELECT * FROM {Tables.RoundTrips.Name} WHERE {RunId} = $run AND {NetReturnBps} IS NOT NULL",
-            r => new TradeRecord(new Fillwise.Core.Symbol(r.Text(Symbol)), r.Long(EntryMs), r.Double(NetReturnBps)), ("$run", runId));
-        var costs = Query(c, $"SELECT * FROM {Tables.Results.Name} WHERE {RunId} = $run AND {CostBps} IS NOT NULL",
-            r => new SlippageSample(new Fillwise.Core.Symbol(r.Text(Symbol)), r.Long(CompletedNs) / 1_000_000, r.Double(CostBps)), ("$run", runId));
+        var trades = Query(c, $"SELECT * FROM {Tables.RoundTrips.Name} WHERE {RunId} = @run AND {NetReturnBps} IS NOT NULL",
+            r => new TradeRecord(new Fillwise.Core.Symbol(r.Text(Symbol)), r.Long(EntryMs), r.Double(NetReturnBps)), ("@run", runId));
+        var costs = Query(c, $"SELECT * FROM {Tables.Results.Name} WHERE {RunId} = @run AND {CostBps} IS NOT NULL",
+            r => new SlippageSample(new Fillwise.Core.Symbol(r.Text(Symbol)), r.Long(CompletedNs) / 1_000_000, r.Double(CostBps)), ("@run", runId));
         var map = ExpectancyMap.Build([.. trades], [.. costs]);
         _maps[runId] = (version, map);
         return map;
@@ -195,37 +178,31 @@ public sealed class TelemetryReader
         new(r.Long(TimeNs), r.Double(MakerOffsetBps), r.DoubleOrNull(OffsetRegimeBps), r.DoubleOrNull(OffsetSlippageBps), r.DoubleOrNull(OffsetFallbackBps), r.DoubleOrNull(OffsetFillBps), r.DoubleOrNull(OffsetExpectancyBps));
 
     /// <summary>Symbol -> enabled, in symbol order (the API's JSON object keeps it).</summary>
-    private Dictionary<string, bool> ToggleMap(SqliteConnection c) =>
+    private Dictionary<string, bool> ToggleMap(DbConnection c) =>
         Query(c, $"SELECT {Symbol}, {Enabled} FROM {Tables.Toggles.Name} ORDER BY {Symbol}", r => (r.Text(Symbol), r.Long(Enabled) != 0)).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
 
     /// <summary>Rows of a run's table for one parent, ordered by <paramref name="key"/>, as column -> value.</summary>
-    private List<Dictionary<string, object?>> Rows(SqliteConnection c, ITable table, string key, string runId, long parentId) =>
-        Query(c, $"SELECT * FROM {table.Name} WHERE {RunId} = $run AND {ParentId} = $id ORDER BY {key}", r => r.All(), ("$run", runId), ("$id", parentId));
+    private List<Dictionary<string, object?>> Rows(DbConnection c, ITable table, string key, string runId, long parentId) =>
+        Query(c, $"SELECT * FROM {table.Name} WHERE {RunId} = @run AND {ParentId} = @id ORDER BY {key}", r => r.All(), ("@run", runId), ("@id", parentId));
 
-    /// <summary>Runs <paramref name="body"/> on a pooled read-only connection; SQLite errors become one sentence.</summary>
-    private T Read<T>(Func<SqliteConnection, T> body)
+    /// <summary>Runs <paramref name="body"/> on a pooled read-only connection; database errors become one sentence.</summary>
+    private T Read<T>(Func<DbConnection, T> body)
     {
         try
         {
-            using var connection = new SqliteConnection(_connectionString);
-            connection.Open();
+            using var connection = _source.OpenConnection();
             return body(connection);
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
-            throw StoreException.From(Path, e);
+            throw Target.Explain(e);
         }
     }
 
-    internal List<T> Query<T>(SqliteConnection connection, string sql, Func<StoreRow, T> map, params (string Name, object Value)[] parameters)
+    internal List<T> Query<T>(DbConnection connection, string sql, Func<StoreRow, T> map, params (string Name, object Value)[] parameters)
     {
         Interlocked.Increment(ref _queries);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+        using var command = Sql.Command(connection, sql, [.. parameters.Select(p => (p.Name, (object?)p.Value))]);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();
         var row = new StoreRow(reader);
@@ -236,21 +213,16 @@ public sealed class TelemetryReader
         return rows;
     }
 
-    private const int ReadOnly = 8;
-    private const int CannotOpen = 14;
-
-    private static string ImmutableUri(string path) =>
-        new UriBuilder { Scheme = "file", Host = string.Empty, Path = System.IO.Path.GetFullPath(path), Query = "immutable=1" }.Uri.AbsoluteUri;
-
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }
 
 /// <summary>The current row of a query, read by column name (never by position).</summary>
-internal sealed class StoreRow(SqliteDataReader reader)
+internal sealed class StoreRow(DbDataReader reader)
 {
-    public long Long(string column) => reader.GetInt64(reader.GetOrdinal(column));
+    // Through Convert: an aggregate such as SUM over integers is numeric, not bigint, on PostgreSQL.
+    public long Long(string column) => Convert.ToInt64(reader.GetValue(reader.GetOrdinal(column)), System.Globalization.CultureInfo.InvariantCulture);
 
-    public long? LongOrNull(string column) => reader.GetOrdinal(column) is var i && reader.IsDBNull(i) ? null : reader.GetInt64(i);
+    public long? LongOrNull(string column) => reader.GetOrdinal(column) is var i && reader.IsDBNull(i) ? null : Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
 
     public double Double(string column) => reader.GetDouble(reader.GetOrdinal(column));
 

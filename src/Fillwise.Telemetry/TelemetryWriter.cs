@@ -1,20 +1,22 @@
 using Fillwise.Execution;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Fillwise.Telemetry;
 
 /// <summary>
 /// The executor's sink into the store: rows are buffered and written in one transaction per batch. Writes are
-/// INSERT OR IGNORE on natural keys, so replaying a crashed run's prefix again changes nothing.
+/// INSERT … ON CONFLICT DO NOTHING on natural keys, so replaying a crashed run's prefix again changes nothing.
+/// On SQLite (in-process) each row is one prepared statement; on PostgreSQL the batch goes to the server as one
+/// pipelined ADO.NET batch, one round trip instead of one per row.
 /// </summary>
 public sealed class TelemetryWriter : ITelemetrySink
 {
-    private readonly SqliteConnection _connection;
+    private readonly DbConnection _connection;
     private readonly string _runId;
     private readonly int _batchSize;
     private readonly List<(string Sql, IReadOnlyList<string> Columns, object?[] Values)> _pending = [];
 
-    internal TelemetryWriter(SqliteConnection connection, string runId, int batchSize)
+    internal TelemetryWriter(DbConnection connection, string runId, int batchSize)
     {
         _connection = connection;
         _runId = runId;
@@ -44,22 +46,33 @@ public sealed class TelemetryWriter : ITelemetrySink
         {
             return;
         }
-        using var transaction = _connection.BeginTransaction();
-        var commands = new Dictionary<string, SqliteCommand>(StringComparer.Ordinal);
+        using (var transaction = _connection.BeginTransaction())
+        {
+            if (_connection.CanCreateBatch)
+            {
+                WriteBatch(transaction);
+            }
+            else
+            {
+                WritePrepared(transaction);
+            }
+            transaction.Commit();
+        }
+        _pending.Clear();
+        Batches++;
+    }
+
+    private void WritePrepared(DbTransaction transaction)
+    {
+        var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
         try
         {
             foreach (var (sql, columns, values) in _pending)
             {
                 if (!commands.TryGetValue(sql, out var command))
                 {
-                    command = _connection.CreateCommand();
-                    command.CommandText = sql;
+                    command = Sql.Command(_connection, sql, [("@run", _runId), .. columns.Select(c => ("@" + c, (object?)null))]);
                     command.Transaction = transaction;
-                    command.Parameters.AddWithValue("$run", _runId);
-                    for (var i = 0; i < values.Length; i++)
-                    {
-                        command.Parameters.Add(new SqliteParameter("$" + columns[i], DBNull.Value));
-                    }
                     command.Prepare();
                     commands.Add(sql, command);
                 }
@@ -69,7 +82,6 @@ public sealed class TelemetryWriter : ITelemetrySink
                 }
                 command.ExecuteNonQuery();
             }
-            transaction.Commit();
         }
         finally
         {
@@ -78,8 +90,24 @@ public sealed class TelemetryWriter : ITelemetrySink
                 command.Dispose();
             }
         }
-        _pending.Clear();
-        Batches++;
+    }
+
+    private void WriteBatch(DbTransaction transaction)
+    {
+        using var batch = _connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var (sql, columns, values) in _pending)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = sql;
+            Sql.Bind(command.Parameters, command.CreateParameter(), "@run", _runId);
+            for (var i = 0; i < values.Length; i++)
+            {
+                Sql.Bind(command.Parameters, command.CreateParameter(), "@" + columns[i], values[i]);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        batch.ExecuteNonQuery();
     }
 
     private void Add<T>(Table<T> table, T record)

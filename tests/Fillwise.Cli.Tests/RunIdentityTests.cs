@@ -110,7 +110,8 @@ public sealed class RunIdentityTests : IDisposable
             store.DeleteRun(id);
             Assert.Empty(store.Query("SELECT * FROM parents"));
         }
-        using (RunLock.Take(Db, id))
+        using (var holder = TelemetryStore.Open(Db))
+        using (RunLock.Take(holder, id))
         {
             var (exit, _, error) = Cli.Run(["replay", .. Capture, "--db", Db, "--policy", "taker"]);
             Assert.Equal(2, exit);
@@ -119,11 +120,12 @@ public sealed class RunIdentityTests : IDisposable
             using var store = TelemetryStore.Open(Db);
             Assert.Empty(store.Query("SELECT * FROM runs"));
         }
-        // A lock file left behind by a killed process is not a lock: the next attempt takes it over.
-        File.WriteAllText(RunLock.PathFor(Db, id), "");
+        // A lock file (DB.run-ID.lock, as documented) left behind by a killed process is not a lock: the next attempt takes it over.
+        var lockFile = $"{Path.GetFullPath(Db)}.run-{id}.lock";
+        File.WriteAllText(lockFile, "");
         var resumed = Cli.Run(["replay", .. Capture, "--db", Db, "--policy", "taker"]);
         Assert.True(resumed.Exit == 0, resumed.Err);
-        Assert.False(File.Exists(RunLock.PathFor(Db, id)));
+        Assert.False(File.Exists(lockFile));
     }
 
     [Fact]
