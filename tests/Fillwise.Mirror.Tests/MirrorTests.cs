@@ -182,21 +182,22 @@ public sealed class MirrorTests : IDisposable
         // Other mirrors in parallel tests may add to the process-wide meter, never take from it.
         Assert.True(Interlocked.Read(ref meteredDrops) >= status.Drops, $"fillwise.mirror.drops {meteredDrops} vs {status.Drops} counted");
         Assert.Equal(0, status.Commits);
-        // Measured, and bounded only loosely: a blocking mirror would add whole call timeouts (seconds) per decision.
-        Console.WriteLine($"decision latency p50/p99 µs without mirror {without.P50:F1}/{without.P99:F1}, with a hung server {with.P50:F1}/{with.P99:F1}");
-        Assert.True(with.P99 < without.P99 * 10 + 1_000, $"p99 {with.P99:F1} µs vs {without.P99:F1} µs");
+        // Measured and printed; asserted only against what a blocking mirror would cost, a whole call timeout (2 s) on
+        // a decision that mirrors: no decision may take half of that. (A ratio of percentiles failed under CI load.)
+        Console.WriteLine($"decision latency p50/p99/max µs without mirror {without.P50:F1}/{without.P99:F1}/{without.Max:F1}, with a hung server {with.P50:F1}/{with.P99:F1}/{with.Max:F1}");
+        Assert.True(with.Max < options.CallTimeout.TotalMicroseconds / 2, $"slowest decision {with.Max:F1} µs with a hung mirror (call timeout {options.CallTimeout})");
         foreach (var socket in accepted)
         {
             socket.Dispose();
         }
     }
 
-    private static ((double P50, double P99) Latency, MirrorStatus Status) MeasuredReplay(IExecutionMirror? mirror)
+    private static ((double P50, double P99, double Max) Latency, MirrorStatus Status) MeasuredReplay(IExecutionMirror? mirror)
     {
         var options = new ExecutorOptions { HealthEvery = TimeSpan.FromSeconds(5) };
         var result = BacktestEngine.Run(BacktestInputs.Load(Capture, null, SymbolCatalog.Default),
             new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1)), options), mirror: mirror);
-        return ((result.Latency.PercentileMicroseconds(0.5), result.Latency.PercentileMicroseconds(0.99)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
+        return ((result.Latency.PercentileMicroseconds(0.5), result.Latency.PercentileMicroseconds(0.99), result.Latency.PercentileMicroseconds(1.0)), mirror?.Status ?? new MirrorStatus(0, 0, 0, 0, 0, null, null, false));
     }
 
     private static long ReplayNs(JsonElement document)
