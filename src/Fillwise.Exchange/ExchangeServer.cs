@@ -318,8 +318,7 @@ public sealed class ExchangeServer : IAsyncDisposable
 
     private async Task RunMarket(HttpContext ctx, IReadOnlyList<string> names, bool combined)
     {
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var client = new SocketClient(socket, Options.SocketQueueCapacity);
+        var client = new SocketClient(Options.SocketQueueCapacity, Clock.Wall);
         Hub.Add(client);
         foreach (var name in names)
         {
@@ -327,8 +326,9 @@ public sealed class ExchangeServer : IAsyncDisposable
         }
         try
         {
+            using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
-            await client.RunAsync(text => StreamControl.Handle(Hub, client, text, combined), linked.Token).ConfigureAwait(false);
+            await client.RunAsync(socket, text => StreamControl.Handle(Hub, client, text, combined), linked.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -338,23 +338,19 @@ public sealed class ExchangeServer : IAsyncDisposable
 
     private async Task RunUser(HttpContext ctx, string listenKey)
     {
-        if (!Users.Exists(listenKey))
+        var client = new SocketClient(Options.SocketQueueCapacity, Clock.Wall);
+        if (!Users.Attach(listenKey, client))
         {
             ctx.Response.StatusCode = 400;
             ctx.Response.ContentType = "application/json";
             await ctx.Response.Body.WriteAsync(Json.Error(-1125, "This listenKey does not exist."), ctx.RequestAborted).ConfigureAwait(false);
             return;
         }
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var client = new SocketClient(socket, Options.SocketQueueCapacity);
-        if (!Users.Attach(listenKey, client))
-        {
-            client.SendAndClose(null);
-        }
         try
         {
+            using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
-            await client.RunAsync(_ => null, linked.Token).ConfigureAwait(false);
+            await client.RunAsync(socket, _ => null, linked.Token).ConfigureAwait(false);
         }
         finally
         {

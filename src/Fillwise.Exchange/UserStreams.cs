@@ -97,14 +97,6 @@ internal sealed class UserStreams(ExchangeClock clock, TimeSpan lifetime, string
         return true;
     }
 
-    public bool Exists(string key)
-    {
-        lock (_lock)
-        {
-            return _keys.TryGetValue(key, out var state) && state.ExpiresMs > clock.NowMs;
-        }
-    }
-
     public bool Attach(string key, SocketClient client)
     {
         lock (_lock)
