@@ -48,6 +48,9 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
     /// <summary>Completes when the recording is exhausted: market streams stop, the server stays up for orders and queries.</summary>
     public Task RecordingEnded => _ended.Task;
 
+    /// <summary>Wall time from the start to the end of the recording (set when <see cref="RecordingEnded"/> completes).</summary>
+    public TimeSpan ReplayedIn { get; private set; }
+
     /// <summary>Replay time (Unix ns) of the last step or command.</summary>
     public long ReplayNowNs => Interlocked.Read(ref _replayNowNs);
 
@@ -103,6 +106,10 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
                 Interlocked.Exchange(ref _replayNowNs, _venue.NowNs);
                 if (!more)
                 {
+                    if (!_ended.Task.IsCompleted)
+                    {
+                        ReplayedIn = _wall.GetElapsedTime(_startWallTs);
+                    }
                     _ended.TrySetResult();
                     await WaitForCommand(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
                     continue;
@@ -118,6 +125,16 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutdown.
+        }
+        catch (Exception e)
+        {
+            // A broken engine must not leave requests waiting forever: they fail at once (503), and the CLI says why.
+            _commands.Writer.TryComplete(e);
+            while (_commands.Reader.TryRead(out var pending))
+            {
+                pending();
+            }
+            throw;
         }
     }
 

@@ -87,6 +87,12 @@ public sealed class ExchangeServer : IAsyncDisposable
         return addresses.First().TrimEnd('/');
     }
 
+    /// <summary>The paced replay loop: faults when the engine breaks (the CLI reports it), completes on shutdown.</summary>
+    public Task EngineStopped => _engineLoop ?? Task.CompletedTask;
+
+    /// <summary>Wall time the whole recording took to replay, once it has ended.</summary>
+    public TimeSpan ReplayedIn => Engine.ReplayedIn;
+
     public ExchangeStatus Status() => new(
         Engine.ReplayNowNs / 1_000_000, Engine.EventsConsumed, Engine.MessagesPublished, Engine.RecordingEnded.IsCompleted, Hub.Connections, Users.ActiveKeys);
 
@@ -106,7 +112,8 @@ public sealed class ExchangeServer : IAsyncDisposable
         }
         if (_engineLoop is not null)
         {
-            await _engineLoop.ConfigureAwait(false);
+            // A faulted engine was already reported through EngineStopped; shutting down goes on.
+            await _engineLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         await _app.DisposeAsync().ConfigureAwait(false);
         Engine.Dispose();
@@ -189,6 +196,10 @@ public sealed class ExchangeServer : IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             return Reply.Error(503, -1001, "Internal error; unable to process your request. Please try again.");
+        }
+        catch (System.Threading.Channels.ChannelClosedException e)
+        {
+            return Reply.Error(503, -1001, $"Internal error: the paper exchange's engine stopped ({e.InnerException?.Message ?? e.Message}).");
         }
     }
 
