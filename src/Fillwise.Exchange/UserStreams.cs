@@ -97,6 +97,20 @@ internal sealed class UserStreams(ExchangeClock clock, TimeSpan lifetime, string
         return true;
     }
 
+    /// <summary>DELETE without a key: closes every key of the account and its connections (no event, as on Binance).</summary>
+    public void CloseAll()
+    {
+        string[] keys;
+        lock (_lock)
+        {
+            keys = [.. _keys.Keys];
+        }
+        foreach (var key in keys)
+        {
+            Close(key);
+        }
+    }
+
     public bool Attach(string key, SocketClient client)
     {
         lock (_lock)
