@@ -183,6 +183,11 @@ public sealed class ExchangeServer : IAsyncDisposable
             return;
         }
         var reply = Authenticate(ctx, route.Security, request) ?? await Handle(route, request, ct).ConfigureAwait(false);
+        if (route.Path == "/fapi/v1/order" && route.Method is "POST" or "DELETE" && reply.Status == 200 && Faults.TakeUnknownOutcome())
+        {
+            // Executed, but the client is not told: the backend-timeout case of Binance's API.
+            reply = Reply.Error(503, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
+        }
         await Write(ctx, reply).ConfigureAwait(false);
     }
 
@@ -274,9 +279,17 @@ public sealed class ExchangeServer : IAsyncDisposable
         }
         var dropped = 0;
         var expired = 0;
-        if (fault.DropConnections)
+        if (fault.DropConnections || fault.DropMarketStreams)
         {
-            dropped = Hub.DropAll() + Users.DropAll();
+            dropped += Hub.DropAll();
+        }
+        if (fault.DropConnections || fault.DropUserStreams)
+        {
+            dropped += Users.DropAll();
+        }
+        if (fault.UnknownOutcome is { } unknown)
+        {
+            Faults.SetUnknownOutcome(unknown);
         }
         if (fault.ExpireListenKeys)
         {
@@ -294,7 +307,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         {
             Faults.LatencyMs = latency;
         }
-        return Results.Json(new { dropped, expired, force429 = Faults.Force429Remaining, clockSkewMs = Clock.SkewMs, latencyMs = Faults.LatencyMs });
+        return Results.Json(new { dropped, expired, force429 = Faults.Force429Remaining, unknownOutcome = Faults.UnknownOutcomeRemaining, clockSkewMs = Clock.SkewMs, latencyMs = Faults.LatencyMs });
     }
 
     internal byte[] ExchangeInfo() => ExchangeInfoJson.Write(Clock.NowMs, Options.RateLimits, _symbols.Select(Catalog.Get));

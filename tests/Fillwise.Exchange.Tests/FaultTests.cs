@@ -76,6 +76,41 @@ public sealed class FaultTests(RealTimeExchange fixture) : IClassFixture<RealTim
     }
 
     [Fact]
+    public async Task An_unknown_outcome_is_executed_and_found_by_client_order_id()
+    {
+        var depth = await X.WaitForDepth();
+        var far = decimal.Parse(depth.GetProperty("bids")[0][0].GetString()!, System.Globalization.CultureInfo.InvariantCulture) - 1000m;
+        await Fault(new { unknownOutcome = 1 });
+        var placed = await X.Signed(HttpMethod.Post, "/fapi/v1/order", $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.010&price={far.ToString(System.Globalization.CultureInfo.InvariantCulture)}&newClientOrderId=unknown-1");
+        Assert.Equal(503, placed.Status);
+        Assert.Equal(-1007, placed.Body.GetProperty("code").GetInt32());
+        // What a client must do before any resend: ask by client order id. The order is there, once.
+        var query = await X.Signed(HttpMethod.Get, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=unknown-1");
+        Assert.Equal(200, query.Status);
+        Assert.Equal("NEW", query.Body.GetProperty("status").GetString());
+        var resend = await X.Signed(HttpMethod.Post, "/fapi/v1/order", $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.010&price={far.ToString(System.Globalization.CultureInfo.InvariantCulture)}&newClientOrderId=unknown-1");
+        Assert.Equal(-4116, resend.Body.GetProperty("code").GetInt32());
+        Assert.Equal(200, (await X.Signed(HttpMethod.Delete, "/fapi/v1/order", "symbol=BTCUSDT&origClientOrderId=unknown-1")).Status);
+    }
+
+    [Fact]
+    public async Task Dropping_user_streams_leaves_market_streams_running()
+    {
+        await X.WaitForDepth();
+        var (_, key) = await X.KeyOnly(HttpMethod.Post, "/fapi/v1/listenKey");
+        await using var market = await X.Connect("/stream?streams=btcusdt@bookTicker");
+        await using var user = await X.Connect("/ws/" + key.GetProperty("listenKey").GetString());
+        Assert.NotNull(await market.Next(_ => true, TimeSpan.FromSeconds(10)));
+        await Fault(new { dropUserStreams = true });
+        Assert.Same(user.Closed, await Task.WhenAny(user.Closed, Task.Delay(5000)));
+        Assert.False(market.Closed.IsCompleted);
+        Assert.NotNull(await market.Next(_ => true, TimeSpan.FromSeconds(10)));
+        // The key survives a dropped connection: reconnecting to it works.
+        await using var again = await X.Connect("/ws/" + key.GetProperty("listenKey").GetString());
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, again.Raw.State);
+    }
+
+    [Fact]
     public async Task Expiring_listen_keys_now_sends_listenKeyExpired_and_keep_alive_then_fails()
     {
         var (_, key) = await X.KeyOnly(HttpMethod.Post, "/fapi/v1/listenKey");
