@@ -73,6 +73,20 @@ public sealed class MarketDataTests(ReplayingExchange fixture)
     }
 
     [Fact]
+    public async Task Replay_time_runs_at_the_given_speed()
+    {
+        await X.WaitForDepth();
+        var (_, before, _) = await X.Get("/admin/status");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(2000);
+        var (_, after, _) = await X.Get("/admin/status");
+        var wall = watch.Elapsed.TotalMilliseconds;
+        var replay = after.GetProperty("replayTimeMs").GetInt64() - before.GetProperty("replayTimeMs").GetInt64();
+        // Speed 10: ten replay seconds per wall second (the clock moves in recorded events, so allow for gaps and load).
+        Assert.InRange(replay / wall, 7.0, 11.0);
+    }
+
+    [Fact]
     public async Task Subscribe_messages_and_raw_streams_work_as_on_binance()
     {
         await using var socket = await X.Connect("/ws");
