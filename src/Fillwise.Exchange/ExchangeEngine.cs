@@ -18,6 +18,8 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
     private readonly Channel<Action> _commands;
     private readonly TimeProvider _wall;
     private readonly double _speed;
+    private readonly StreamHub _hub;
+    private readonly int _highWater;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task<bool>? _commandWait;
     private long _startWallTs;
@@ -28,6 +30,8 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
     {
         _wall = clock.Wall;
         _speed = options.Speed;
+        _hub = hub;
+        _highWater = options.SocketQueueCapacity / 2;
         _commands = Channel.CreateBounded<Action>(new BoundedChannelOptions(options.CommandQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         Feed = new MarketFeed(catalog, hub, clock);
         Account = new PaperAccount(options.StartingBalance, clock, users.Publish);
@@ -101,6 +105,10 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
                         Interlocked.Exchange(ref _replayNowNs, _venue.NowNs);
                         Drain();
                         target = TargetNs();
+                        if (double.IsPositiveInfinity(_speed))
+                        {
+                            await WaitForSubscribers(ct).ConfigureAwait(false);
+                        }
                     }
                 }
                 Interlocked.Exchange(ref _replayNowNs, _venue.NowNs);
@@ -181,6 +189,20 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
         while (_venue.TryPeekNextTime(out var t) && t <= _venue.NowNs)
         {
             _venue.Step();
+        }
+    }
+
+    /// <summary>
+    /// As fast as possible means as fast as the slowest market subscriber takes it: the replay waits while a
+    /// connection's queue is over half full, rather than dropping the client (at a finite speed, a client that
+    /// falls behind is disconnected, as Binance does).
+    /// </summary>
+    private async Task WaitForSubscribers(CancellationToken ct)
+    {
+        while (_hub.Backlog() > _highWater)
+        {
+            Drain();
+            await Task.Delay(TimeSpan.FromMilliseconds(1), _wall, ct).ConfigureAwait(false);
         }
     }
 

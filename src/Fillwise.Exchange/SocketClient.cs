@@ -20,6 +20,9 @@ internal sealed class SocketClient(int capacity, TimeProvider time)
 
     public long Sent { get; private set; }
 
+    /// <summary>Messages queued and not yet sent.</summary>
+    public int Pending => _queue.Reader.Count;
+
     /// <summary>Queues a message; false (and the connection is closed) when the client is too far behind.</summary>
     public bool TrySend(byte[] message)
     {

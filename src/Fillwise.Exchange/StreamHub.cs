@@ -161,6 +161,20 @@ internal sealed class StreamHub
     private void Rebuild() =>
         _published = _subscriptions.Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => p.Value.ToArray());
 
+    /// <summary>The longest send queue of any market connection (the engine waits on it at --speed max).</summary>
+    public int Backlog()
+    {
+        lock (_lock)
+        {
+            var most = 0;
+            foreach (var client in _clients)
+            {
+                most = Math.Max(most, client.Pending);
+            }
+            return most;
+        }
+    }
+
     /// <summary>Drops every market connection (fault injection: the client must reconnect and resync).</summary>
     public int DropAll()
     {
