@@ -20,6 +20,7 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
     private readonly double _speed;
     private readonly StreamHub _hub;
     private readonly int _highWater;
+    private readonly int _checkEvery;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task<bool>? _commandWait;
     private long _startWallTs;
@@ -32,6 +33,8 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
         _speed = options.Speed;
         _hub = hub;
         _highWater = options.SocketQueueCapacity / 2;
+        // Between two checks a queue grows by at most this many events' messages: well within the half left free.
+        _checkEvery = Math.Clamp(options.SocketQueueCapacity / 8, 1, 64);
         _commands = Channel.CreateBounded<Action>(new BoundedChannelOptions(options.CommandQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         Feed = new MarketFeed(catalog, hub, clock);
         Account = new PaperAccount(options.StartingBalance, clock, users.Publish);
@@ -98,7 +101,7 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
                 while ((more = _venue.TryPeekNextTime(out next)) && next <= target)
                 {
                     _venue.Step();
-                    if (++steps == 64)
+                    if (++steps == _checkEvery)
                     {
                         // Commands wait at most 64 events, even when replaying as fast as possible.
                         steps = 0;
