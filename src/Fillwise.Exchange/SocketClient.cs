@@ -1,0 +1,145 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Fillwise.Exchange;
+
+/// <summary>
+/// One WebSocket connection: a bounded send queue drained by one writer, and a reader for control messages
+/// (SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS on market connections). A client whose queue overflows is
+/// disconnected, as Binance disconnects consumers that cannot keep up. The client is registered (subscribed,
+/// attached to its listenKey) before the handshake completes, so nothing published after the client sees the
+/// upgrade can be missed; messages wait in the queue until <see cref="RunAsync"/> has the socket.
+/// </summary>
+internal sealed class SocketClient(int capacity, TimeProvider time)
+{
+    private WebSocket? _socket;
+
+    private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _stop = new();
+
+    public long Sent { get; private set; }
+
+    /// <summary>Messages queued and not yet sent.</summary>
+    public int Pending => _queue.Reader.Count;
+
+    /// <summary>Queues a message; false (and the connection is closed) when the client is too far behind.</summary>
+    public bool TrySend(byte[] message)
+    {
+        if (_queue.Writer.TryWrite(message))
+        {
+            return true;
+        }
+        Drop();
+        return false;
+    }
+
+    /// <summary>Queues a last message and closes normally once it is sent (listenKeyExpired, server shutdown).</summary>
+    public void SendAndClose(byte[]? message)
+    {
+        if (message is not null)
+        {
+            _queue.Writer.TryWrite(message);
+        }
+        _queue.Writer.TryComplete();
+    }
+
+    /// <summary>Cuts the connection without a close handshake (fault injection, slow consumer).</summary>
+    public void Drop()
+    {
+        _queue.Writer.TryComplete();
+        _stop.Cancel();
+        Volatile.Read(ref _socket)?.Abort();
+    }
+
+    /// <summary>Runs until either side closes; <paramref name="onText"/> handles each text message from the client.</summary>
+    public async Task RunAsync(WebSocket socket, Func<string, byte[]?> onText, CancellationToken stopping)
+    {
+        Volatile.Write(ref _socket, socket);
+        if (_stop.IsCancellationRequested)
+        {
+            socket.Abort();
+            return;
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token);
+        var sending = SendLoop(socket, linked.Token);
+        var receiving = ReceiveLoop(socket, onText, linked.Token);
+        var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);
+        if (first == sending && !linked.IsCancellationRequested)
+        {
+            // We closed (listenKeyExpired, DELETE listenKey, shutdown): wait briefly for the client's close reply,
+            // because cancelling the receive aborts the socket and an abort can discard the last message in flight.
+            try
+            {
+                await receiving.WaitAsync(TimeSpan.FromSeconds(2), time, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The client did not answer the close: cut it.
+            }
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(sending, receiving).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The peer went away or the connection was dropped on purpose: nothing to report.
+        }
+    }
+
+    private async Task SendLoop(WebSocket socket, CancellationToken ct)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (_queue.Reader.TryRead(out var message))
+                {
+                    await socket.SendAsync(message, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+                    Sent++;
+                }
+            }
+            if (socket.State == WebSocketState.Open)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed by the exchange", ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ReceiveLoop(WebSocket socket, Func<string, byte[]?> onText, CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        var message = new MemoryStream();
+        try
+        {
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                var result = await socket.ReceiveAsync(buffer, ct).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    _queue.Writer.TryComplete();
+                    return;
+                }
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage || message.Length > 64 * 1024)
+                {
+                    continue;
+                }
+                var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                message.SetLength(0);
+                if (result.MessageType == WebSocketMessageType.Text && onText(text) is { } reply)
+                {
+                    TrySend(reply);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+        }
+    }
+}
