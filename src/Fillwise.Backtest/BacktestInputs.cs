@@ -6,13 +6,15 @@ using Fillwise.Venues.Replay;
 
 namespace Fillwise.Backtest;
 
-/// <summary>USDⓈ-M symbols of a market-data catalog (<c>fillwise data convert</c>) in an optional receive-time window [From, To).</summary>
-public sealed record CatalogSelection(string Directory, IReadOnlyList<Symbol> Symbols, DateTimeOffset? From = null, DateTimeOffset? To = null)
+/// <summary>Symbols of one market of a market-data catalog (<c>fillwise data convert</c>) in an optional receive-time window [From, To).</summary>
+public sealed record CatalogSelection(string Directory, IReadOnlyList<Symbol> Symbols, DateTimeOffset? From = null, DateTimeOffset? To = null, Market Market = Market.UsdM)
 {
     public string Manifest => Path.Combine(Directory, Fillwise.MarketData.Catalog.CatalogFormat.ManifestName);
 
     public override string ToString() =>
-        $"catalog {Directory} symbols={string.Join(",", Symbols.Select(s => s.Value))} from={From:O} to={To:O}";
+        $"catalog {Directory} {(Market == Market.UsdM ? "" : $"market={Market.Name()} ")}symbols={string.Join(",", Symbols.Select(s => s.Value))} from={From:O} to={To:O}";
+
+    public Fillwise.MarketData.Catalog.CatalogReader Open() => new(Directory, Symbols, From, To, Market);
 }
 
 /// <summary>The market data of a run: captures or a catalog selection (tick mode) or kline series (bar mode), checked up front.</summary>
@@ -48,7 +50,7 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         }
         if (fromCatalog is not null)
         {
-            return new BacktestInputs([], [], catalog) { FromCatalog = fromCatalog, Quality = InputCheck.Catalog(fromCatalog, catalog, recorded), Recorded = recorded };
+            return new BacktestInputs([], [], catalog.Preferring(fromCatalog.Market)) { FromCatalog = fromCatalog, Quality = InputCheck.Catalog(fromCatalog, catalog, recorded), Recorded = recorded };
         }
         if (hasCaptures)
         {
@@ -69,7 +71,7 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     public BacktestInputs Preloaded() => !IsTickMode || Recorded is not null ? this : this with
     {
         Recorded = [.. (FromCatalog is { } c
-            ? [new Fillwise.MarketData.Catalog.CatalogReader(c.Directory, c.Symbols, c.From, c.To, Market.UsdM)]
+            ? [c.Open()]
             : ReplayVenues.CaptureStreams(Captures)).Select(RecordedEvents.Record)],
     };
 
@@ -82,7 +84,7 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     /// </summary>
     public IReadOnlyList<IMarketEventSource> TickSources() =>
         Recorded is { } recorded ? [.. recorded.Select(r => r.Open())]
-        : FromCatalog is { } c ? [new Fillwise.MarketData.Catalog.CatalogReader(c.Directory, c.Symbols, c.From, c.To, Market.UsdM)]
+        : FromCatalog is { } c ? [c.Open()]
         : IsTickMode ? [.. ReplayVenues.CaptureStreams(Captures)]
         : throw new InvalidOperationException("Bar-mode inputs have no tick events.");
 

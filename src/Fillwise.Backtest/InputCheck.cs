@@ -103,20 +103,20 @@ internal static class InputCheck
         {
             throw new OptionsException("--catalog needs --symbols S,... (the catalog's symbols to replay).");
         }
-        Known(selection.Symbols.ToHashSet(), catalog, Market.UsdM, selection.Directory);
-        using var reader = new Fillwise.MarketData.Catalog.CatalogReader(selection.Directory, selection.Symbols, selection.From, selection.To, Market.UsdM);
+        Known(selection.Symbols.ToHashSet(), catalog, selection.Market, selection.Directory);
+        using var reader = selection.Open();
         var recorder = record is null ? null : new RecordedEvents.Recorder(reader);
         using var counted = new CountingSource((IMarketEventSource?)recorder ?? reader);
         var books = CaptureInspection.Run(counted);
         if (counted.Events == 0)
         {
-            throw new DataFormatException($"{selection.Directory}: no market events for {string.Join(", ", selection.Symbols.Select(s => s.Value))} in the requested time range; nothing to replay.");
+            throw new DataFormatException($"{selection.Directory}: no {selection.Market.Name()} market events for {string.Join(", ", selection.Symbols.Select(s => s.Value))} in the requested time range; nothing to replay.");
         }
         if (recorder is not null)
         {
             record!.Add(recorder.Recorded());
         }
-        return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs);
+        return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs, selection.Market);
     }
 
     public static (IReadOnlyList<KlineSeries> Series, DataQuality Quality) Klines(IReadOnlyList<string> pathsOrDirectories, SymbolCatalog catalog)

@@ -35,15 +35,6 @@ public static class ReplayVenues
         return new ReplayVenue(new TickMarket(sources, options.QueueModel, options.Seed), catalog ?? SymbolCatalog.Default, options);
     }
 
-    /// <summary>
-    /// Tick mode over a market-data catalog (<c>fillwise data convert</c>): the USDⓈ-M events of the given symbols
-    /// in [from, to), read back in the capture reader's typed form, so the replay equals the one from the gzip.
-    /// </summary>
-    public static ReplayVenue FromCatalog(string directory, IReadOnlyCollection<Symbol> symbols, DateTimeOffset? from = null, DateTimeOffset? to = null, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
-    {
-        return FromSources([new Fillwise.MarketData.Catalog.CatalogReader(directory, symbols, from, to, Market.UsdM)], catalog, options);
-    }
-
     /// <summary>Bar mode over loaded kline series (coarser: a bar is known at its close; see <c>BarMarket</c>).</summary>
     public static ReplayVenue FromBars(IReadOnlyList<KlineSeries> series, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
     {

@@ -32,6 +32,35 @@ public sealed class CatalogReplayTests : IDisposable
         Assert.NotEqual(fromGzip.GetProperty("run_id").GetString(), fromCatalog.GetProperty("run_id").GetString());
     }
 
+    [SharedDataFact]
+    public void ACoinMReplayFromTheCatalogEqualsTheReplayFromTheCaptures()
+    {
+        string[] files = [TestPaths.Shared("binance-coinm", "ethusd_perp_20240808.gz"), TestPaths.Shared("binance-coinm", "ethusd_perp_20240809.gz")];
+        var catalog = Path.Combine(_dir, "coinm");
+        var (exit, _, error) = Cli.Run(["data", "convert", .. files, "--catalog", catalog]);
+        Assert.True(exit == 0, error);
+        JsonElement Replay(string[] source, string db)
+        {
+            var (code, output, err) = Cli.Run(["replay", .. source, "--arrivals", "10s", "--policy", "static", "--db", Path.Combine(_dir, db), "--json"]);
+            Assert.True(code == 0, err);
+            return JsonDocument.Parse(output).RootElement;
+        }
+        var fromGzip = Replay(["--capture", .. files], "coinm-gz.db");
+        var fromCatalog = Replay(["--catalog", catalog, "--market", "coinm", "--symbols", "ETHUSD_PERP"], "coinm-cat.db");
+        Assert.Equal("coinm", fromCatalog.GetProperty("market").GetString());
+        foreach (var key in new[] { "orders", "filled_orders", "fills", "market_events", "cost_bps_mean", "maker_fill_ratio" })
+        {
+            Assert.Equal(fromGzip.GetProperty(key).ToString(), fromCatalog.GetProperty(key).ToString());
+        }
+        // The same symbol asked of the wrong market: nothing there, one sentence.
+        (exit, _, error) = Cli.Run(["replay", "--catalog", catalog, "--symbols", "ETHUSD_PERP", "--db", Path.Combine(_dir, "x.db")]);
+        Assert.Equal(2, exit);
+        Assert.Contains("not in the symbol catalog (usdm market)", error, StringComparison.Ordinal);
+        (exit, _, error) = Cli.Run(["replay", "--catalog", catalog, "--market", "futures", "--symbols", "ETHUSD_PERP", "--db", Path.Combine(_dir, "x.db")]);
+        Assert.Equal(2, exit);
+        Assert.Contains("--market: 'futures' is not a market", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CatalogSelectionsAreCheckedBeforeAnythingRuns()
     {

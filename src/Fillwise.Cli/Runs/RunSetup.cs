@@ -16,7 +16,8 @@ internal sealed class RunSetup
     public Option<string[]> Capture { get; } = new("--capture") { Description = "Binance capture files, replayed as one stream per symbol (tick mode).", AllowMultipleArgumentsPerToken = true };
     public Option<string[]> Klines { get; } = new("--klines") { Description = "Kline CSV files or directories (bar mode, coarser).", AllowMultipleArgumentsPerToken = true };
     public Option<string?> CatalogDir { get; } = new("--catalog") { Description = "A market-data catalog (fillwise data convert) to replay instead of capture files (tick mode); with --symbols." };
-    public Option<string?> Symbols { get; } = new("--symbols") { Description = "With --catalog: comma-separated USDⓈ-M symbols to replay." };
+    public Option<string?> Symbols { get; } = new("--symbols") { Description = "With --catalog: comma-separated symbols to replay." };
+    public Option<string?> MarketName { get; } = new("--market") { Description = "With --catalog: the market of the symbols, usdm (default), spot or coinm." };
     public Option<string?> From { get; } = new("--from") { Description = "With --catalog: first receive time, ISO-8601 UTC (e.g. 2024-08-08T00:00:00Z)." };
     public Option<string?> To { get; } = new("--to") { Description = "With --catalog: end of the window (exclusive), ISO-8601 UTC." };
     public Option<string[]> SymbolFile { get; } = new("--symbol-file") { Description = "Symbol filters JSON (same shape as config/symbols.json; later files win over the built-in catalog).", AllowMultipleArgumentsPerToken = true };
@@ -26,7 +27,7 @@ internal sealed class RunSetup
     public Option<string?> Arrivals { get; } = new("--arrivals") { Description = "Seeded parent orders every EVERY (e.g. 10s; default 10s on captures, 10m on klines); informed:EVERY for parents whose side follows the recent trade flow." };
     public Option<decimal> Notional { get; } = new("--notional") { Description = "Notional of each arrival, quote currency (USDT).", DefaultValueFactory = _ => 5000m };
 
-    public IEnumerable<Option> All => [Capture, Klines, CatalogDir, Symbols, From, To, SymbolFile, Config, NoAdapt, Seed, Arrivals, Notional];
+    public IEnumerable<Option> All => [Capture, Klines, CatalogDir, Symbols, MarketName, From, To, SymbolFile, Config, NoAdapt, Seed, Arrivals, Notional];
 
     public SymbolCatalog Catalog(ParseResult parse) =>
         parse.GetValue(SymbolFile) is { Length: > 0 } files ? SymbolCatalog.WithOverrides(files) : SymbolCatalog.Default;
@@ -38,9 +39,9 @@ internal sealed class RunSetup
     {
         if (parse.GetValue(CatalogDir) is not { } dir)
         {
-            return parse.GetValue(Symbols) is null && parse.GetValue(From) is null && parse.GetValue(To) is null
+            return parse.GetValue(Symbols) is null && parse.GetValue(MarketName) is null && parse.GetValue(From) is null && parse.GetValue(To) is null
                 ? null
-                : throw new UsageException("--symbols, --from and --to select from a catalog: give --catalog DIR too.");
+                : throw new UsageException("--symbols, --market, --from and --to select from a catalog: give --catalog DIR too.");
         }
         var symbols = (parse.GetValue(Symbols) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => Fillwise.Core.Symbol.TryParse(s, out var symbol) ? symbol : throw new UsageException($"--symbols: '{s}' is not a symbol.")).Distinct().ToList();
@@ -48,11 +49,16 @@ internal sealed class RunSetup
         {
             throw new UsageException("--catalog needs --symbols S,... (the catalog's symbols to replay).");
         }
+        var market = Market.UsdM;
+        if (parse.GetValue(MarketName) is { } name && !Markets.TryParse(name, out market))
+        {
+            throw new UsageException($"--market: '{name}' is not a market; expected usdm, spot or coinm.");
+        }
         var from = Instant(parse.GetValue(From), "--from");
         var to = Instant(parse.GetValue(To), "--to");
         return from is not null && to is not null && to <= from
             ? throw new UsageException("--to must be after --from.")
-            : new CatalogSelection(dir, symbols, from, to);
+            : new CatalogSelection(dir, symbols, from, to, market);
     }
 
     /// <summary>ISO-8601 with a 'T' and a UTC designator or offset only: anything ambiguous is refused.</summary>
