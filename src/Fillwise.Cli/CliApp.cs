@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(DataCommands.Build(stdout));
         root.Subcommands.Add(EvalCommand.Build(stdout, stderr));
         root.Subcommands.Add(ReplayCommand.Build(stdout, stderr));
+        root.Subcommands.Add(LiveCommand.Build(stdout, stderr));
         root.Subcommands.Add(DemoCommand.Build(stdout, stderr));
         root.Subcommands.Add(IntelCommand.Build(stdout));
         root.Subcommands.Add(ServeCommand.Build(stdout));
