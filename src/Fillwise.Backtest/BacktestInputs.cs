@@ -73,10 +73,17 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     };
 
     public ReplayVenue Venue(ReplayVenueOptions options) =>
-        Recorded is { } recorded ? ReplayVenues.FromSources([.. recorded.Select(r => r.Open())], Catalog, options)
-        : FromCatalog is { } c ? ReplayVenues.FromCatalog(c.Directory, c.Symbols, c.From, c.To, Catalog, options)
-        : IsTickMode ? ReplayVenues.FromCaptures(Captures, Catalog, options)
-        : ReplayVenues.FromBars(Bars, Catalog, options);
+        IsTickMode ? ReplayVenues.FromSources(TickSources(), Catalog, options) : ReplayVenues.FromBars(Bars, Catalog, options);
+
+    /// <summary>
+    /// The tick-mode event sources as the replay venue reads them, opened anew (the recorded events, the catalog
+    /// selection, or one capture reader per symbol), for a caller that wraps them before building the venue.
+    /// </summary>
+    public IReadOnlyList<IMarketEventSource> TickSources() =>
+        Recorded is { } recorded ? [.. recorded.Select(r => r.Open())]
+        : FromCatalog is { } c ? [new Fillwise.MarketData.Catalog.CatalogReader(c.Directory, c.Symbols, c.From, c.To, Market.UsdM)]
+        : IsTickMode ? [.. ReplayVenues.CaptureStreams(Captures)]
+        : throw new InvalidOperationException("Bar-mode inputs have no tick events.");
 
     /// <summary>
     /// Options adapted to the data's granularity, with one line per change (printed and stored with the run;

@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand.Build(stdout, stderr));
         root.Subcommands.Add(IntelCommand.Build(stdout));
         root.Subcommands.Add(ServeCommand.Build(stdout));
+        root.Subcommands.Add(ExchangeCommand.Build(stdout, stderr));
         var parse = root.Parse(args);
         if (UsageError(parse) is { } usage)
         {

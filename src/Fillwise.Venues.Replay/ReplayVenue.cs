@@ -95,6 +95,37 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// When the next <see cref="Step"/> would happen (the earlier of the next recorded event and the venue's own
+    /// next event); false when <see cref="Step"/> would return false. A paced loop (the paper exchange) steps
+    /// while this is due on its wall-clock schedule.
+    /// </summary>
+    public bool TryPeekNextTime(out long timeNs)
+    {
+        var hasMarket = _market.TryPeekTime(out var marketNs);
+        var hasPending = _pending.TryPeek(out _, out var key);
+        timeNs = 0;
+        if (!hasMarket && _pendingWork == 0)
+        {
+            return false;
+        }
+        timeNs = hasPending && (!hasMarket || key.TimeNs <= marketNs) ? key.TimeNs : marketNs;
+        return true;
+    }
+
+    /// <summary>
+    /// Moves the clock forward to an external time (a paced loop's "now") so that orders submitted next arrive
+    /// then, not at the last event's time. The clock never passes the next due event, nor goes back.
+    /// </summary>
+    public void AdvanceTo(long timeNs)
+    {
+        if (TryPeekNextTime(out var next))
+        {
+            timeNs = Math.Min(timeNs, next);
+        }
+        NowNs = Math.Max(NowNs, timeNs);
+    }
+
     public void Submit(in OrderRequest request) =>
         Schedule(NowNs + _options.Latency.OrderEntry.Draw(ref _latencyRandom), new PendingEvent { Kind = PendingKind.OrderArrival, Order = request });
 

@@ -1,0 +1,364 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Fillwise.Core;
+using Fillwise.MarketData;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fillwise.Exchange;
+
+/// <summary>What the exchange is doing (GET /admin/status, the CLI's end-of-run line).</summary>
+public sealed record ExchangeStatus(long ReplayTimeMs, long EventsConsumed, long MessagesPublished, bool RecordingEnded, int MarketConnections, int ListenKeys);
+
+/// <summary>
+/// <c>fillwise exchange</c>: a Binance USDⓈ-M compatible paper exchange on loopback (Kestrel), backed by the replay
+/// venue's queue-aware matching on recorded market data. REST (<see cref="RestRoutes"/>), combined and raw market
+/// streams (<c>/stream?streams=…</c>, <c>/ws/&lt;stream&gt;</c>), the user-data stream (<c>/ws/&lt;listenKey&gt;</c>),
+/// and fault injection for client tests (<c>/admin/faults</c>, loopback only).
+/// </summary>
+public sealed class ExchangeServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly IReadOnlyList<Symbol> _symbols;
+    private Task? _engineLoop;
+    private ITimer? _expiry;
+
+    private ExchangeServer(ExchangeOptions options, IReadOnlyList<IMarketEventSource> sources, IReadOnlyCollection<Symbol> symbols, SymbolCatalog catalog, TimeProvider time)
+    {
+        Options = options;
+        Catalog = catalog;
+        _symbols = [.. symbols.OrderBy(s => s.Value, StringComparer.Ordinal)];
+        Clock = new ExchangeClock(time);
+        Hub = new StreamHub();
+        Users = new UserStreams(Clock, options.ListenKeyLifetime, options.ApiKey);
+        Faults = new FaultState();
+        Limiter = new RateLimiter(options.RateLimits, Clock);
+        Engine = new ExchangeEngine(sources, catalog, options, Clock, Hub, Users);
+        _app = BuildApp();
+    }
+
+    internal ExchangeOptions Options { get; }
+    internal SymbolCatalog Catalog { get; }
+    internal ExchangeClock Clock { get; }
+    internal StreamHub Hub { get; }
+    internal UserStreams Users { get; }
+    internal FaultState Faults { get; }
+    internal RateLimiter Limiter { get; }
+    internal ExchangeEngine Engine { get; }
+
+    /// <summary>Completes when the recording is exhausted (market streams stop; the server stays up).</summary>
+    public Task RecordingEnded => Engine.RecordingEnded;
+
+    /// <summary>
+    /// Validates the options and builds the server over the tick sources of the recording (the server owns and
+    /// disposes them); <paramref name="symbols"/> are the symbols exchangeInfo lists (all in <paramref name="catalog"/>).
+    /// </summary>
+    public static ExchangeServer Build(ExchangeOptions options, IReadOnlyList<IMarketEventSource> sources, IReadOnlyCollection<Symbol> symbols, SymbolCatalog catalog, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(symbols);
+        ArgumentNullException.ThrowIfNull(catalog);
+        options.Validate();
+        foreach (var symbol in symbols)
+        {
+            if (!catalog.TryGet(symbol, out _))
+            {
+                throw new OptionsException($"{symbol.Value} is not in the symbol catalog; add it with a symbols file.");
+            }
+        }
+        return new ExchangeServer(options, sources, symbols, catalog, time ?? TimeProvider.System);
+    }
+
+    /// <summary>Starts listening and the paced replay; returns the base address actually bound (port 0 picks one).</summary>
+    public async Task<string> StartAsync(CancellationToken ct = default)
+    {
+        await _app.StartAsync(ct).ConfigureAwait(false);
+        _engineLoop = Task.Run(() => Engine.RunAsync(_stopping.Token), CancellationToken.None);
+        _expiry = Clock.Wall.CreateTimer(_ => Users.Expire(all: false), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return addresses.First().TrimEnd('/');
+    }
+
+    public ExchangeStatus Status() => new(
+        Engine.ReplayNowNs / 1_000_000, Engine.EventsConsumed, Engine.MessagesPublished, Engine.RecordingEnded.IsCompleted, Hub.Connections, Users.ActiveKeys);
+
+    /// <summary>Stops cleanly: sockets are closed, the engine stops between two steps, the recording is released.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Hub.CloseAll();
+        Users.DropAll();
+        if (_expiry is not null)
+        {
+            await _expiry.DisposeAsync().ConfigureAwait(false);
+        }
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), Clock.Wall))
+        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        if (_engineLoop is not null)
+        {
+            await _engineLoop.ConfigureAwait(false);
+        }
+        await _app.DisposeAsync().ConfigureAwait(false);
+        Engine.Dispose();
+        _stopping.Dispose();
+    }
+
+    private WebApplication BuildApp()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(Options.Urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 64 * 1024;
+        });
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromMinutes(3) });
+        app.Map("/stream", MarketSocket);
+        app.Map("/ws/{**name}", NamedSocket);
+        app.Map("/ws", MarketSocket);
+        app.MapPost("/admin/faults", (Func<HttpContext, Task<IResult>>)Fault);
+        app.MapGet("/admin/status", (HttpContext ctx) => Loopback(ctx) ? Results.Json(Status()) : Results.StatusCode(403));
+        app.MapFallback(Rest);
+        return app;
+    }
+
+    private static bool Loopback(HttpContext ctx) => ctx.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+
+    private async Task Rest(HttpContext ctx)
+    {
+        var ct = ctx.RequestAborted;
+        if (Faults.LatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Faults.LatencyMs), Clock.Wall, ct).ConfigureAwait(false);
+        }
+        var body = string.Empty;
+        if (ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
+        {
+            using var reader = new StreamReader(ctx.Request.Body);
+            body = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+        }
+        var request = new RestRequest(ctx.Request.QueryString.Value ?? string.Empty, body);
+        if (!RestRoutes.All.TryGetValue((ctx.Request.Method, ctx.Request.Path.Value ?? string.Empty), out var route))
+        {
+            await Write(ctx, Reply.Error(404, -5000, $"Path {ctx.Request.Path}, Method {ctx.Request.Method} is invalid")).ConfigureAwait(false);
+            return;
+        }
+        if (Faults.TakeForced429())
+        {
+            ctx.Response.Headers.RetryAfter = "1";
+            await Write(ctx, Reply.Error(429, -1003, "Too many requests; current limit is exceeded (injected fault). Please use the websocket for live updates to avoid polling the API.")).ConfigureAwait(false);
+            return;
+        }
+        var ip = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var decision = Limiter.Check(ip, route.Weight(request), route.IsOrder);
+        ctx.Response.Headers["X-MBX-USED-WEIGHT-1M"] = decision.UsedWeight.ToString(CultureInfo.InvariantCulture);
+        if (route.IsOrder)
+        {
+            ctx.Response.Headers["X-MBX-ORDER-COUNT-1M"] = decision.Orders1M.ToString(CultureInfo.InvariantCulture);
+            ctx.Response.Headers["X-MBX-ORDER-COUNT-10S"] = decision.Orders10S.ToString(CultureInfo.InvariantCulture);
+        }
+        if (decision.Refusal is { } refusal)
+        {
+            ctx.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await Write(ctx, refusal).ConfigureAwait(false);
+            return;
+        }
+        var reply = Authenticate(ctx, route.Security, request) ?? await Handle(route, request, ct).ConfigureAwait(false);
+        await Write(ctx, reply).ConfigureAwait(false);
+    }
+
+    private async Task<Reply> Handle(Route route, RestRequest request, CancellationToken ct)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
+        try
+        {
+            return await route.Handle(request, this, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return Reply.Error(503, -1001, "Internal error; unable to process your request. Please try again.");
+        }
+    }
+
+    /// <summary>API key, then (SIGNED) signature, then timestamp against the exchange clock and recvWindow.</summary>
+    private Reply? Authenticate(HttpContext ctx, Security security, RestRequest request)
+    {
+        if (security == Security.None)
+        {
+            return null;
+        }
+        var key = ctx.Request.Headers["X-MBX-APIKEY"].ToString();
+        if (key.Length == 0)
+        {
+            return Reply.Error(401, -2014, "API-key format invalid.");
+        }
+        if (!string.Equals(key, Options.ApiKey, StringComparison.Ordinal))
+        {
+            return Reply.Error(401, -2015, $"Invalid API-key, IP, or permissions for action, request ip: {ctx.Connection.RemoteIpAddress}");
+        }
+        if (security != Security.Signed)
+        {
+            return null;
+        }
+        var signature = request.Required("signature");
+        var timestamp = request.Long("timestamp", required: true);
+        var window = request.Long("recvWindow") ?? 5000;
+        if (request.Error is { } error)
+        {
+            return error;
+        }
+        if (window > 60_000)
+        {
+            return Reply.Error(400, -1131, "recvWindow must be less than 60000");
+        }
+        if (!BinanceSigning.Verify(Options.ApiSecret, request.TotalParams, signature!))
+        {
+            return Reply.Error(400, -1022, "Signature for this request is not valid.");
+        }
+        var now = Clock.NowMs;
+        if (timestamp >= now + 1000)
+        {
+            return Reply.Error(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.");
+        }
+        return now - timestamp > window ? Reply.Error(400, -1021, "Timestamp for this request is outside of the recvWindow.") : null;
+    }
+
+    private static async Task Write(HttpContext ctx, Reply reply)
+    {
+        ctx.Response.StatusCode = reply.Status;
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.Body.WriteAsync(reply.Body, ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task<IResult> Fault(HttpContext ctx)
+    {
+        if (!Loopback(ctx))
+        {
+            return Results.StatusCode(403);
+        }
+        FaultRequest? fault;
+        try
+        {
+            fault = await ctx.Request.ReadFromJsonAsync<FaultRequest>(JsonSerializerOptions.Web, ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            return Results.BadRequest(new { error = $"the fault request is not valid JSON ({e.Message})" });
+        }
+        if (fault is null)
+        {
+            return Results.BadRequest(new { error = "send a JSON object such as {\"dropConnections\":true}" });
+        }
+        var dropped = 0;
+        var expired = 0;
+        if (fault.DropConnections)
+        {
+            dropped = Hub.DropAll() + Users.DropAll();
+        }
+        if (fault.ExpireListenKeys)
+        {
+            expired = Users.Expire(all: true);
+        }
+        if (fault.Force429 is { } n)
+        {
+            Faults.SetForce429(n);
+        }
+        if (fault.ClockSkewMs is { } skew)
+        {
+            Clock.SkewMs = skew;
+        }
+        if (fault.LatencyMs is { } latency)
+        {
+            Faults.LatencyMs = latency;
+        }
+        return Results.Json(new { dropped, expired, force429 = Faults.Force429Remaining, clockSkewMs = Clock.SkewMs, latencyMs = Faults.LatencyMs });
+    }
+
+    internal byte[] ExchangeInfo() => ExchangeInfoJson.Write(Clock.NowMs, Options.RateLimits, _symbols.Select(Catalog.Get));
+
+    private async Task MarketSocket(HttpContext ctx)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            ctx.Response.StatusCode = 400;
+            return;
+        }
+        var names = ctx.Request.Query["streams"].ToString().Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await RunMarket(ctx, names, combined: ctx.Request.Path.StartsWithSegments("/stream")).ConfigureAwait(false);
+    }
+
+    private async Task NamedSocket(HttpContext ctx)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            ctx.Response.StatusCode = 400;
+            return;
+        }
+        var name = ctx.Request.RouteValues["name"]?.ToString() ?? string.Empty;
+        var streams = name.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (streams.Length == 0 || streams.All(s => StreamKey.TryParse(s, out _)))
+        {
+            await RunMarket(ctx, streams, combined: false).ConfigureAwait(false);
+            return;
+        }
+        await RunUser(ctx, name).ConfigureAwait(false);
+    }
+
+    private async Task RunMarket(HttpContext ctx, IReadOnlyList<string> names, bool combined)
+    {
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var client = new SocketClient(socket, Options.SocketQueueCapacity);
+        Hub.Add(client);
+        foreach (var name in names)
+        {
+            Hub.Subscribe(client, name, combined);
+        }
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
+            await client.RunAsync(text => StreamControl.Handle(Hub, client, text, combined), linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Hub.Remove(client);
+        }
+    }
+
+    private async Task RunUser(HttpContext ctx, string listenKey)
+    {
+        if (!Users.Exists(listenKey))
+        {
+            ctx.Response.StatusCode = 400;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(Json.Error(-1125, "This listenKey does not exist."), ctx.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var client = new SocketClient(socket, Options.SocketQueueCapacity);
+        if (!Users.Attach(listenKey, client))
+        {
+            client.SendAndClose(null);
+        }
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
+            await client.RunAsync(_ => null, linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Users.Detach(listenKey, client);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+
+namespace Fillwise.Exchange;
+
+/// <summary>The limiter's verdict and the usage it reports in X-MBX-* headers.</summary>
+internal readonly record struct LimitDecision(Reply? Refusal, int RetryAfterSeconds, long UsedWeight, long Orders1M, long Orders10S);
+
+/// <summary>
+/// Binance's REQUEST_WEIGHT (per IP, per clock minute) and ORDERS (per account, per minute and per 10 s) limits.
+/// Over a limit: 429 with -1003 (weight) or -1015 (orders) and Retry-After until the window turns. An IP that
+/// keeps sending during that time is banned (418) for <see cref="RateLimitOptions.BanDuration"/>.
+/// </summary>
+internal sealed class RateLimiter(RateLimitOptions options, ExchangeClock clock)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, IpState> _ips = new(StringComparer.Ordinal);
+    private long _orderMinute = -1;
+    private long _orderTenSeconds = -1;
+    private long _orders1M;
+    private long _orders10S;
+
+    private sealed class IpState
+    {
+        public long Minute { get; set; } = -1;
+        public long Weight { get; set; }
+        public long LimitedUntilMs { get; set; }
+        public int IgnoredAfter429 { get; set; }
+        public long BannedUntilMs { get; set; }
+    }
+
+    public LimitDecision Check(string ip, int weight, bool isOrder)
+    {
+        lock (_lock)
+        {
+            var now = clock.NowMs;
+            if (!_ips.TryGetValue(ip, out var state))
+            {
+                state = new IpState();
+                _ips.Add(ip, state);
+            }
+            var minute = now / 60_000;
+            if (state.Minute != minute)
+            {
+                state.Minute = minute;
+                state.Weight = 0;
+            }
+            RollOrders(now);
+            if (state.BannedUntilMs > now)
+            {
+                return Refuse(418, -1003, string.Create(CultureInfo.InvariantCulture, $"Way too many requests; IP({ip}) banned until {state.BannedUntilMs}. Please use the websocket for live updates to avoid bans."), state.BannedUntilMs - now, state);
+            }
+            if (state.LimitedUntilMs > now)
+            {
+                if (++state.IgnoredAfter429 > options.RequestsAfter429BeforeBan)
+                {
+                    state.BannedUntilMs = now + (long)options.BanDuration.TotalMilliseconds;
+                    return Refuse(418, -1003, string.Create(CultureInfo.InvariantCulture, $"Way too many requests; IP({ip}) banned until {state.BannedUntilMs}. Please use the websocket for live updates to avoid bans."), state.BannedUntilMs - now, state);
+                }
+                return Refuse(429, -1003, TooMany(ip), state.LimitedUntilMs - now, state);
+            }
+            state.Weight += weight;
+            if (state.Weight > options.WeightPerMinute)
+            {
+                state.LimitedUntilMs = (minute + 1) * 60_000;
+                state.IgnoredAfter429 = 0;
+                return Refuse(429, -1003, TooMany(ip), state.LimitedUntilMs - now, state);
+            }
+            if (isOrder)
+            {
+                if (_orders10S + 1 > options.OrdersPer10Seconds)
+                {
+                    return Refuse(429, -1015, $"Too many new orders; current limit is {options.OrdersPer10Seconds} orders per TEN_SECONDS.", (_orderTenSeconds + 1) * 10_000 - now, state);
+                }
+                if (_orders1M + 1 > options.OrdersPerMinute)
+                {
+                    return Refuse(429, -1015, $"Too many new orders; current limit is {options.OrdersPerMinute} orders per MINUTE.", (_orderMinute + 1) * 60_000 - now, state);
+                }
+                _orders1M++;
+                _orders10S++;
+            }
+            return new LimitDecision(null, 0, state.Weight, _orders1M, _orders10S);
+        }
+    }
+
+    private string TooMany(string ip) =>
+        $"Too many requests; current limit of IP({ip}) is {options.WeightPerMinute} requests per minute. Please use the websocket for live updates to avoid polling the API.";
+
+    private LimitDecision Refuse(int status, int code, string message, long retryMs, IpState state) =>
+        new(Reply.Error(status, code, message), (int)Math.Max(1, (retryMs + 999) / 1000), state.Weight, _orders1M, _orders10S);
+
+    private void RollOrders(long now)
+    {
+        if (_orderMinute != now / 60_000)
+        {
+            _orderMinute = now / 60_000;
+            _orders1M = 0;
+        }
+        if (_orderTenSeconds != now / 10_000)
+        {
+            _orderTenSeconds = now / 10_000;
+            _orders10S = 0;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Fillwise.Exchange;
+
+internal enum StreamKind
+{
+    Depth = 0,
+    BookTicker,
+    Trade,
+}
+
+/// <summary>A market stream: the symbol (upper case) and what it carries.</summary>
+internal readonly record struct StreamKey(string Symbol, StreamKind Kind)
+{
+    /// <summary>Parses Binance stream names: <c>btcusdt@depth</c>, <c>btcusdt@depth@0ms|100ms|250ms|500ms</c>, <c>btcusdt@bookTicker</c>, <c>btcusdt@trade</c>.</summary>
+    public static bool TryParse(string name, out StreamKey key)
+    {
+        key = default;
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0)
+        {
+            return false;
+        }
+        var symbol = name[..at].ToUpperInvariant();
+        StreamKind? kind = name[(at + 1)..] switch
+        {
+            "depth" or "depth@0ms" or "depth@100ms" or "depth@250ms" or "depth@500ms" => StreamKind.Depth,
+            "bookTicker" => StreamKind.BookTicker,
+            "trade" => StreamKind.Trade,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return false;
+        }
+        key = new StreamKey(symbol, kind.Value);
+        return true;
+    }
+}
+
+/// <summary>
+/// Who listens to which market stream. The engine publishes each event once per stream; the hub wraps it for
+/// each subscriber as Binance does: <c>{"stream":"…","data":{…}}</c> on combined connections (<c>/stream</c>),
+/// the bare event on raw ones (<c>/ws/&lt;stream&gt;</c>).
+/// </summary>
+internal sealed class StreamHub
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<StreamKey, List<Subscription>> _subscriptions = [];
+    private readonly HashSet<SocketClient> _clients = [];
+    private static readonly byte[] Suffix = "}"u8.ToArray();
+
+    private sealed record Subscription(SocketClient Client, string Name, byte[]? Prefix);
+
+    public int Connections
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _clients.Count;
+            }
+        }
+    }
+
+    public void Add(SocketClient client)
+    {
+        lock (_lock)
+        {
+            _clients.Add(client);
+        }
+    }
+
+    public void Remove(SocketClient client)
+    {
+        lock (_lock)
+        {
+            _clients.Remove(client);
+            foreach (var list in _subscriptions.Values)
+            {
+                list.RemoveAll(s => s.Client == client);
+            }
+        }
+    }
+
+    /// <summary>Subscribes a connection to a stream by its Binance name; false when the name is not a stream the exchange publishes.</summary>
+    public bool Subscribe(SocketClient client, string name, bool combined)
+    {
+        if (!StreamKey.TryParse(name, out var key))
+        {
+            return false;
+        }
+        lock (_lock)
+        {
+            if (!_subscriptions.TryGetValue(key, out var list))
+            {
+                list = [];
+                _subscriptions.Add(key, list);
+            }
+            if (!list.Exists(s => s.Client == client && s.Name == name))
+            {
+                list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name)},\"data\":") : null));
+            }
+        }
+        return true;
+    }
+
+    public void Unsubscribe(SocketClient client, string name)
+    {
+        if (StreamKey.TryParse(name, out var key))
+        {
+            lock (_lock)
+            {
+                if (_subscriptions.TryGetValue(key, out var list))
+                {
+                    list.RemoveAll(s => s.Client == client && s.Name == name);
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<string> SubscriptionsOf(SocketClient client)
+    {
+        lock (_lock)
+        {
+            return [.. _subscriptions.Values.SelectMany(l => l).Where(s => s.Client == client).Select(s => s.Name).Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public bool HasSubscribers(StreamKey key)
+    {
+        lock (_lock)
+        {
+            return _subscriptions.TryGetValue(key, out var list) && list.Count > 0;
+        }
+    }
+
+    public void Publish(StreamKey key, ReadOnlySpan<byte> data)
+    {
+        Subscription[] targets;
+        lock (_lock)
+        {
+            if (!_subscriptions.TryGetValue(key, out var list) || list.Count == 0)
+            {
+                return;
+            }
+            targets = [.. list];
+        }
+        byte[]? raw = null;
+        foreach (var target in targets)
+        {
+            if (target.Prefix is null)
+            {
+                target.Client.TrySend(raw ??= data.ToArray());
+                continue;
+            }
+            var message = new byte[target.Prefix.Length + data.Length + 1];
+            target.Prefix.CopyTo(message, 0);
+            data.CopyTo(message.AsSpan(target.Prefix.Length));
+            Suffix.CopyTo(message, message.Length - 1);
+            target.Client.TrySend(message);
+        }
+    }
+
+    /// <summary>Drops every market connection (fault injection: the client must reconnect and resync).</summary>
+    public int DropAll()
+    {
+        SocketClient[] all;
+        lock (_lock)
+        {
+            all = [.. _clients];
+        }
+        foreach (var client in all)
+        {
+            client.Drop();
+        }
+        return all.Length;
+    }
+
+    /// <summary>Closes every connection normally (shutdown).</summary>
+    public void CloseAll()
+    {
+        lock (_lock)
+        {
+            foreach (var client in _clients)
+            {
+                client.SendAndClose(null);
+            }
+        }
+    }
+}
