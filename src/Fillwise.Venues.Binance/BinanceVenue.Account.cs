@@ -170,7 +170,8 @@ public sealed partial class BinanceVenue
         {
             // Best effort after the per-order cancels; the next start's reconciliation cancels what is left.
         }
-        while (Step(NowNs + 200_000_000))
+        var drain = NowNs + 200_000_000;
+        while (Step(drain))
         {
             // Drain the cancels' final events (a fill that raced the cancel included).
         }

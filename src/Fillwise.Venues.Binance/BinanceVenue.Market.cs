@@ -27,6 +27,19 @@ public sealed partial class BinanceVenue
 
     public bool BookIsValid(Symbol symbol) => _books.TryGetValue(symbol, out var book) && book.IsValid;
 
+    /// <summary>Quantity resting on the best <paramref name="levels"/> levels of one side of our book (engine thread).</summary>
+    internal decimal DepthQuantity(Symbol symbol, Side side, int levels)
+    {
+        var book = _books[symbol];
+        var levelsOf = side == Side.Buy ? book.Bids : book.Asks;
+        var total = 0m;
+        for (var i = 0; i < Math.Min(levels, levelsOf.Count); i++)
+        {
+            total += levelsOf[i].Quantity.ToDecimal();
+        }
+        return total;
+    }
+
     private static OrderBook NewBook(Symbol symbol) => new(symbol, new OrderBookOptions { Market = Market.UsdM });
 
     private void StartMarketStream()
@@ -57,7 +70,7 @@ public sealed partial class BinanceVenue
         }
     }
 
-    private void RequestSnapshot(Symbol symbol)
+    private void RequestSnapshot(Symbol symbol, int delayMs = 50)
     {
         if (!_snapshotPending.Add(symbol))
         {
@@ -65,8 +78,9 @@ public sealed partial class BinanceVenue
         }
         Background(async ct =>
         {
-            // Let the stream buffer a few diffs first, so the snapshot is bridged by what is already buffered.
-            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, ct).ConfigureAwait(false);
+            // Let the stream buffer a few diffs first, so the snapshot is bridged by what is already buffered
+            // (after a failed attempt: a second, as a snapshot of 1,000 levels weighs 20).
+            await Task.Delay(TimeSpan.FromMilliseconds(delayMs), _time, ct).ConfigureAwait(false);
             var result = await _rest.SendAsync(HttpMethod.Get, "/fapi/v1/depth", [("symbol", symbol.Value), ("limit", _o.SnapshotLimit.ToString(CultureInfo.InvariantCulture))], Security.None, ct).ConfigureAwait(false);
             var ns = ClockNs();
             Post(() => OnSnapshot(symbol, result, ns));
@@ -79,7 +93,7 @@ public sealed partial class BinanceVenue
         if (!result.Ok || !_parser.TryParseMessage(receiveNs, System.Text.Encoding.UTF8.GetBytes(result.Body), symbol) || _parser.Kind != CaptureEventKind.Snapshot)
         {
             // Try again: a book without a snapshot is never used (its quotes are marked invalid meanwhile).
-            RequestSnapshot(symbol);
+            RequestSnapshot(symbol, delayMs: 1000);
             return;
         }
         var book = _books[symbol];

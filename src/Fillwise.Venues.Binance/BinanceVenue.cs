@@ -112,7 +112,7 @@ public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
 
     /// <summary>
     /// Runs one queued callback or due timer on the calling (engine) thread, waiting for one until
-    /// <paramref name="untilNs"/>; false when nothing happened before then or the venue stopped.
+    /// <paramref name="untilNs"/>; false once that time is reached, or when cancelled or the venue stopped.
     /// </summary>
     public bool Step(long untilNs, CancellationToken ct = default)
     {
@@ -123,6 +123,11 @@ public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
         while (true)
         {
             var now = NowNs;
+            if (now >= untilNs)
+            {
+                // A busy feed never leaves the queue empty: the deadline, not an idle moment, ends the step loop.
+                return false;
+            }
             if (_timers.TryPeek(out var token, out var key) && key.Due <= now)
             {
                 _timers.Dequeue();
@@ -134,7 +139,7 @@ public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
                 action();
                 return true;
             }
-            if (now >= untilNs || ct.IsCancellationRequested || _stop.IsCancellationRequested)
+            if (ct.IsCancellationRequested || _stop.IsCancellationRequested)
             {
                 return false;
             }
