@@ -165,6 +165,7 @@ internal static class LiveCommand
                 ("user_reconnects", v.UserReconnects),
                 ("listen_keys", v.ListenKeysCreated),
                 ("snapshots", v.Snapshots),
+                ("max_queue_delay_ms", Math.Round(v.MaxQueueDelayNs / 1e6, 3)),
                 ("reconciled_cancels", v.ReconciledCancels),
                 ("kill_cancels", v.KillCancels),
             ]);

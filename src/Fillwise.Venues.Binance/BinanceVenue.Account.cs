@@ -19,10 +19,23 @@ public sealed partial class BinanceVenue
 
     private void StartUserStream()
     {
-        _user = new WebSocketFeed("user", UserStreamAddressAsync, (bytes, _) => Post(() => OnUserMessage(bytes)),
+        _user = new WebSocketFeed("user", UserStreamAddressAsync, OnUserBytes,
             reconnect => Post(() => OnUserConnected(reconnect)), _ => Post(() => { }), ClockNs, _o, _time);
         Background(_user.RunAsync);
         Background(KeepAliveAsync);
+    }
+
+    /// <summary>
+    /// Network thread: an expiry notice forgets the key at once (the socket closes right after it, and the
+    /// reconnect must not race the engine thread to a dead key); everything is then handled on the engine thread.
+    /// </summary>
+    private void OnUserBytes(byte[] bytes, long receiveNs)
+    {
+        if (bytes.AsSpan().IndexOf("\"listenKeyExpired\""u8) >= 0)
+        {
+            Volatile.Write(ref _listenKey, null);
+        }
+        Post(() => OnUserMessage(bytes));
     }
 
     /// <summary>A listenKey for the next connection: the current one, or a new one after expiry.</summary>

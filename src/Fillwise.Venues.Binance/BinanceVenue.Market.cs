@@ -114,6 +114,7 @@ public sealed partial class BinanceVenue
             return;
         }
         Stats.MarketEvents++;
+        Stats.MaxQueueDelayNs = Math.Max(Stats.MaxQueueDelayNs, NowNs - receiveNs);
         switch (_parser.Kind)
         {
             case CaptureEventKind.DepthUpdate:

@@ -30,6 +30,7 @@ public sealed partial class BinanceVenue
         _orders.Add(child, order);
         if (_killed)
         {
+            Stats.KillSwitchRejects++;
             Post(() => Reject(order, new VenueReject(-1000, "The kill switch is on: no new orders.")));
         }
         else if (DryRun)

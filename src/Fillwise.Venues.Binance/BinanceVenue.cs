@@ -8,8 +8,8 @@ namespace Fillwise.Venues.Binance;
 /// The live Binance USDⓈ-M venue. Network work (REST calls, two WebSockets) runs on pool threads and only
 /// enqueues closures on one bounded channel; <see cref="Step"/>, called in a loop on the engine's thread, runs
 /// them and the due timers one at a time, so the executor sees every <see cref="IVenueListener"/> callback on one
-/// thread, in the order things happened. The clock is the wall clock (injected <see cref="TimeProvider"/>) plus
-/// the server-time offset from /fapi/v1/time. Dry run unless <see cref="BinanceVenueOptions.Trade"/>: orders are
+/// thread, in the order things happened. The clock is the wall clock (injected <see cref="TimeProvider"/>);
+/// the server-time offset from /fapi/v1/time only stamps signed requests. Dry run unless <see cref="BinanceVenueOptions.Trade"/>: orders are
 /// answered locally (accepted and never filled; IOC/market expire unfilled) and nothing is sent.
 /// </summary>
 public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
@@ -45,7 +45,7 @@ public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
 
     public TimeProvider Time => _time;
 
-    /// <summary>Wall time plus the server offset, Unix ns, never going backwards (engine thread).</summary>
+    /// <summary>Wall time, Unix ns, never going backwards (engine thread).</summary>
     public long NowNs
     {
         get
@@ -177,8 +177,11 @@ public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
         _stop.Dispose();
     }
 
-    /// <summary>Raw clock for stamping (any thread): wall + server offset, Unix ns.</summary>
-    internal long ClockNs() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + _rest.OffsetMs * 1_000_000;
+    /// <summary>
+    /// Raw clock for stamping (any thread): the local wall clock, Unix ns. The server offset signs requests only:
+    /// a re-sync (clock skew, -1021) must not make the executor's timers and the session's end jump.
+    /// </summary>
+    internal long ClockNs() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
     /// <summary>Queues work for the engine thread; waits (back-pressure) when the queue is full.</summary>
     private void Post(Action action)

@@ -4,6 +4,9 @@ namespace Fillwise.Venues.Binance;
 public sealed class LiveStats
 {
     public long MarketEvents { get; internal set; }
+
+    /// <summary>Longest wait of a market message between its receipt and the engine thread handling it.</summary>
+    public long MaxQueueDelayNs { get; internal set; }
     public long OrdersSent { get; internal set; }
     public long OrdersAccepted { get; internal set; }
     public long OrdersRejected { get; internal set; }
@@ -26,6 +29,9 @@ public sealed class LiveStats
 
     /// <summary>Open orders with our prefix found at start and cancelled (reconciliation).</summary>
     public long ReconciledCancels { get; internal set; }
+
+    /// <summary>Orders the executor tried after the kill switch (or the session's end): refused locally, never sent.</summary>
+    public long KillSwitchRejects { get; internal set; }
 
     /// <summary>Orders the kill switch cancelled.</summary>
     public long KillCancels { get; internal set; }
