@@ -27,6 +27,7 @@ internal sealed class PaperExchange : IAsyncDisposable
     }
 
     public string Address { get; }
+    public ExchangeServer Server => _server;
     public BinanceEndpoints Endpoints { get; }
     public RequestRecorder Recorder { get; } = new(new SocketsHttpHandler());
     public HttpClient Http { get; }
