@@ -162,14 +162,12 @@ public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
+        Task[] pending;
+        lock (_background)
         {
-            await Task.WhenAll(_background).ConfigureAwait(false);
+            pending = [.. _background];
         }
-        catch (OperationCanceledException)
-        {
-            // Stopping is what was asked.
-        }
+        await Task.WhenAll(pending).ConfigureAwait(false);
         if (_listenKey is not null && _rest.HasCredentials)
         {
             await _rest.SendAsync(HttpMethod.Delete, "/fapi/v1/listenKey", [], Security.ApiKey, CancellationToken.None).ConfigureAwait(false);
@@ -192,15 +190,38 @@ public sealed partial class BinanceVenue : IVenue, IAsyncDisposable
         }
     }
 
-    /// <summary>Starts background work that posts its results; failures are reported on the engine thread, not lost.</summary>
+    /// <summary>Starts background work that posts its results; a failure is counted and kept (<see cref="LastError"/>), never lost silently.</summary>
     private void Background(Func<CancellationToken, Task> work)
     {
         lock (_background)
         {
             _background.RemoveAll(t => t.IsCompleted);
-            _background.Add(Task.Run(() => work(_stop.Token)));
+            _background.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await work(_stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    // Stopping.
+                }
+                catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or HttpRequestException)
+                {
+                    // A payload we could not read: the order stays working and the next query or reconnect resolves it.
+                    Interlocked.Increment(ref _backgroundErrors);
+                    LastError = $"{e.GetType().Name}: {e.Message}";
+                }
+            }));
         }
     }
+
+    private long _backgroundErrors;
+
+    /// <summary>Background requests whose answer could not be read (counted; see <see cref="LastError"/>).</summary>
+    public long BackgroundErrors => Interlocked.Read(ref _backgroundErrors);
+
+    public string? LastError { get; private set; }
 }
 
 /// <summary>The live venue cannot be used (unreachable, symbol unknown, no credentials): one sentence.</summary>

@@ -216,3 +216,43 @@ internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
 
     public void Advance(TimeSpan by) => _now += by;
 }
+
+/// <summary>The venue's request latency histogram is on meter "Fillwise", which the dashboard's /metrics exports.</summary>
+public sealed class VenueMetricsTests
+{
+    [Fact]
+    public async Task Every_request_records_its_latency_by_endpoint_and_status()
+    {
+        var seen = new List<(string Name, double Value, string Endpoint, string Status)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Fillwise.Execution.ExecutionMetrics.MeterName && instrument.Name == "fillwise.venue.request.latency")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(x => x.Key, x => x.Value?.ToString());
+            lock (seen)
+            {
+                seen.Add((instrument.Name, value, t["endpoint"]!, t["status"]!));
+            }
+        });
+        listener.Start();
+        using var http = new HttpClient(new FixedHandler());
+        var rest = new BinanceRestClient(http, BinanceEndpoints.Parse("http://127.0.0.1:1")!, null, new BinanceVenueOptions(), TimeProvider.System);
+        await rest.SendAsync(HttpMethod.Get, "/fapi/v1/exchangeInfo", [], Security.None, default);
+        lock (seen)
+        {
+            Assert.Contains(seen, m => m.Endpoint == "/fapi/v1/exchangeInfo" && m.Status == "503" && m.Value >= 0);
+        }
+    }
+
+    private sealed class FixedHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable) { Content = new StringContent("{}") });
+    }
+}

@@ -1,3 +1,5 @@
+using Fillwise.Core;
+
 namespace Fillwise.Venues.Binance.Tests;
 
 /// <summary>Faults injected into the paper exchange mid-session (its /admin/faults): the session goes on and no fill is lost or counted twice.</summary>
@@ -78,6 +80,43 @@ public sealed class FaultTests
         Assert.Equal(0, venue.Stats.OrdersRejected - RejectedByKillSwitch(venue));
         Assert.True(venue.Stats.Fills > 0);
         await LiveVenueTests.AssertFillsMatchTheExchange(exchange, venue, db, summary.RunId);
+    }
+
+    [Fact]
+    public async Task A_timed_out_order_is_resolved_by_a_query_by_client_id_and_never_sent_again()
+    {
+        await using var exchange = await PaperExchange.StartAsync();
+        // Warm the exchange up first (its first answers include JIT time), then keep the client's timeout short.
+        using (var http = new HttpClient())
+        {
+            var rest = new BinanceRestClient(http, exchange.Endpoints, PaperExchange.Credentials, new BinanceVenueOptions(), TimeProvider.System);
+            await rest.SyncTimeAsync(default);
+            await rest.SendAsync(HttpMethod.Get, "/fapi/v1/exchangeInfo", [], Security.None, default);
+            await rest.SendAsync(HttpMethod.Get, "/fapi/v2/positionRisk", [], Security.Signed, default);
+            await rest.SendAsync(HttpMethod.Get, "/fapi/v1/openOrders", [], Security.Signed, default);
+            await rest.SendAsync(HttpMethod.Get, "/fapi/v1/order", [("symbol", "BTCUSDT"), ("origClientOrderId", "none")], Security.Signed, default);
+        }
+        await using var venue = exchange.Venue(new BinanceVenueOptions { Trade = true, RequestTimeout = TimeSpan.FromMilliseconds(1000) });
+        var listener = new RecordingListener();
+        venue.Attach(listener);
+        await venue.StartAsync(default);
+        Assert.True(LiveHarness.StepUntil(venue, () => venue.UserStreamReady && listener.LastQuote.HasTwoSidedQuote, TimeSpan.FromSeconds(10)));
+        // Every REST answer now takes 2.5 s: the order's send times out (outcome unknown), and so do the first queries.
+        await exchange.FaultAsync(new { latencyMs = 2500 });
+        var qty = Fixed8.FromDecimal(0.01m);
+        venue.Submit(new OrderRequest(2001, PaperExchange.Btc, Side.Buy, OrderType.Market, qty, default));
+        LiveHarness.StepUntil(venue, () => venue.Stats.UnknownOutcomes > 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(1, venue.Stats.UnknownOutcomes);
+        await exchange.FaultAsync(new { latencyMs = 0 });
+        // The paper exchange delays a request before handling it, so the timed-out send never reached its book:
+        // the query by client id says so (-2013), and the order is reported rejected (-1007), not sent again.
+        Assert.True(LiveHarness.StepUntil(venue, () => listener.Events.Any(e => e.ClientOrderId == 2001 && e.Kind is OrderEventKind.Rejected or OrderEventKind.Filled), TimeSpan.FromSeconds(20)));
+        var outcome = listener.Events.First(e => e.ClientOrderId == 2001 && e.Kind is OrderEventKind.Rejected or OrderEventKind.Filled);
+        Assert.Equal((OrderEventKind.Rejected, -1007), (outcome.Kind, outcome.Reject.Code));
+        Assert.Equal(1, exchange.Recorder.Sent.Count(r => r.Method == "POST" && r.Path == "/fapi/v1/order" && r.Query.Contains("-2001&", StringComparison.Ordinal)));
+        Assert.True(exchange.Recorder.Sent.Count(r => r.Method == "GET" && r.Path == "/fapi/v1/order" && r.Query.Contains("-2001&", StringComparison.Ordinal)) >= 1, "no query by client id");
+        Assert.Empty(await exchange.TradesAsync());
+        Assert.Empty(await exchange.OpenOrdersAsync());
     }
 
     /// <summary>Orders the executor tried after the session ended are refused locally by the kill switch (never sent).</summary>
