@@ -42,6 +42,17 @@ public sealed partial class BinanceVenue
     private async Task<Uri?> UserStreamAddressAsync(CancellationToken ct)
     {
         var key = Volatile.Read(ref _listenKey);
+        if (key is not null && _user?.Connects > 0)
+        {
+            // A reconnect: the expiry notice may have been lost with the connection, so the key is checked
+            // (a keep-alive) before it is used again; a key the venue no longer knows is replaced.
+            var alive = await _rest.SendAsync(HttpMethod.Put, "/fapi/v1/listenKey", [], Security.ApiKey, ct).ConfigureAwait(false);
+            if (!alive.Ok)
+            {
+                Volatile.Write(ref _listenKey, null);
+                key = null;
+            }
+        }
         if (key is null)
         {
             var created = await _rest.SendAsync(HttpMethod.Post, "/fapi/v1/listenKey", [], Security.ApiKey, ct).ConfigureAwait(false);

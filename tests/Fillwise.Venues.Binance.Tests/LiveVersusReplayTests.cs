@@ -23,8 +23,16 @@ public sealed class LiveVersusReplayTests(ITestOutputHelper output)
     {
         await using var exchange = await PaperExchange.StartAsync(speed: 1);
         await using var venue = exchange.Venue(new BinanceVenueOptions { Trade = true });
-        // Capture time <-> wall time on the exchange (speed 1): one offset.
+        // Capture time <-> wall time on the exchange (speed 1): one offset, read once its replay is under way.
+        var inputs = BacktestInputs.Load([TestPaths.SampleCapture("btcusdt_20240718.gz")], null, SymbolCatalog.Default);
+        var dataStartMs = inputs.Quality.StartNs / 1_000_000;
         var status = exchange.Server.Status();
+        for (var i = 0; i < 100 && (status.EventsConsumed == 0 || status.ReplayTimeMs < dataStartMs); i++)
+        {
+            await Task.Delay(50);
+            status = exchange.Server.Status();
+        }
+        Assert.True(status.ReplayTimeMs >= dataStartMs, $"the exchange's replay did not start ({status})");
         var wallMinusReplayNs = (TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - status.ReplayTimeMs) * 1_000_000;
         var startNs = status.ReplayTimeMs * 1_000_000;
         // Takers at fixed quantities every 2 s from 4 s in: the same parents whatever the prices do.
@@ -36,13 +44,13 @@ public sealed class LiveVersusReplayTests(ITestOutputHelper output)
         var live = new LiveSpec("taker", 1, () => new ScheduledSignals(signals.Select(s => s with { TimeNs = s.TimeNs + wallMinusReplayNs })), "signals:test", options, TimeSpan.FromSeconds(22), "paper");
         var summary = await LiveHarness.RunAsync(venue, live, db);
 
-        var inputs = BacktestInputs.Load([TestPaths.SampleCapture("btcusdt_20240718.gz")], null, SymbolCatalog.Default);
         var replay = BacktestEngine.Run(inputs, new BacktestSpec("taker", 1, () => new ScheduledSignals(signals), options));
 
         using var store = Fillwise.Telemetry.TelemetryStore.Open(db);
         var liveParents = store.Query("SELECT side, quantity FROM parents WHERE run_id = $id ORDER BY parent_id", ("$id", summary.RunId))
             .Select(r => ((string)r[0]!, decimal.Parse((string)r[1]!, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var replayParents = replay.Telemetry.Parents.Select(p => (p.Side.ToString(), p.Quantity)).ToList();
+        output.WriteLine($"exchange replay time at start {status.ReplayTimeMs}, data {inputs.Quality.StartNs / 1_000_000}..{inputs.Quality.EndNs / 1_000_000}; replay parent 1: {replay.Telemetry.Parents[0]}");
         Assert.Equal(8, replayParents.Count);
         Assert.Equal(replayParents.Select(p => p.Item2), liveParents.Select(p => p.Item2));
         Assert.Equal(replayParents.Select(p => p.Item1.ToUpperInvariant()), liveParents.Select(p => p.Item1.ToUpperInvariant()));
