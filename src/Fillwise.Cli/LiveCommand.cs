@@ -69,6 +69,11 @@ internal static class LiveCommand
                 (orders, label) = (() => new SeededArrivals(arrival), string.Create(CultureInfo.InvariantCulture, $"arrivals:{every.TotalMilliseconds}ms:{arrival.Notional}"));
                 options = Evaluation.TcaOptions(options);
             }
+            if (options.HealthEvery == new ExecutorOptions().HealthEvery)
+            {
+                // The store commits once per health period: every 5 s, so the dashboard follows a live session closely.
+                options = options with { HealthEvery = TimeSpan.FromSeconds(5) };
+            }
             var credentials = Credentials(parse.GetValue(keyFile), parse.GetValue(trade));
             var venueOptions = new BinanceVenueOptions { Trade = parse.GetValue(trade) };
             RunSetup.Guard(venueOptions.Validate);
@@ -157,6 +162,7 @@ internal static class LiveCommand
                 ("orders_sent", v.OrdersSent),
                 ("orders_accepted", v.OrdersAccepted),
                 ("orders_rejected", v.OrdersRejected),
+                ("kill_switch_rejects", v.KillSwitchRejects),
                 ("cancels_sent", v.CancelsSent),
                 ("recovered_fills", v.RecoveredFills),
                 ("duplicate_fills_dropped", v.DuplicateFills),
