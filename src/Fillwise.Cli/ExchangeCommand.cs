@@ -55,10 +55,20 @@ internal static class ExchangeCommand
             var span = TimeSpan.FromTicks((inputs.Quality.EndNs - inputs.Quality.StartNs) / 100);
             stdout.WriteLine($"exchange: {address}/fapi/v1/... and {ws}/stream?streams=..., {ws}/ws/<listenKey> — {symbols}, {span:hh\\:mm\\:ss} of recording at speed {parse.GetValue(speed)} — Ctrl+C to stop.");
             stdout.WriteLine($"exchange: API key {options.ApiKey}; faults: POST {address}/admin/faults (see README, 'Paper exchange').");
-            var ended = server.RecordingEnded.ContinueWith(
-                _ => stdout.WriteLine($"exchange: the recording ended ({server.Status().EventsConsumed:N0} events): market streams stopped; orders, queries and the user stream still work until Ctrl+C."),
+            _ = server.RecordingEnded.ContinueWith(
+                _ =>
+                {
+                    var events = server.Status().EventsConsumed;
+                    var seconds = Math.Max(server.ReplayedIn.TotalSeconds, 1e-3);
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exchange: the recording ended ({events:N0} events in {seconds:F1} s, {events / seconds:N0} events/s): market streams stopped; orders, queries and the user stream still work until Ctrl+C."));
+                },
                 ct, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            await ServeCommand.WaitForStop(ct).ConfigureAwait(false);
+            var stopped = await Task.WhenAny(ServeCommand.WaitForStop(ct), server.EngineStopped).ConfigureAwait(false);
+            if (stopped == server.EngineStopped && server.EngineStopped.Exception?.InnerException is { } failure)
+            {
+                stderr.WriteLine($"fillwise: the exchange's engine stopped ({failure.GetType().Name}: {failure.Message}); requests are refused with 503. Set FILLWISE_DEBUG=1 and please report it.");
+                return CliApp.ExitInternal;
+            }
             var status = server.Status();
             stdout.WriteLine($"exchange: stopping after {status.EventsConsumed:N0} events and {status.MessagesPublished:N0} stream messages.");
             return CliApp.ExitOk;

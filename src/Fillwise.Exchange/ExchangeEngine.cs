@@ -18,6 +18,9 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
     private readonly Channel<Action> _commands;
     private readonly TimeProvider _wall;
     private readonly double _speed;
+    private readonly StreamHub _hub;
+    private readonly int _highWater;
+    private readonly int _checkEvery;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task<bool>? _commandWait;
     private long _startWallTs;
@@ -28,6 +31,10 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
     {
         _wall = clock.Wall;
         _speed = options.Speed;
+        _hub = hub;
+        _highWater = options.SocketQueueCapacity / 2;
+        // Between two checks a queue grows by at most this many events' messages: well within the half left free.
+        _checkEvery = Math.Clamp(options.SocketQueueCapacity / 8, 1, 64);
         _commands = Channel.CreateBounded<Action>(new BoundedChannelOptions(options.CommandQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         Feed = new MarketFeed(catalog, hub, clock);
         Account = new PaperAccount(options.StartingBalance, clock, users.Publish);
@@ -47,6 +54,9 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
 
     /// <summary>Completes when the recording is exhausted: market streams stop, the server stays up for orders and queries.</summary>
     public Task RecordingEnded => _ended.Task;
+
+    /// <summary>Wall time from the start to the end of the recording (set when <see cref="RecordingEnded"/> completes).</summary>
+    public TimeSpan ReplayedIn { get; private set; }
 
     /// <summary>Replay time (Unix ns) of the last step or command.</summary>
     public long ReplayNowNs => Interlocked.Read(ref _replayNowNs);
@@ -91,18 +101,26 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
                 while ((more = _venue.TryPeekNextTime(out next)) && next <= target)
                 {
                     _venue.Step();
-                    if (++steps == 64)
+                    if (++steps == _checkEvery)
                     {
                         // Commands wait at most 64 events, even when replaying as fast as possible.
                         steps = 0;
                         Interlocked.Exchange(ref _replayNowNs, _venue.NowNs);
                         Drain();
                         target = TargetNs();
+                        if (double.IsPositiveInfinity(_speed))
+                        {
+                            await WaitForSubscribers(ct).ConfigureAwait(false);
+                        }
                     }
                 }
                 Interlocked.Exchange(ref _replayNowNs, _venue.NowNs);
                 if (!more)
                 {
+                    if (!_ended.Task.IsCompleted)
+                    {
+                        ReplayedIn = _wall.GetElapsedTime(_startWallTs);
+                    }
                     _ended.TrySetResult();
                     await WaitForCommand(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
                     continue;
@@ -118,6 +136,16 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutdown.
+        }
+        catch (Exception e)
+        {
+            // A broken engine must not leave requests waiting forever: they fail at once (503), and the CLI says why.
+            _commands.Writer.TryComplete(e);
+            while (_commands.Reader.TryRead(out var pending))
+            {
+                pending();
+            }
+            throw;
         }
     }
 
@@ -164,6 +192,20 @@ public sealed class ExchangeEngine : IVenueListener, IDisposable
         while (_venue.TryPeekNextTime(out var t) && t <= _venue.NowNs)
         {
             _venue.Step();
+        }
+    }
+
+    /// <summary>
+    /// As fast as possible means as fast as the slowest market subscriber takes it: the replay waits while a
+    /// connection's queue is over half full, rather than dropping the client (at a finite speed, a client that
+    /// falls behind is disconnected, as Binance does).
+    /// </summary>
+    private async Task WaitForSubscribers(CancellationToken ct)
+    {
+        while (_hub.Backlog() > _highWater)
+        {
+            Drain();
+            await Task.Delay(TimeSpan.FromMilliseconds(1), _wall, ct).ConfigureAwait(false);
         }
     }
 

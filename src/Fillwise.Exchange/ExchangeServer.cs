@@ -22,7 +22,7 @@ public sealed record ExchangeStatus(long ReplayTimeMs, long EventsConsumed, long
 /// streams (<c>/stream?streams=…</c>, <c>/ws/&lt;stream&gt;</c>), the user-data stream (<c>/ws/&lt;listenKey&gt;</c>),
 /// and fault injection for client tests (<c>/admin/faults</c>, loopback only).
 /// </summary>
-public sealed class ExchangeServer : IAsyncDisposable
+public sealed partial class ExchangeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
@@ -87,6 +87,12 @@ public sealed class ExchangeServer : IAsyncDisposable
         return addresses.First().TrimEnd('/');
     }
 
+    /// <summary>The paced replay loop: faults when the engine breaks (the CLI reports it), completes on shutdown.</summary>
+    public Task EngineStopped => _engineLoop ?? Task.CompletedTask;
+
+    /// <summary>Wall time the whole recording took to replay, once it has ended.</summary>
+    public TimeSpan ReplayedIn => Engine.ReplayedIn;
+
     public ExchangeStatus Status() => new(
         Engine.ReplayNowNs / 1_000_000, Engine.EventsConsumed, Engine.MessagesPublished, Engine.RecordingEnded.IsCompleted, Hub.Connections, Users.ActiveKeys);
 
@@ -106,7 +112,8 @@ public sealed class ExchangeServer : IAsyncDisposable
         }
         if (_engineLoop is not null)
         {
-            await _engineLoop.ConfigureAwait(false);
+            // A faulted engine was already reported through EngineStopped; shutting down goes on.
+            await _engineLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         await _app.DisposeAsync().ConfigureAwait(false);
         Engine.Dispose();
@@ -176,6 +183,11 @@ public sealed class ExchangeServer : IAsyncDisposable
             return;
         }
         var reply = Authenticate(ctx, route.Security, request) ?? await Handle(route, request, ct).ConfigureAwait(false);
+        if (route.Path == "/fapi/v1/order" && route.Method is "POST" or "DELETE" && reply.Status == 200 && Faults.TakeUnknownOutcome())
+        {
+            // Executed, but the client is not told: the backend-timeout case of Binance's API.
+            reply = Reply.Error(503, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
+        }
         await Write(ctx, reply).ConfigureAwait(false);
     }
 
@@ -189,6 +201,10 @@ public sealed class ExchangeServer : IAsyncDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             return Reply.Error(503, -1001, "Internal error; unable to process your request. Please try again.");
+        }
+        catch (System.Threading.Channels.ChannelClosedException e)
+        {
+            return Reply.Error(503, -1001, $"Internal error: the paper exchange's engine stopped ({e.InnerException?.Message ?? e.Message}).");
         }
     }
 
@@ -263,9 +279,17 @@ public sealed class ExchangeServer : IAsyncDisposable
         }
         var dropped = 0;
         var expired = 0;
-        if (fault.DropConnections)
+        if (fault.DropConnections || fault.DropMarketStreams)
         {
-            dropped = Hub.DropAll() + Users.DropAll();
+            dropped += Hub.DropAll();
+        }
+        if (fault.DropConnections || fault.DropUserStreams)
+        {
+            dropped += Users.DropAll();
+        }
+        if (fault.UnknownOutcome is { } unknown)
+        {
+            Faults.SetUnknownOutcome(unknown);
         }
         if (fault.ExpireListenKeys)
         {
@@ -283,82 +307,8 @@ public sealed class ExchangeServer : IAsyncDisposable
         {
             Faults.LatencyMs = latency;
         }
-        return Results.Json(new { dropped, expired, force429 = Faults.Force429Remaining, clockSkewMs = Clock.SkewMs, latencyMs = Faults.LatencyMs });
+        return Results.Json(new { dropped, expired, force429 = Faults.Force429Remaining, unknownOutcome = Faults.UnknownOutcomeRemaining, clockSkewMs = Clock.SkewMs, latencyMs = Faults.LatencyMs });
     }
 
     internal byte[] ExchangeInfo() => ExchangeInfoJson.Write(Clock.NowMs, Options.RateLimits, _symbols.Select(Catalog.Get));
-
-    private async Task MarketSocket(HttpContext ctx)
-    {
-        if (!ctx.WebSockets.IsWebSocketRequest)
-        {
-            ctx.Response.StatusCode = 400;
-            return;
-        }
-        var names = ctx.Request.Query["streams"].ToString().Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        await RunMarket(ctx, names, combined: ctx.Request.Path.StartsWithSegments("/stream")).ConfigureAwait(false);
-    }
-
-    private async Task NamedSocket(HttpContext ctx)
-    {
-        if (!ctx.WebSockets.IsWebSocketRequest)
-        {
-            ctx.Response.StatusCode = 400;
-            return;
-        }
-        var name = ctx.Request.RouteValues["name"]?.ToString() ?? string.Empty;
-        var streams = name.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (streams.Length == 0 || streams.All(s => StreamKey.TryParse(s, out _)))
-        {
-            await RunMarket(ctx, streams, combined: false).ConfigureAwait(false);
-            return;
-        }
-        await RunUser(ctx, name).ConfigureAwait(false);
-    }
-
-    private async Task RunMarket(HttpContext ctx, IReadOnlyList<string> names, bool combined)
-    {
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var client = new SocketClient(socket, Options.SocketQueueCapacity);
-        Hub.Add(client);
-        foreach (var name in names)
-        {
-            Hub.Subscribe(client, name, combined);
-        }
-        try
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
-            await client.RunAsync(text => StreamControl.Handle(Hub, client, text, combined), linked.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Hub.Remove(client);
-        }
-    }
-
-    private async Task RunUser(HttpContext ctx, string listenKey)
-    {
-        if (!Users.Exists(listenKey))
-        {
-            ctx.Response.StatusCode = 400;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.Body.WriteAsync(Json.Error(-1125, "This listenKey does not exist."), ctx.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var client = new SocketClient(socket, Options.SocketQueueCapacity);
-        if (!Users.Attach(listenKey, client))
-        {
-            client.SendAndClose(null);
-        }
-        try
-        {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
-            await client.RunAsync(_ => null, linked.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Users.Detach(listenKey, client);
-        }
-    }
 }

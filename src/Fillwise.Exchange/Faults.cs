@@ -9,6 +9,18 @@ public sealed record FaultRequest
     /// <summary>Drop every WebSocket (market and user data) now, without a close handshake.</summary>
     public bool DropConnections { get; init; }
 
+    /// <summary>Drop only the market-data WebSockets now.</summary>
+    public bool DropMarketStreams { get; init; }
+
+    /// <summary>Drop only the user-data WebSockets now (their listenKeys stay valid).</summary>
+    public bool DropUserStreams { get; init; }
+
+    /// <summary>
+    /// Execute the next N order placements and cancels but answer 503 / -1007 ("execution status unknown"), as
+    /// Binance does on a backend timeout: the client must query by client order id before any resend.
+    /// </summary>
+    public int? UnknownOutcome { get; init; }
+
     /// <summary>Expire every listenKey now: its sockets get listenKeyExpired and close; keep-alives then fail with -1125.</summary>
     public bool ExpireListenKeys { get; init; }
 
@@ -26,6 +38,7 @@ public sealed record FaultRequest
 internal sealed class FaultState
 {
     private int _force429;
+    private int _unknownOutcome;
     private long _latencyMs;
 
     public int Force429Remaining => Volatile.Read(ref _force429);
@@ -36,19 +49,28 @@ internal sealed class FaultState
         set => Interlocked.Exchange(ref _latencyMs, Math.Max(0, value));
     }
 
+    public int UnknownOutcomeRemaining => Volatile.Read(ref _unknownOutcome);
+
     public void SetForce429(int count) => Volatile.Write(ref _force429, Math.Max(0, count));
 
+    public void SetUnknownOutcome(int count) => Volatile.Write(ref _unknownOutcome, Math.Max(0, count));
+
     /// <summary>Consumes one forced 429; true when this request gets it.</summary>
-    public bool TakeForced429()
+    public bool TakeForced429() => Take(ref _force429);
+
+    /// <summary>Consumes one unknown outcome; true when this order request's answer is replaced by -1007.</summary>
+    public bool TakeUnknownOutcome() => Take(ref _unknownOutcome);
+
+    private static bool Take(ref int counter)
     {
         while (true)
         {
-            var current = Volatile.Read(ref _force429);
+            var current = Volatile.Read(ref counter);
             if (current <= 0)
             {
                 return false;
             }
-            if (Interlocked.CompareExchange(ref _force429, current - 1, current) == current)
+            if (Interlocked.CompareExchange(ref counter, current - 1, current) == current)
             {
                 return true;
             }

@@ -24,8 +24,6 @@ internal sealed class MarketFeed(SymbolCatalog catalog, StreamHub hub, ExchangeC
         public OrderBook Value { get; } = book;
         public int PricePlaces { get; } = pricePlaces;
         public int QuantityPlaces { get; } = quantityPlaces;
-        public string Lower { get; } = book.Symbol.Value.ToLowerInvariant();
-        public TradeTick LastTrade { get; set; }
     }
 
     public long Published { get; private set; }
@@ -60,7 +58,6 @@ internal sealed class MarketFeed(SymbolCatalog catalog, StreamHub hub, ExchangeC
                 }
                 break;
             case CaptureEventKind.Trade:
-                book.LastTrade = source.Trade;
                 var trade = new StreamKey(source.Symbol.Value, StreamKind.Trade);
                 if (hub.HasSubscribers(trade))
                 {

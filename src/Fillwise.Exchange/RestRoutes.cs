@@ -70,7 +70,7 @@ internal static class RestRoutes
             }
             else
             {
-                s.Users.Expire(all: true);
+                s.Users.CloseAll();
             }
             return Task.FromResult(Reply.Ok("{}"u8.ToArray()));
         });

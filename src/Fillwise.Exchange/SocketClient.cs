@@ -7,14 +7,21 @@ namespace Fillwise.Exchange;
 /// <summary>
 /// One WebSocket connection: a bounded send queue drained by one writer, and a reader for control messages
 /// (SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS on market connections). A client whose queue overflows is
-/// disconnected, as Binance disconnects consumers that cannot keep up.
+/// disconnected, as Binance disconnects consumers that cannot keep up. The client is registered (subscribed,
+/// attached to its listenKey) before the handshake completes, so nothing published after the client sees the
+/// upgrade can be missed; messages wait in the queue until <see cref="RunAsync"/> has the socket.
 /// </summary>
-internal sealed class SocketClient(WebSocket socket, int capacity)
+internal sealed class SocketClient(int capacity, TimeProvider time)
 {
+    private WebSocket? _socket;
+
     private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _stop = new();
 
     public long Sent { get; private set; }
+
+    /// <summary>Messages queued and not yet sent.</summary>
+    public int Pending => _queue.Reader.Count;
 
     /// <summary>Queues a message; false (and the connection is closed) when the client is too far behind.</summary>
     public bool TrySend(byte[] message)
@@ -41,17 +48,36 @@ internal sealed class SocketClient(WebSocket socket, int capacity)
     public void Drop()
     {
         _queue.Writer.TryComplete();
-        socket.Abort();
         _stop.Cancel();
+        Volatile.Read(ref _socket)?.Abort();
     }
 
     /// <summary>Runs until either side closes; <paramref name="onText"/> handles each text message from the client.</summary>
-    public async Task RunAsync(Func<string, byte[]?> onText, CancellationToken stopping)
+    public async Task RunAsync(WebSocket socket, Func<string, byte[]?> onText, CancellationToken stopping)
     {
+        Volatile.Write(ref _socket, socket);
+        if (_stop.IsCancellationRequested)
+        {
+            socket.Abort();
+            return;
+        }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _stop.Token);
-        var sending = SendLoop(linked.Token);
-        var receiving = ReceiveLoop(onText, linked.Token);
-        await Task.WhenAny(sending, receiving).ConfigureAwait(false);
+        var sending = SendLoop(socket, linked.Token);
+        var receiving = ReceiveLoop(socket, onText, linked.Token);
+        var first = await Task.WhenAny(sending, receiving).ConfigureAwait(false);
+        if (first == sending && !linked.IsCancellationRequested)
+        {
+            // We closed (listenKeyExpired, DELETE listenKey, shutdown): wait briefly for the client's close reply,
+            // because cancelling the receive aborts the socket and an abort can discard the last message in flight.
+            try
+            {
+                await receiving.WaitAsync(TimeSpan.FromSeconds(2), time, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // The client did not answer the close: cut it.
+            }
+        }
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -63,7 +89,7 @@ internal sealed class SocketClient(WebSocket socket, int capacity)
         }
     }
 
-    private async Task SendLoop(CancellationToken ct)
+    private async Task SendLoop(WebSocket socket, CancellationToken ct)
     {
         try
         {
@@ -85,7 +111,7 @@ internal sealed class SocketClient(WebSocket socket, int capacity)
         }
     }
 
-    private async Task ReceiveLoop(Func<string, byte[]?> onText, CancellationToken ct)
+    private async Task ReceiveLoop(WebSocket socket, Func<string, byte[]?> onText, CancellationToken ct)
     {
         var buffer = new byte[4096];
         var message = new MemoryStream();

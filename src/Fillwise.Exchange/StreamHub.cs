@@ -49,6 +49,9 @@ internal sealed class StreamHub
     private readonly Lock _lock = new();
     private readonly Dictionary<StreamKey, List<Subscription>> _subscriptions = [];
     private readonly HashSet<SocketClient> _clients = [];
+
+    // What the engine reads on every event: rebuilt under the lock on each (un)subscription, read without it.
+    private volatile Dictionary<StreamKey, Subscription[]> _published = [];
     private static readonly byte[] Suffix = "}"u8.ToArray();
 
     private sealed record Subscription(SocketClient Client, string Name, byte[]? Prefix);
@@ -81,6 +84,7 @@ internal sealed class StreamHub
             {
                 list.RemoveAll(s => s.Client == client);
             }
+            Rebuild();
         }
     }
 
@@ -101,6 +105,7 @@ internal sealed class StreamHub
             if (!list.Exists(s => s.Client == client && s.Name == name))
             {
                 list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name)},\"data\":") : null));
+                Rebuild();
             }
         }
         return true;
@@ -115,6 +120,7 @@ internal sealed class StreamHub
                 if (_subscriptions.TryGetValue(key, out var list))
                 {
                     list.RemoveAll(s => s.Client == client && s.Name == name);
+                    Rebuild();
                 }
             }
         }
@@ -128,24 +134,13 @@ internal sealed class StreamHub
         }
     }
 
-    public bool HasSubscribers(StreamKey key)
-    {
-        lock (_lock)
-        {
-            return _subscriptions.TryGetValue(key, out var list) && list.Count > 0;
-        }
-    }
+    public bool HasSubscribers(StreamKey key) => _published.ContainsKey(key);
 
     public void Publish(StreamKey key, ReadOnlySpan<byte> data)
     {
-        Subscription[] targets;
-        lock (_lock)
+        if (!_published.TryGetValue(key, out var targets))
         {
-            if (!_subscriptions.TryGetValue(key, out var list) || list.Count == 0)
-            {
-                return;
-            }
-            targets = [.. list];
+            return;
         }
         byte[]? raw = null;
         foreach (var target in targets)
@@ -160,6 +155,23 @@ internal sealed class StreamHub
             data.CopyTo(message.AsSpan(target.Prefix.Length));
             Suffix.CopyTo(message, message.Length - 1);
             target.Client.TrySend(message);
+        }
+    }
+
+    private void Rebuild() =>
+        _published = _subscriptions.Where(p => p.Value.Count > 0).ToDictionary(p => p.Key, p => p.Value.ToArray());
+
+    /// <summary>The longest send queue of any market connection (the engine waits on it at --speed max).</summary>
+    public int Backlog()
+    {
+        lock (_lock)
+        {
+            var most = 0;
+            foreach (var client in _clients)
+            {
+                most = Math.Max(most, client.Pending);
+            }
+            return most;
         }
     }
 

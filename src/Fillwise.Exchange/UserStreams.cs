@@ -97,11 +97,17 @@ internal sealed class UserStreams(ExchangeClock clock, TimeSpan lifetime, string
         return true;
     }
 
-    public bool Exists(string key)
+    /// <summary>DELETE without a key: closes every key of the account and its connections (no event, as on Binance).</summary>
+    public void CloseAll()
     {
+        string[] keys;
         lock (_lock)
         {
-            return _keys.TryGetValue(key, out var state) && state.ExpiresMs > clock.NowMs;
+            keys = [.. _keys.Keys];
+        }
+        foreach (var key in keys)
+        {
+            Close(key);
         }
     }
 

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Fillwise.Exchange;
+
+/// <summary>The WebSocket endpoints: market streams (combined and raw, with SUBSCRIBE) and the user-data stream.</summary>
+public sealed partial class ExchangeServer
+{
+    private async Task MarketSocket(HttpContext ctx)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            ctx.Response.StatusCode = 400;
+            return;
+        }
+        var names = ctx.Request.Query["streams"].ToString().Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await RunMarket(ctx, names, combined: ctx.Request.Path.StartsWithSegments("/stream")).ConfigureAwait(false);
+    }
+
+    private async Task NamedSocket(HttpContext ctx)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            ctx.Response.StatusCode = 400;
+            return;
+        }
+        var name = ctx.Request.RouteValues["name"]?.ToString() ?? string.Empty;
+        var streams = name.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (streams.Length == 0 || streams.All(s => StreamKey.TryParse(s, out _)))
+        {
+            await RunMarket(ctx, streams, combined: false).ConfigureAwait(false);
+            return;
+        }
+        await RunUser(ctx, name).ConfigureAwait(false);
+    }
+
+    private async Task RunMarket(HttpContext ctx, IReadOnlyList<string> names, bool combined)
+    {
+        var client = new SocketClient(Options.SocketQueueCapacity, Clock.Wall);
+        Hub.Add(client);
+        foreach (var name in names)
+        {
+            Hub.Subscribe(client, name, combined);
+        }
+        try
+        {
+            using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
+            await client.RunAsync(socket, text => StreamControl.Handle(Hub, client, text, combined), linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Hub.Remove(client);
+        }
+    }
+
+    private async Task RunUser(HttpContext ctx, string listenKey)
+    {
+        var client = new SocketClient(Options.SocketQueueCapacity, Clock.Wall);
+        if (!Users.Attach(listenKey, client))
+        {
+            ctx.Response.StatusCode = 400;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(Json.Error(-1125, "This listenKey does not exist."), ctx.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping.Token);
+            await client.RunAsync(socket, _ => null, linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Users.Detach(listenKey, client);
+        }
+    }
+}
