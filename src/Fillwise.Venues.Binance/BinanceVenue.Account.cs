@@ -20,7 +20,7 @@ public sealed partial class BinanceVenue
     private void StartUserStream()
     {
         _user = new WebSocketFeed("user", UserStreamAddressAsync, OnUserBytes,
-            reconnect => Post(() => OnUserConnected(reconnect)), _ => Post(() => { }), ClockNs, _o, _time);
+            reconnect => Post(() => OnUserConnected(reconnect)), reason => Stats.LastDisconnect = $"user: {reason}", ClockNs, _o, _time);
         Background(_user.RunAsync);
         Background(KeepAliveAsync);
     }

@@ -51,7 +51,7 @@ public sealed partial class BinanceVenue
         }));
         var uri = new Uri(_rest.Endpoints.WebSocket, $"stream?streams={streams}");
         _market = new WebSocketFeed("market", _ => Task.FromResult<Uri?>(uri), (bytes, ns) => Post(() => OnMarketMessage(bytes, ns)),
-            reconnect => Post(() => OnMarketConnected(reconnect)), reason => Post(() => { }), ClockNs, _o, _time);
+            reconnect => Post(() => OnMarketConnected(reconnect)), reason => Stats.LastDisconnect = $"market: {reason}", ClockNs, _o, _time);
         Background(_market.RunAsync);
     }
 

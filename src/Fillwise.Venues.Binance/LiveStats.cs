@@ -27,6 +27,9 @@ public sealed class LiveStats
     public long Snapshots { get; internal set; }
     public long BookGaps { get; internal set; }
 
+    /// <summary>Why the last WebSocket dropped (diagnostics; written by the network thread).</summary>
+    public string? LastDisconnect { get; internal set; }
+
     /// <summary>Open orders with our prefix found at start and cancelled (reconciliation).</summary>
     public long ReconciledCancels { get; internal set; }
 
