@@ -128,3 +128,37 @@ public sealed class LiveCommandTests : IAsyncLifetime
         return BinanceJson.ParseOrders(result.Body);
     }
 }
+
+/// <summary>`live` refuses bad usage with one sentence and exit 2, before anything is sent.</summary>
+public sealed class LiveCommandUsageTests
+{
+    [Fact]
+    public void Bad_venue_missing_keys_and_an_open_key_file_are_refused_in_one_sentence()
+    {
+        var venue = Cli.Run("live", "--venue", "ftp://example", "--symbols", "BTCUSDT");
+        Assert.Equal(2, venue.Exit);
+        Assert.Contains("--venue: 'ftp://example' is not binance, binance-testnet or an http(s) URL", venue.Err, StringComparison.Ordinal);
+
+        var noKeys = Cli.Run("live", "--venue", "http://127.0.0.1:9", "--symbols", "BTCUSDT", "--trade");
+        if (Environment.GetEnvironmentVariable(BinanceCredentials.KeyVariable) is null)
+        {
+            Assert.Equal(2, noKeys.Exit);
+            Assert.Contains("--trade needs API credentials", noKeys.Err, StringComparison.Ordinal);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            using var keys = TempFile.WithText("k3y-value\ns3cr3t-value\n", "keys.txt");
+            File.SetUnixFileMode(keys.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            var open = Cli.Run("live", "--venue", "http://127.0.0.1:9", "--symbols", "BTCUSDT", "--key-file", keys.Path);
+            Assert.Equal(2, open.Exit);
+            Assert.Contains("readable only by its owner", open.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cr3t-value", open.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("k3y-value", open.Err, StringComparison.Ordinal);
+        }
+
+        var unreachable = Cli.Run("live", "--venue", "http://127.0.0.1:9", "--symbols", "BTCUSDT", "--duration", "1s");
+        Assert.Equal(2, unreachable.Exit);
+        Assert.Contains("did not answer GET /fapi/v1/time", unreachable.Err, StringComparison.Ordinal);
+    }
+}
