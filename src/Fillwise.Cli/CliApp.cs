@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(DataCommands.Build(stdout));
         root.Subcommands.Add(EvalCommand.Build(stdout, stderr));
         root.Subcommands.Add(ReplayCommand.Build(stdout, stderr));
+        root.Subcommands.Add(LiveCommand.Build(stdout, stderr));
         root.Subcommands.Add(DemoCommand.Build(stdout, stderr));
         root.Subcommands.Add(IntelCommand.Build(stdout));
         root.Subcommands.Add(ServeCommand.Build(stdout));
@@ -30,7 +31,9 @@ public static class CliApp
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Ctrl+C / SIGTERM cancel the command's token; the process then waits this long for the command to end
+            // (live's kill switch cancels every working order and waits up to 5 s for the acknowledgements).
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
         }
         catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or Backtest.RunRefusedException or Fillwise.Core.OptionsException or IOException)
         {

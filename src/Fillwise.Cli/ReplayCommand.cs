@@ -175,7 +175,7 @@ internal static class ReplayCommand
     }
 
     /// <summary>The Firestore mirror, or null with one sentence on stderr: a bad configuration never stops the replay.</summary>
-    private static Fillwise.Mirror.FirestoreMirror? MirrorFor(string project, string environment, TimeSpan period, TextWriter stderr)
+    internal static Fillwise.Mirror.FirestoreMirror? MirrorFor(string project, string environment, TimeSpan period, TextWriter stderr)
     {
         try
         {
@@ -217,28 +217,11 @@ internal static class ReplayCommand
     {
         if (json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(new
-            {
-                run_id = s.RunId,
-                policy = s.Policy,
-                resumed = s.Resumed,
-                replaced = s.Replaced,
-                db = dbPath,
-                data_errors = s.Quality?.DataErrors ?? 0,
-                book_gaps = s.Quality?.BookGaps ?? 0,
-                market = (s.Quality?.Market ?? Market.UsdM).Name(),
-                switched_off = s.SwitchedOff.Select(x => x.Value).ToArray(),
-                orders = s.Stats.Orders,
-                filled_orders = s.Stats.FilledOrders,
-                denied = s.Stats.Denied,
-                cost_bps_mean = Finite(s.Stats.CostBpsMean),
-                maker_fill_ratio = Finite(s.Stats.MakerFillRatio),
-                fallback_ratio = Finite(s.Stats.FallbackRatio),
-                market_events = s.Venue.MarketEvents,
-                fills = s.Venue.Fills,
-                decision_latency_p50_us = Finite(s.Latency.PercentileMicroseconds(0.5)),
-                decision_latency_p99_us = Finite(s.Latency.PercentileMicroseconds(0.99)),
-            }, new JsonSerializerOptions { WriteIndented = true }));
+            var fields = SummaryFields(s.RunId, s.Policy, dbPath, s.Quality?.DataErrors ?? 0, s.Quality?.BookGaps ?? 0, s.SwitchedOff, s.Stats, s.Venue.MarketEvents, s.Venue.Fills, s.Latency);
+            fields.Insert(2, ("resumed", s.Resumed));
+            fields.Insert(3, ("replaced", s.Replaced));
+            fields.Insert(7, ("market", (s.Quality?.Market ?? Market.UsdM).Name()));
+            stdout.WriteLine(SummaryJson(fields));
             return;
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -252,6 +235,44 @@ internal static class ReplayCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {h.Symbol,-10} {h.Regime,-6} router {h.PolicyQuality,-8} maker-first {(h.PolicyMakerFirst ? "yes" : "no "),-3} bias {h.PolicyTakerBias:F2} offset {h.MakerOffset.OffsetBps:F2} bps size x{h.FinalSizeFactor:F2} score {h.Score.Score:F2}  {h.PolicyReason}"));
         }
+    }
+
+    /// <summary>The summary keys every run command prints with --json (replay, live), in this order.</summary>
+    internal static List<(string Key, object? Value)> SummaryFields(string runId, string policy, string dbPath, long dataErrors, long bookGaps, IEnumerable<Fillwise.Core.Symbol> switchedOff, PolicyStats stats, long marketEvents, long fills, DecisionLatency latency) =>
+    [
+        ("run_id", runId),
+        ("policy", policy),
+        ("db", dbPath),
+        ("data_errors", dataErrors),
+        ("book_gaps", bookGaps),
+        ("switched_off", switchedOff.Select(x => x.Value).ToArray()),
+        ("orders", stats.Orders),
+        ("filled_orders", stats.FilledOrders),
+        ("denied", stats.Denied),
+        ("cost_bps_mean", Finite(stats.CostBpsMean)),
+        ("maker_fill_ratio", Finite(stats.MakerFillRatio)),
+        ("fallback_ratio", Finite(stats.FallbackRatio)),
+        ("market_events", marketEvents),
+        ("fills", fills),
+        ("decision_latency_p50_us", Finite(latency.PercentileMicroseconds(0.5))),
+        ("decision_latency_p99_us", Finite(latency.PercentileMicroseconds(0.99))),
+    ];
+
+    internal static string SummaryJson(IEnumerable<(string Key, object? Value)> fields)
+    {
+        // Written field by field so the keys keep the documented order.
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in fields)
+            {
+                writer.WritePropertyName(key);
+                JsonSerializer.Serialize(writer, value);
+            }
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Problems inside usable input: counted, printed, stored with the run (eval refuses them unless allowed).</summary>

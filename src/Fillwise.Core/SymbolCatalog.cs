@@ -70,6 +70,17 @@ public sealed class SymbolCatalog
         return new SymbolCatalog(merged.Values);
     }
 
+    /// <summary>The built-in table overlaid by <paramref name="filters"/> (e.g. a live venue's exchangeInfo: the exchange's own filters win).</summary>
+    public static SymbolCatalog WithFilters(IEnumerable<SymbolFilters> filters)
+    {
+        var merged = Default._byMarket.ToDictionary();
+        foreach (var f in filters)
+        {
+            merged[(f.Market, f.Symbol)] = f;
+        }
+        return new SymbolCatalog(merged.Values);
+    }
+
     private static SymbolCatalog LoadBuiltIn()
     {
         using var stream = typeof(SymbolCatalog).Assembly.GetManifestResourceStream("Fillwise.Core.symbols.json")

@@ -165,7 +165,12 @@ public sealed partial class CaptureReader : IMarketEventSource
             return Fail(path, terminated, $"receive timestamp {rawTimestamp} looks like {TimestampUnits.Name(unit)} but this file's timestamps are in {TimestampUnits.Name(_fileUnit)}");
         }
 
-        var json = line[(space + 1)..];
+        return TryParseJson(path, line[(space + 1)..], terminated, TimestampUnits.ToNanoseconds(rawTimestamp, unit));
+    }
+
+    /// <summary>Parses one JSON message received at <paramref name="receiveTimeNs"/>: the fast scanner first, the validating reader when it declines.</summary>
+    private bool TryParseJson(string path, ReadOnlySpan<byte> json, bool terminated, long receiveTimeNs)
+    {
         _fields.Reset();
         _bids.Clear();
         _asks.Clear();
@@ -195,7 +200,7 @@ public sealed partial class CaptureReader : IMarketEventSource
             return false; // a skipped event type, already counted
         }
 
-        ReceiveTimeNs = TimestampUnits.ToNanoseconds(rawTimestamp, unit);
+        ReceiveTimeNs = receiveTimeNs;
         if (Stats.FirstReceiveTimeNs == 0)
         {
             Stats.FirstReceiveTimeNs = ReceiveTimeNs;
