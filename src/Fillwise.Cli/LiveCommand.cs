@@ -23,7 +23,7 @@ internal static class LiveCommand
         var duration = new Option<string>("--duration") { Description = "How long to run (e.g. 30s, 10m); the kill switch (Ctrl+C, SIGTERM) ends it earlier.", DefaultValueFactory = _ => "30s" };
         var policy = new Option<string>("--policy") { Description = "Execution policy.", DefaultValueFactory = _ => "intel" };
         var config = new Option<string?>("--config") { Description = "Executor options JSON (as for replay)." };
-        var db = new Option<string>("--db") { Description = "SQLite telemetry store (the session is stored as a run).", DefaultValueFactory = _ => "fillwise.db" };
+        var db = new Option<string>("--db") { Description = "Telemetry store: an SQLite file path or a PostgreSQL URI / connection string (the session is stored as a run).", DefaultValueFactory = _ => "fillwise.db" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON (the keys of replay --json, plus the venue's counters)." };
         var trade = new Option<bool>("--trade") { Description = "Send orders. Without it the session is a dry run: decisions are made and stored, nothing is sent." };
         var keyFile = new Option<string?>("--key-file") { Description = "File with the API key and secret on two lines, readable only by its owner (instead of FILLWISE_BINANCE_API_KEY / _SECRET)." };
