@@ -81,6 +81,9 @@ internal static class LiveCommand
             stderr.WriteLine(venueOptions.Trade
                 ? $"fillwise: TRADING on {endpoints.Rest} ({string.Join(',', list)}): orders are sent; Ctrl+C cancels every working order and exits."
                 : $"fillwise: dry run on {endpoints.Rest} ({string.Join(',', list)}): decisions are stored, no order is sent (--trade sends).");
+            // The kill switch: SIGINT/SIGTERM (ct) or the dashboard's POST /api/session/kill.
+            using var kill = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var inbox = new SignalInbox(list);
             Microsoft.AspNetCore.Builder.WebApplication? app = null;
             if (parse.GetValue(serveOption))
             {
@@ -88,7 +91,7 @@ internal static class LiveCommand
                 {
                     // Create the store first so the dashboard can open it.
                 }
-                app = ServeCommand.Start(serve.For(parse, dbPath), stdout, out var started);
+                app = ServeCommand.Start(serve.For(parse, dbPath) with { Session = new Fillwise.Dashboard.SessionControl(kill, inbox) }, stdout, out var started);
                 await started.ConfigureAwait(false);
             }
             var firestore = parse.GetValue(mirror) ? ReplayCommand.MirrorFor(parse.GetValue(mirrorProject)!, "live", TimeSpan.FromSeconds(5), stderr) : null;
@@ -97,11 +100,11 @@ internal static class LiveCommand
             try
             {
                 await using var live = new BinanceVenue(rest, list, venueOptions, TimeProvider.System);
-                var spec = new LiveSpec(chosen, parse.GetValue(seed), orders, label, options, length, parse.GetValue(venue)!);
+                var spec = new LiveSpec(chosen, parse.GetValue(seed), orders, label, options, length, parse.GetValue(venue)!) { Inbox = inbox };
                 LiveSummary summary;
                 try
                 {
-                    summary = await Task.Factory.StartNew(() => LiveRun.Run(dbPath, live, spec, firestore, ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                    summary = await Task.Factory.StartNew(() => LiveRun.Run(dbPath, live, spec, firestore, kill.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is VenueException or CredentialsException)
                 {

@@ -43,6 +43,8 @@ internal static class DashboardApi
         api.MapGet("/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>
             Results.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, header = "X-CSRF-TOKEN" }));
         api.MapPost("/toggles/{symbol}", Toggle).DisableAntiforgery();
+        api.MapPost("/session/kill", SessionApi.Kill).DisableAntiforgery();
+        api.MapPost("/session/signals", SessionApi.Post).DisableAntiforgery();
         api.MapGet("/events", Events);
         app.MapGet("/charts/heatmap.png", (TelemetryReader q, string? run) => WithRun(q, run, id => Results.File(Charts.Heatmap(q, id), "image/png")));
         app.MapGet("/charts/offsets/{symbol}.png", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
@@ -83,9 +85,31 @@ internal static class DashboardApi
 
     private static async Task<(bool Enabled, IResult? Problem)> ReadToggle(HttpContext context)
     {
+        var (body, problem) = await ReadSmallJson(context, "{\"enabled\": true} or {\"enabled\": false}", BadToggle).ConfigureAwait(false);
+        using (body)
+        {
+            if (problem is not null)
+            {
+                return (false, problem);
+            }
+            var properties = body!.RootElement.EnumerateObject().ToList();
+            if (properties.Count != 1 || properties[0].Name != "enabled" || properties[0].Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return (false, BadToggle("it must have exactly one field, \"enabled\", set to true or false"));
+            }
+            return (properties[0].Value.GetBoolean(), null);
+        }
+    }
+
+    /// <summary>
+    /// An operator's small JSON object body (a few hundred bytes at most): refused before it is read when it is not
+    /// JSON (415) or too large (413), and with <paramref name="bad"/>'s 400 when it does not parse as an object.
+    /// </summary>
+    internal static async Task<(JsonDocument? Body, IResult? Problem)> ReadSmallJson(HttpContext context, string expected, Func<string, IResult> bad)
+    {
         if (!context.Request.HasJsonContentType())
         {
-            return (false, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send JSON.", detail: "The body must be application/json: {\"enabled\": true} or {\"enabled\": false}."));
+            return (null, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send JSON.", detail: $"The body must be application/json: {expected}."));
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -93,30 +117,25 @@ internal static class DashboardApi
         }
         if (context.Request.ContentLength > MaxToggleBody)
         {
-            return (false, TooLarge(MaxToggleBody));
+            return (null, TooLarge(MaxToggleBody));
         }
         try
         {
-            using var body = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-            var root = body.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            var body = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
+            if (body.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return (false, BadToggle("the body is not a JSON object"));
+                body.Dispose();
+                return (null, bad("the body is not a JSON object"));
             }
-            var properties = root.EnumerateObject().ToList();
-            if (properties.Count != 1 || properties[0].Name != "enabled" || properties[0].Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                return (false, BadToggle("it must have exactly one field, \"enabled\", set to true or false"));
-            }
-            return (properties[0].Value.GetBoolean(), null);
+            return (body, null);
         }
         catch (JsonException)
         {
-            return (false, BadToggle("the body is not valid JSON"));
+            return (null, bad("the body is not valid JSON"));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (false, TooLarge(MaxToggleBody));
+            return (null, TooLarge(MaxToggleBody));
         }
     }
 

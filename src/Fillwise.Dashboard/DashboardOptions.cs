@@ -22,6 +22,8 @@ public sealed record DashboardOptions
     /// <summary>Login attempts allowed per client IP address per <see cref="LoginWindow"/>.</summary>
     public int LoginAttempts { get; init; } = 5;
     public TimeSpan LoginWindow { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>The running session's controls (kill switch, posted signals), when the dashboard serves one (<c>live --serve</c>).</summary>
+    public SessionControl? Session { get; init; }
 
     public const int MinTokenLength = 16;
     public const int MinDistinctTokenCharacters = 8;

@@ -9,7 +9,11 @@ using Fillwise.Telemetry;
 namespace Fillwise.Venues.Binance;
 
 /// <summary>What to run live: policy, seed, parent-order source (and its label), executor options, how long.</summary>
-public sealed record LiveSpec(string Policy, ulong Seed, Func<ISignalSource> Orders, string OrderSource, ExecutorOptions Options, TimeSpan Duration, string VenueName);
+public sealed record LiveSpec(string Policy, ulong Seed, Func<ISignalSource> Orders, string OrderSource, ExecutorOptions Options, TimeSpan Duration, string VenueName)
+{
+    /// <summary>Parent orders posted while the session runs (the dashboard's), besides <see cref="Orders"/>.</summary>
+    public SignalInbox? Inbox { get; init; }
+}
 
 /// <summary>What a live session did: the same statistics as a replay's summary, plus the venue's counters.</summary>
 public sealed record LiveSummary(string RunId, string Policy, bool DryRun, bool Killed, PolicyStats Stats, LiveStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, IReadOnlyList<PositionRisk> Positions, IReadOnlyList<Symbol> SwitchedOff);
@@ -34,7 +38,7 @@ public static class LiveRun
         var inputs = $"{spec.VenueName} {string.Join(',', venue.Symbols.Select(s => s.Value))} {spec.OrderSource}";
         var writer = store.BeginRun(new RunInfo(runId, spec.Policy, spec.Seed, inputs, mode));
         var memory = new MemoryTelemetry();
-        var executor = new Executor(venue, venue.Catalog, spec.Options, ExecutionPolicies.Create(spec.Policy, spec.Options), new TeeTelemetry(memory, writer), spec.Orders())
+        var executor = new Executor(venue, venue.Catalog, spec.Options, ExecutionPolicies.Create(spec.Policy, spec.Options), new TeeTelemetry(memory, writer), spec.Inbox is { } inbox ? [spec.Orders(), inbox] : [spec.Orders()])
         {
             Mirror = mirror,
         };

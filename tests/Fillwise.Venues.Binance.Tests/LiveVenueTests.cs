@@ -31,6 +31,30 @@ public sealed class LiveVenueTests
     }
 
     [Fact]
+    public async Task Signals_posted_while_the_session_runs_become_parent_orders_and_are_traded()
+    {
+        await using var exchange = await PaperExchange.StartAsync();
+        await using var venue = exchange.Venue(new BinanceVenueOptions { Trade = true });
+        var db = LiveHarness.TempDb("inbox.db");
+        var inbox = new Fillwise.Execution.Signals.SignalInbox([PaperExchange.Btc]);
+        // Arrivals far apart: the parents of this session are the posted ones.
+        var spec = LiveHarness.Arrivals(TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(10), policy: "taker") with { Inbox = inbox };
+        var summary = await LiveHarness.RunAsync(venue, spec, db, async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.True(inbox.TryPost(PaperExchange.Btc, Side.Buy, null, 5_000m));
+            Assert.True(inbox.TryPost(PaperExchange.Btc, Side.Sell, 0.05m, null));
+        });
+
+        Assert.Equal(2, summary.Stats.Orders);
+        Assert.Equal(2, summary.Stats.FilledOrders);
+        using var store = Fillwise.Telemetry.TelemetryStore.Open(db);
+        var sources = store.Query("SELECT source, side FROM parents WHERE run_id = $id ORDER BY parent_id", ("$id", summary.RunId));
+        Assert.Equal([("dashboard", "Buy"), ("dashboard", "Sell")], sources.Select(r => ((string)r[0]!, (string)r[1]!)).ToList());
+        Assert.Equal(2, exchange.Recorder.Count("POST", "/fapi/v1/order"));
+    }
+
+    [Fact]
     public async Task A_dry_run_decides_and_stores_but_sends_no_order()
     {
         await using var exchange = await PaperExchange.StartAsync();
