@@ -43,6 +43,7 @@ internal static class DashboardApi
         api.MapGet("/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>
             Results.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, header = "X-CSRF-TOKEN" }));
         api.MapPost("/toggles/{symbol}", Toggle).DisableAntiforgery();
+        api.MapGet("/session", SessionApi.Status);
         api.MapPost("/session/kill", SessionApi.Kill).DisableAntiforgery();
         api.MapPost("/session/signals", SessionApi.Post).DisableAntiforgery();
         api.MapGet("/events", Events);

@@ -14,6 +14,15 @@ internal static class SessionApi
 {
     private const string Shape = "{\"symbol\": \"BTCUSDT\", \"side\": \"buy\" | \"sell\", \"notional\": 5000} (or \"quantity\" instead of \"notional\")";
 
+    /// <summary>Whether this dashboard serves a running session (the page shows its kill switch only then).</summary>
+    public static IResult Status(DashboardOptions options) => Results.Ok(new
+    {
+        active = options.Session is not null,
+        killed = options.Session?.Killed ?? false,
+        symbols = options.Session?.Inbox.Symbols.Select(s => s.Value).Order(StringComparer.Ordinal).ToArray() ?? [],
+        posted = options.Session?.Inbox.Accepted ?? 0,
+    });
+
     public static async Task<IResult> Kill(DashboardOptions options, IAntiforgery antiforgery, HttpContext context)
     {
         if (await Refused(options, antiforgery, context).ConfigureAwait(false) is { } refused)

@@ -22,6 +22,11 @@ public sealed class SessionControlTests(DashboardFixture fixture) : IClassFixtur
         await using var _ = app;
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         var csrf = await Antiforgery(http);
+        using (var status = JsonDocument.Parse(await http.GetStringAsync("/api/session")))
+        {
+            Assert.True(status.RootElement.GetProperty("active").GetBoolean());
+            Assert.False(status.RootElement.GetProperty("killed").GetBoolean());
+        }
 
         Assert.Equal(HttpStatusCode.Accepted, (await Post(http, "/api/session/signals", new { symbol = "BTCUSDT", side = "buy", notional = 5000 }, csrf)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await Post(http, "/api/session/signals", new { symbol = "BTCUSDT", side = "sell", quantity = 0.01 }, csrf)).StatusCode);
@@ -52,7 +57,31 @@ public sealed class SessionControlTests(DashboardFixture fixture) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, (await Post(http, "/api/session/kill", new { }, csrf)).StatusCode);
         Assert.True(kill.IsCancellationRequested);
+        using (var status = JsonDocument.Parse(await http.GetStringAsync("/api/session")))
+        {
+            Assert.True(status.RootElement.GetProperty("killed").GetBoolean());
+        }
         Assert.Equal(HttpStatusCode.Conflict, (await Post(http, "/api/session/signals", new { symbol = "BTCUSDT", side = "buy", notional = 5000 }, csrf)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_page_shows_the_kill_switch_of_a_running_session_and_it_fires()
+    {
+        using var kill = new CancellationTokenSource();
+        var options = new DashboardOptions { DatabasePath = fixture.ReplayedStore("session-page.db"), Urls = "http://127.0.0.1:0", Session = new SessionControl(kill, new SignalInbox([Btc])) };
+        var (app, address) = await DashboardFixture.Serve(options);
+        await using var _ = app;
+        var page = await fixture.Browser.NewPageAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync(address + "/");
+        await page.WaitForSelectorAsync("body[data-ready]");
+        Assert.True(await page.Locator("[data-testid=session]").IsVisibleAsync());
+        Assert.Equal("running (BTCUSDT)", await page.Locator("[data-testid=session-state]").InnerTextAsync());
+
+        await page.Locator("[data-testid=kill]").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=session-state]').textContent.startsWith('killed')");
+        Assert.True(kill.IsCancellationRequested);
+        Assert.True(await page.Locator("[data-testid=kill]").IsDisabledAsync());
     }
 
     [Fact]
@@ -62,6 +91,10 @@ public sealed class SessionControlTests(DashboardFixture fixture) : IClassFixtur
         await using var _ = app;
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         var csrf = await Antiforgery(http);
+        using (var status = JsonDocument.Parse(await http.GetStringAsync("/api/session")))
+        {
+            Assert.False(status.RootElement.GetProperty("active").GetBoolean());
+        }
         Assert.Equal(HttpStatusCode.NotFound, (await Post(http, "/api/session/kill", new { }, csrf)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Post(http, "/api/session/signals", new { symbol = "BTCUSDT", side = "buy", notional = 5000 }, csrf)).StatusCode);
     }

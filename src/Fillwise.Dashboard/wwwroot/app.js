@@ -64,6 +64,25 @@ async function setToggle(symbol, enabled) {
   await renderToggles();
 }
 
+async function renderSession() {
+  const session = await getJson('/api/session');
+  $('session').hidden = !session.active;
+  $('kill').disabled = session.killed;
+  $('session-state').textContent = session.killed ? 'killed: working orders are being cancelled' : `running (${session.symbols.join(', ')})`;
+}
+
+async function kill() {
+  if (!confirm('Cancel every working order and end the live session?')) return;
+  if (!state.csrf) state.csrf = (await getJson('/api/antiforgery')).token;
+  const response = await fetch('/api/session/kill', {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': state.csrf },
+    body: '{}',
+  });
+  if (!response.ok) alert(`The kill switch did not fire: ${response.status}`);
+  await renderSession();
+}
+
 async function renderExpectancy() {
   const symbol = $('expectancy-symbol').value;
   const data = await getJson(`/api/expectancy?run=${state.run}` + (symbol ? `&symbol=${symbol}` : ''));
@@ -102,7 +121,7 @@ async function refresh() {
   state.run = data.run_id;
   $('run').textContent = 'run ' + data.run_id;
   renderSymbols(data.symbols);
-  await Promise.all([renderToggles(), renderExpectancy(), renderParents(), renderParent()]);
+  await Promise.all([renderToggles(), renderSession(), renderExpectancy(), renderParents(), renderParent()]);
   document.body.dataset.ready = String(state.updates);
 }
 
@@ -112,6 +131,7 @@ document.querySelectorAll('#scores th[data-key]').forEach(th => th.addEventListe
   refresh();
 }));
 $('expectancy-symbol').addEventListener('change', renderExpectancy);
+$('kill').addEventListener('click', kill);
 window.addEventListener('hashchange', renderParent);
 
 const events = new EventSource('/api/events');
