@@ -118,14 +118,7 @@ internal static class LiveCommand
             }
             finally
             {
-                if (firestore is not null)
-                {
-                    await firestore.DisposeAsync().ConfigureAwait(false);
-                }
-                if (app is not null)
-                {
-                    await app.DisposeAsync().ConfigureAwait(false);
-                }
+                await ReplayCommand.Release(firestore, app).ConfigureAwait(false);
             }
             return CliApp.ExitOk;
         });

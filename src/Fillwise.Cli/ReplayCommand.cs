@@ -160,18 +160,24 @@ internal static class ReplayCommand
             }
             finally
             {
-                if (firestore is not null)
-                {
-                    await firestore.DisposeAsync().ConfigureAwait(false);
-                }
-                if (app is not null)
-                {
-                    await app.DisposeAsync().ConfigureAwait(false);
-                }
+                await Release(firestore, app).ConfigureAwait(false);
             }
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>Flushes the mirror (if it is still open) and stops the dashboard (if one was served), in that order.</summary>
+    internal static async Task Release(Fillwise.Mirror.FirestoreMirror? firestore, Microsoft.AspNetCore.Builder.WebApplication? app)
+    {
+        if (firestore is not null)
+        {
+            await firestore.DisposeAsync().ConfigureAwait(false);
+        }
+        if (app is not null)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The Firestore mirror, or null with one sentence on stderr: a bad configuration never stops the replay.</summary>
