@@ -87,16 +87,26 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.Equal(24, btc.GetProperty("hourly").GetArrayLength());
     }
 
-    [Fact]
-    public void AReplayKilledMidRunAndResumedEndsWithTheSameStoreAsAnUninterruptedOne()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AReplayKilledMidRunAndResumedEndsWithTheSameStoreAsAnUninterruptedOne(bool fromPrior)
     {
-        var uninterrupted = Path.Combine(_dir, "clean.db");
-        Assert.Equal(0, Run(["replay", .. Capture, "--db", uninterrupted]).Exit);
+        // From a prior too: the learned model is read again at the resume, so the decisions are the same.
+        string[] prior = [];
+        if (fromPrior)
+        {
+            var model = Path.Combine(_dir, "prior.json");
+            Assert.Equal(0, Run(["replay", .. Capture, "--arrivals", "5s", "--db", Path.Combine(_dir, "learn.db"), "--intel-save", model]).Exit);
+            prior = ["--intel-prior", model];
+        }
+        var uninterrupted = Path.Combine(_dir, $"clean-{fromPrior}.db");
+        Assert.Equal(0, Run(["replay", .. Capture, "--db", uninterrupted, .. prior]).Exit);
 
-        var crashed = Path.Combine(_dir, "crashed.db");
+        var crashed = Path.Combine(_dir, $"crashed-{fromPrior}.db");
         var cli = typeof(CliApp).Assembly.Location;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        foreach (var arg in (string[])[cli, "replay", .. Capture, "--db", crashed])
+        foreach (var arg in (string[])[cli, "replay", .. Capture, "--db", crashed, .. prior])
         {
             start.ArgumentList.Add(arg);
         }
@@ -116,7 +126,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
             Assert.True(stored > 0, "committed batches survived the crash");
         }
 
-        var (exit, output, _) = Run(["replay", .. Capture, "--db", crashed]);
+        var (exit, output, _) = Run(["replay", .. Capture, "--db", crashed, .. prior]);
         Assert.Equal(0, exit);
         Assert.Contains("resumed", output, StringComparison.Ordinal);
         using var a = TelemetryStore.Open(uninterrupted);
