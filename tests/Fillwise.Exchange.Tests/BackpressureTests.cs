@@ -46,10 +46,25 @@ public sealed class BackpressureTests
         var buffer = new byte[1 << 16];
         long received = 0;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!(server.RecordingEnded.IsCompleted && received == server.Status().MessagesPublished))
+        try
         {
-            var result = await socket.ReceiveAsync(buffer, timeout.Token);
-            received += result.EndOfMessage ? 1 : 0;
+            while (!(server.RecordingEnded.IsCompleted && received == server.Status().MessagesPublished))
+            {
+                if (received == server.Status().MessagesPublished)
+                {
+                    // Caught up: the recording may have ended after the last message was sent; a receive would wait for ever.
+                    await Task.WhenAny(server.RecordingEnded, Task.Delay(50, timeout.Token));
+                    timeout.Token.ThrowIfCancellationRequested();
+                    continue;
+                }
+                var result = await socket.ReceiveAsync(buffer, timeout.Token);
+                received += result.EndOfMessage ? 1 : 0;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            var s = server.Status();
+            Assert.Fail($"timed out: received {received} of {s.MessagesPublished} published, recording ended {s.RecordingEnded}, events consumed {s.EventsConsumed}, connections {s.MarketConnections}");
         }
         var status = server.Status();
         Assert.Equal(status.MessagesPublished, received);
