@@ -101,10 +101,17 @@ public sealed partial class BinanceVenue
         Stats.Snapshots++;
         if (book.State == BookSyncState.AwaitingSnapshot)
         {
-            Stats.BookGaps++;
+            CountGap(symbol);
             RequestSnapshot(symbol);
         }
         Publish(book, MarketUpdateKind.Book, receiveNs, default);
+    }
+
+    /// <summary>A book lost sync: counted in the session's stats and on the meter (fillwise_book_gaps_total), as the replay venue does.</summary>
+    private void CountGap(Symbol symbol)
+    {
+        Stats.BookGaps++;
+        ExecutionMetrics.BookGap(symbol);
     }
 
     private void OnMarketMessage(byte[] message, long receiveNs)
@@ -120,7 +127,7 @@ public sealed partial class BinanceVenue
             case CaptureEventKind.DepthUpdate:
                 if (book.Apply(_parser.Depth()) == DiffOutcome.Gap)
                 {
-                    Stats.BookGaps++;
+                    CountGap(book.Symbol);
                     RequestSnapshot(book.Symbol);
                 }
                 else if (book.State == BookSyncState.AwaitingSnapshot && !_snapshotPending.Contains(book.Symbol))
