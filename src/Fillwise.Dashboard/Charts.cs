@@ -48,4 +48,35 @@ internal static class Charts
         plot.ShowLegend();
         return plot.GetImageBytes(600, 300, ImageFormat.Png);
     }
+
+    /// <summary>
+    /// The reliability diagram: per shown bucket, mean predicted P(fill) against the realised maker-fill rate
+    /// (labelled with its parent count), and the diagonal a calibrated model lies on.
+    /// </summary>
+    public static byte[] Calibration(CalibrationView view)
+    {
+        var table = view.Calibration;
+        var plot = new Plot();
+        var diagonal = plot.Add.Line(0, 0, 1, 1);
+        diagonal.LinePattern = LinePattern.Dashed;
+        diagonal.Color = Colors.Gray;
+        diagonal.LegendText = "calibrated";
+        var xs = table.Rows.Select(b => b.PredictedMean).ToArray();
+        var ys = table.Rows.Select(b => b.RealisedFillRate).ToArray();
+        var points = plot.Add.Scatter(xs, ys);
+        points.MarkerSize = 9;
+        points.LegendText = "realised maker fill";
+        foreach (var b in table.Rows)
+        {
+            var label = plot.Add.Text(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"n={b.Parents}"), b.PredictedMean, b.RealisedFillRate);
+            label.LabelFontSize = 11;
+            label.OffsetY = -6;
+        }
+        plot.Axes.SetLimits(0, 1, 0, 1.05);
+        plot.Title($"Fill-model calibration, {view.Symbol ?? "all symbols"} ({table.Parents} parents, buckets of >= {table.MinParents})");
+        plot.XLabel("predicted P(maker fill within the patience), bucket mean");
+        plot.YLabel("realised maker-fill rate");
+        plot.ShowLegend();
+        return plot.GetImageBytes(600, 420, ImageFormat.Png);
+    }
 }

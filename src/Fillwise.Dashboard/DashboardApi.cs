@@ -25,20 +25,14 @@ internal static class DashboardApi
             q.GetSymbolScore(id, s) is { } score ? Results.Ok(score) : DashboardApp.NotFound("Unknown symbol.", $"{s} has no health in run {id}.")));
         api.MapGet("/symbols/{symbol}/offsets", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
             q.OffsetHistory(id, s) is { Count: > 0 } history ? Results.Ok(history) : DashboardApp.NotFound("Unknown symbol.", $"{s} has no health in run {id}.")));
-        api.MapGet("/expectancy", (TelemetryReader q, string? run, string? symbol) =>
-        {
-            if (symbol is null)
-            {
-                return WithRun(q, run, id => Results.Ok(q.GetHourlyExpectancy(id, null)));
-            }
-            return WithSymbol(q, run, symbol, (id, s) => Results.Ok(q.GetHourlyExpectancy(id, s)));
-        });
+        api.MapGet("/expectancy", (TelemetryReader q, string? run, string? symbol) => WithOptionalSymbol(q, run, symbol, (id, s) => Results.Ok(q.GetHourlyExpectancy(id, s))));
         api.MapGet("/parents", (TelemetryReader q, string? run, int? limit) =>
             limit is < 1 or > 1000
                 ? DashboardApp.BadRequest("Bad limit.", "limit must be between 1 and 1000.")
                 : WithRun(q, run, id => Results.Ok(q.Parents(id, limit ?? 50))));
         api.MapGet("/parents/{id:long}", (TelemetryReader q, long id, string? run) => WithRun(q, run, runId =>
             q.Parent(runId, id) is { } parent ? Results.Ok(parent) : DashboardApp.NotFound("Unknown parent order.", $"No parent order {id} in run {runId}.")));
+        api.MapGet("/calibration", (TelemetryReader q, string? run, string? symbol) => WithOptionalSymbol(q, run, symbol, (id, s) => Results.Ok(q.Calibration(id, s))));
         api.MapGet("/toggles", (TelemetryReader q) => Results.Ok(q.Toggles()));
         api.MapGet("/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>
             Results.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, header = "X-CSRF-TOKEN" }));
@@ -48,6 +42,8 @@ internal static class DashboardApi
         api.MapPost("/session/signals", SessionApi.Post).DisableAntiforgery();
         api.MapGet("/events", Events);
         app.MapGet("/charts/heatmap.png", (TelemetryReader q, string? run) => WithRun(q, run, id => Results.File(Charts.Heatmap(q, id), "image/png")));
+        app.MapGet("/charts/calibration.png", (TelemetryReader q, string? run, string? symbol) => WithOptionalSymbol(q, run, symbol, (id, s) =>
+            q.Calibration(id, s) is var view && view.Calibration.Rows.Count > 0 ? Results.File(Charts.Calibration(view), "image/png") : DashboardApp.NotFound("Nothing to plot.", view.Message!)));
         app.MapGet("/charts/offsets/{symbol}.png", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
             q.OffsetHistory(id, s) is { Count: > 0 } history ? Results.File(Charts.Offsets(s, history), "image/png") : DashboardApp.NotFound("Unknown symbol.", $"{s} has no health in run {id}.")));
     }
@@ -179,6 +175,10 @@ internal static class DashboardApi
             : run is null ? Results.Ok(new { run_id = (string?)null, empty = true, message = "The store has no runs yet: start one with fillwise replay." })
             : DashboardApp.NotFound("Unknown run.", $"No run '{run}' in the store.");
     }
+
+    /// <summary>A panel over all symbols (no <c>symbol</c>) or one.</summary>
+    private static IResult WithOptionalSymbol(TelemetryReader q, string? run, string? symbol, Func<string, Symbol?, IResult> then) =>
+        symbol is null ? WithRun(q, run, id => then(id, null)) : WithSymbol(q, run, symbol, (id, s) => then(id, s));
 
     private static IResult WithSymbol(TelemetryReader q, string? run, string symbol, Func<string, Symbol, IResult> then) =>
         !Symbol.TryParse(symbol, out var s)

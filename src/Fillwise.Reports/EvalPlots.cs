@@ -1,6 +1,7 @@
 using Fillwise.Backtest;
 using Fillwise.Execution;
 using Fillwise.Intel;
+using Fillwise.Telemetry;
 using ScottPlot;
 
 namespace Fillwise.Reports;
@@ -60,29 +61,25 @@ public static class EvalPlots
 
     /// <summary>
     /// Calibration of intel's fill model: parents bucketed by the predicted P(maker fill within the patience); per
-    /// bucket the mean prediction and the realised share of parents filled entirely as maker.
+    /// bucket the mean prediction and the realised share of parents filled entirely as maker. The buckets are
+    /// <see cref="FillCalibration"/>'s, the same the dashboard shows for a stored run.
     /// </summary>
     private static Plot? Calibration(MemoryTelemetry telemetry)
     {
-        var results = telemetry.Results.ToDictionary(r => r.ParentId);
-        var pairs = telemetry.Parents
-            .Where(p => p.Context is { } c && double.IsFinite(c.PredictedFillProbability) && results.ContainsKey(p.ParentId))
-            .Select(p => (Predicted: p.Context!.PredictedFillProbability, Filled: results[p.ParentId].MakerFillRatio >= 0.999 ? 1.0 : 0.0))
-            .ToList();
-        if (pairs.Count == 0)
+        var table = FillCalibration.Build(FillCalibration.Samples(telemetry));
+        if (table.Rows.Count == 0)
         {
             return null;
         }
         var plot = new Plot();
-        var buckets = Enumerable.Range(0, 5).Select(b => pairs.Where(p => Math.Min(4, (int)(p.Predicted * 5)) == b).ToList()).ToList();
-        var predicted = buckets.Select((b, i) => new Bar { Position = i - 0.2, Size = 0.4, Value = b.Count > 0 ? b.Average(p => p.Predicted) : 0, Label = $"n={b.Count}", FillColor = Colors.SteelBlue }).ToArray();
-        var realised = buckets.Select((b, i) => new Bar { Position = i + 0.2, Size = 0.4, Value = b.Count > 0 ? b.Average(p => p.Filled) : 0, FillColor = Colors.Orange }).ToArray();
+        var predicted = table.Rows.Select((b, i) => new Bar { Position = i - 0.2, Size = 0.4, Value = b.PredictedMean, Label = $"n={b.Parents}", FillColor = Colors.SteelBlue }).ToArray();
+        var realised = table.Rows.Select((b, i) => new Bar { Position = i + 0.2, Size = 0.4, Value = b.RealisedFillRate, FillColor = Colors.Orange }).ToArray();
         plot.Add.Bars(predicted);
         plot.Add.Bars(realised);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "predicted P(fill)", FillColor = Colors.SteelBlue });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "realised maker fill", FillColor = Colors.Orange });
-        plot.Axes.Bottom.SetTicks([0, 1, 2, 3, 4], ["0-0.2", "0.2-0.4", "0.4-0.6", "0.6-0.8", "0.8-1"]);
-        plot.Title("Intel fill-model calibration (parents by predicted P(fill) within the chosen patience)");
+        plot.Axes.Bottom.SetTicks([.. table.Rows.Select((_, i) => (double)i)], [.. table.Rows.Select(b => FormattableString.Invariant($"{b.Lower:0.0}-{b.Upper:0.0}"))]);
+        plot.Title($"Intel fill-model calibration ({table.Parents} parents by predicted P(fill); buckets of >= {table.MinParents})");
         plot.YLabel("probability");
         plot.ShowLegend();
         return plot;

@@ -57,6 +57,8 @@ public static class Col
     public const string RiskScaleFactor = "risk_scale_factor";
     public const string FinalSizeFactor = "final_size_factor";
     public const string Lots = "lots";
+    public const string PredictedFill = "predicted_fill";
+    public const string ExpectedCostBps = "expected_cost_bps";
 
     public const string CompletedNs = "completed_ns";
     public const string FilledQuantity = "filled_quantity";

@@ -32,10 +32,16 @@ public sealed record HourCell(int Hour, int Trades, double? WinRate, double Expe
 /// <summary>24 hourly cells for a symbol, or the aggregate when <c>Symbol</c> is null.</summary>
 public sealed record HourlyTable(string? Symbol, IReadOnlyList<HourCell> Hours);
 
-/// <summary>A parent order as listed on the Execution tab, with its result when it has one.</summary>
+/// <summary>
+/// A parent order as listed on the Execution tab, with its result when it has one, and what the policy predicted
+/// for the action it chose (null when it predicted nothing or the store predates the prediction columns).
+/// </summary>
 public sealed record ParentRow(
     long ParentId, long TimeNs, string Symbol, string Side, string Quantity, string RiskVerdict, string RiskReason, string? Policy,
-    long? MakerFirst, double? MakerOffsetBps, string? FilledQuantity, double? CostBps, long? UsedFallback);
+    long? MakerFirst, double? MakerOffsetBps, string? FilledQuantity, double? CostBps, long? UsedFallback, double? PredictedFill, double? ExpectedCostBps);
+
+/// <summary>A run's fill-model calibration (for one symbol, or all when <c>Symbol</c> is null); <c>Message</c> says why there is nothing to plot.</summary>
+public sealed record CalibrationView(string RunId, string? Symbol, CalibrationTable Calibration, string? Message);
 
 /// <summary>What the live feed compares between ticks: row counts that grow whenever anything is written.</summary>
 public sealed record StoreVersion(long Health, long Parents, long Fills, long Toggles);

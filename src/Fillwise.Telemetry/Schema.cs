@@ -73,5 +73,11 @@ internal static class Schema
         ALTER TABLE runs ADD COLUMN data_errors INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE runs ADD COLUMN book_gaps INTEGER NOT NULL DEFAULT 0;
         """,
+        // v6: what the policy predicted for the action it chose (NULL when it predicts nothing, and on rows written before v6),
+        // so calibration can be shown for a stored run.
+        """
+        ALTER TABLE parents ADD COLUMN predicted_fill REAL;
+        ALTER TABLE parents ADD COLUMN expected_cost_bps REAL;
+        """,
     ];
 }

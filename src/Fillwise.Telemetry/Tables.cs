@@ -85,7 +85,9 @@ public static class Tables
         new(Col.IntelSizeFactor, r => r.Context?.Sizing.IntelSizeFactor),
         new(Col.RiskScaleFactor, r => r.Context?.Sizing.RiskScale),
         new(Col.FinalSizeFactor, r => r.Context?.Sizing.FinalSizeFactor),
-        new(Col.Lots, r => r.Context?.Sizing.Lots));
+        new(Col.Lots, r => r.Context?.Sizing.Lots),
+        new(Col.PredictedFill, r => Real(r.Context?.PredictedFillProbability)),
+        new(Col.ExpectedCostBps, r => Real(r.Context?.ExpectedCostBps)));
 
     public static readonly Table<ChildRecord> Children = new("children",
         new(Col.ChildId, r => r.ChildId),

@@ -129,7 +129,32 @@ public sealed class TelemetryReader
         FROM {Tables.Parents.Name} p LEFT JOIN {Tables.Results.Name} r USING ({RunId}, {ParentId})
         WHERE p.{RunId} = @run ORDER BY p.{ParentId} DESC LIMIT @limit
         """, r => new ParentRow(r.Long(ParentId), r.Long(TimeNs), r.Text(Symbol), r.Text(Side), r.Text(Quantity), r.Text(RiskVerdict), r.Text(RiskReason), r.TextOrNull(Policy),
-            r.LongOrNull(MakerFirst), r.DoubleOrNull(MakerOffsetBps), r.TextOrNull(FilledQuantity), r.DoubleOrNull(CostBps), r.LongOrNull(UsedFallback)), ("@run", runId), ("@limit", limit)));
+            r.LongOrNull(MakerFirst), r.DoubleOrNull(MakerOffsetBps), r.TextOrNull(FilledQuantity), r.DoubleOrNull(CostBps), r.LongOrNull(UsedFallback),
+            r.DoubleOrNull(PredictedFill), r.DoubleOrNull(ExpectedCostBps)), ("@run", runId), ("@limit", limit)));
+
+    /// <summary>
+    /// Predicted vs realised fill (and cost) of a run's finished parent orders, optionally of one symbol, through
+    /// <see cref="FillCalibration"/>. A run stored before the prediction columns, or by a policy that predicts
+    /// nothing, gives an empty table and a message rather than an error.
+    /// </summary>
+    public CalibrationView Calibration(string runId, Fillwise.Core.Symbol? symbol, CalibrationOptions? options = null)
+    {
+        var bySymbol = symbol is null ? "" : $" AND p.{Symbol} = @s";
+        (string, object)[] parameters = symbol is { } s ? [("@run", runId), ("@s", s.Value)] : [("@run", runId)];
+        var samples = Read(c => Query(c, $"""
+            SELECT p.{PredictedFill}, p.{ExpectedCostBps}, r.{MakerFillRatio}, r.{CostBps}
+            FROM {Tables.Parents.Name} p JOIN {Tables.Results.Name} r USING ({RunId}, {ParentId})
+            WHERE p.{RunId} = @run AND (p.{PredictedFill} IS NOT NULL OR p.{ExpectedCostBps} IS NOT NULL){bySymbol}
+            ORDER BY p.{ParentId}
+            """, r => new CalibrationSample(r.DoubleOrNull(PredictedFill) ?? double.NaN, r.DoubleOrNull(ExpectedCostBps) ?? double.NaN,
+                FillCalibration.FilledAsMaker(r.DoubleOrNull(MakerFillRatio) ?? double.NaN), r.DoubleOrNull(CostBps) ?? double.NaN), parameters));
+        var table = FillCalibration.Build(samples, options);
+        var scope = symbol is { } x ? $"{x} in run {runId}" : $"run {runId}";
+        var message = table.IsEmpty
+            ? $"No predictions stored for {scope}: its policy predicts no P(fill), or the run was written before fillwise stored predictions."
+            : table.Rows.Count == 0 ? $"No bucket of {scope} has {table.MinParents} or more parents yet ({table.Parents} parents with a prediction)." : null;
+        return new CalibrationView(runId, symbol?.Value, table, message);
+    }
 
     /// <summary>
     /// One parent order with every stored column (its RouterContext and sizing factors), its children, fills and

@@ -136,15 +136,15 @@ public sealed class ReadOnlyStoreTests : IDisposable
         {
             c.Open();
             using var downgrade = c.CreateCommand();
-            // Schema 3 is schema 5 without the mirror's columns (v4) and the runs' data-quality columns (v5).
+            // Schema 3 is schema 6 without the mirror's columns (v4), the runs' data-quality columns (v5) and the parents' predictions (v6).
             downgrade.CommandText = string.Concat(new[] { "drops", "commits", "retries", "failures", "last_success", "last_error", "circuit_open" }
-                .Select(m => $"ALTER TABLE health DROP COLUMN mirror_{m};")) + "ALTER TABLE runs DROP COLUMN data_errors; ALTER TABLE runs DROP COLUMN book_gaps; PRAGMA user_version = 3; PRAGMA journal_mode = DELETE;";
+                .Select(m => $"ALTER TABLE health DROP COLUMN mirror_{m};")) + "ALTER TABLE runs DROP COLUMN data_errors; ALTER TABLE runs DROP COLUMN book_gaps; ALTER TABLE parents DROP COLUMN predicted_fill; ALTER TABLE parents DROP COLUMN expected_cost_bps; PRAGMA user_version = 3; PRAGMA journal_mode = DELETE;";
             downgrade.ExecuteNonQuery();
         }
         var hash = Hash(db);
         var (exit, _, error) = Run("intel", "show", "--db", db);
         Assert.Equal(2, exit);
-        Assert.Contains("written by an older fillwise (schema 3, this one reads 5)", error, StringComparison.Ordinal);
+        Assert.Contains("written by an older fillwise (schema 3, this one reads 6)", error, StringComparison.Ordinal);
         Assert.Contains("fillwise replay", error, StringComparison.Ordinal);
         Assert.Equal(hash, Hash(db));
 

@@ -191,7 +191,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.True(exit == 0, error);
         using (var store = TelemetryStore.Open(db))
         {
-            Assert.Equal(5, store.SchemaVersion);
+            Assert.Equal(6, store.SchemaVersion);
             Assert.True((long)store.Query("SELECT COUNT(*) FROM round_trips").Single()[0]! > 20);
             // ATR-sized: the base unit is capped at a quarter of equity in notional (the strategy loses overall; equity
             // is never more than a few % above its 100,000 USDT start) and every factor is recorded.

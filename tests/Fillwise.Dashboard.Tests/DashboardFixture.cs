@@ -89,12 +89,18 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// </summary>
     public static StoredBacktest.Summary Replay(string db, ulong seed = 1, double? pace = null)
     {
+        var (inputs, spec, adaptations) = ReplaySpec(seed);
+        return StoredBacktest.Run(db, inputs, spec, "arrivals:10000ms:5000", adaptations, pace is { } p ? new PaceHook(p, TimeProvider.System) : null)
+            ?? throw new InvalidOperationException($"{db} already holds this run complete; use a new store.");
+    }
+
+    /// <summary>The inputs and spec <see cref="Replay"/> runs, for running the same replay in memory (as the eval does).</summary>
+    public static (BacktestInputs Inputs, BacktestSpec Spec, IReadOnlyList<string> Adaptations) ReplaySpec(ulong seed = 1)
+    {
         var inputs = BacktestInputs.Load(Capture, null, SymbolCatalog.Default);
         var (options, adaptations) = inputs.Adapt(Evaluation.TcaOptions());
         var arrivals = new ArrivalOptions(TimeSpan.FromSeconds(10), 5_000m, seed);
-        var spec = new BacktestSpec("intel", seed, () => new SeededArrivals(arrivals), options);
-        return StoredBacktest.Run(db, inputs, spec, "arrivals:10000ms:5000", adaptations, pace is { } p ? new PaceHook(p, TimeProvider.System) : null)
-            ?? throw new InvalidOperationException($"{db} already holds this run complete; use a new store.");
+        return (inputs, new BacktestSpec("intel", seed, () => new SeededArrivals(arrivals), options), adaptations);
     }
 
     private readonly Lock _replaying = new();

@@ -205,6 +205,8 @@ public sealed class PostgresStoreTests(PostgresServer server) : IDisposable
                 offsets = reader.OffsetHistory(r.RunId, btc, maxPoints: 3),
                 parents = reader.Parents(r.RunId, 1000),
                 details = reader.Parents(r.RunId, 1000).Select(p => reader.Parent(r.RunId, p.ParentId)),
+                calibration = reader.Calibration(r.RunId, null),
+                calibration_btc = reader.Calibration(r.RunId, btc),
             }),
         });
     }

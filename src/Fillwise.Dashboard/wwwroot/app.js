@@ -31,10 +31,12 @@ function renderSymbols(symbols) {
   fill('kpis', symbols.map(s => { const k = s.kpis; return row([cell(s.symbol), cell(String(k.orders)), cell(pct(k.maker_fill_ratio)), cell(pct(k.fallback_ratio)), cell(pct(k.post_only_reject_rate)), cell(fmt(k.slippage_p50_bps)), cell(fmt(k.slippage_p75_bps)), cell(pct(k.error_rate)), cell(fmt(k.latency_p95_ms, 0)), cell(fmt(k.mean_time_to_fill_ms, 0))], 'kpis-' + s.symbol); }));
   const charts = $('offset-charts');
   charts.replaceChildren(...symbols.map(s => { const img = document.createElement('img'); img.alt = s.symbol + ' offset history'; img.src = `/charts/offsets/${s.symbol}.png?run=${state.run}&u=${state.updates}`; return img; }));
-  const select = $('expectancy-symbol');
-  const chosen = select.value;
-  select.replaceChildren(new Option('all symbols', ''), ...symbols.map(s => new Option(s.symbol, s.symbol)));
-  select.value = chosen;
+  for (const id of ['expectancy-symbol', 'calibration-symbol']) {
+    const select = $(id);
+    const chosen = select.value;
+    select.replaceChildren(new Option('all symbols', ''), ...symbols.map(s => new Option(s.symbol, s.symbol)));
+    select.value = chosen;
+  }
 }
 
 async function renderToggles() {
@@ -90,6 +92,23 @@ async function renderExpectancy() {
   $('heatmap').src = `/charts/heatmap.png?run=${state.run}&u=${state.updates}`;
 }
 
+async function renderCalibration() {
+  const symbol = $('calibration-symbol').value;
+  const query = `?run=${state.run}` + (symbol ? `&symbol=${symbol}` : '');
+  const data = await getJson('/api/calibration' + query);
+  const c = data.calibration;
+  const message = $('calibration-message');
+  message.hidden = !data.message;
+  message.textContent = data.message ?? '';
+  const chart = $('calibration-chart');
+  chart.hidden = c.rows.length === 0;
+  if (c.rows.length > 0) chart.src = `/charts/calibration.png${query}&u=${state.updates}`;
+  else chart.removeAttribute('src');
+  fill('calibration', c.rows.map((b, i) => row([cell(b.lower.toFixed(1) + '–' + b.upper.toFixed(1)), cell(String(b.parents)), cell(fmt(b.predicted_mean, 3)), cell(fmt(b.realised_fill_rate, 3)), cell(String(b.cost_parents)), cell(fmt(b.expected_cost_mean_bps)), cell(fmt(b.realised_cost_mean_bps))], 'calibration-' + i)));
+  const cost = c.cost ? ` Cost over the ${c.cost.parents} parents with both: expected ${fmt(c.cost.expected_mean_bps)} bps, realised ${fmt(c.cost.realised_mean_bps)} bps.` : '';
+  $('calibration-summary').textContent = c.parents === 0 ? '' : `${c.parents} parents with a prediction; ${c.omitted_parents} in buckets of fewer than ${c.min_parents} not shown.` + cost;
+}
+
 async function renderParents() {
   const parents = await getJson(`/api/parents?run=${state.run}&limit=25`);
   fill('parents', parents.map(p => {
@@ -98,7 +117,7 @@ async function renderParents() {
     link.textContent = String(p.parent_id);
     const id = document.createElement('td');
     id.appendChild(link);
-    return row([id, cell(p.symbol), cell(p.side), cell(p.quantity), cell(p.risk_reason === 'None' ? p.risk_verdict : p.risk_reason), cell(p.maker_first === null ? '–' : (p.maker_first ? 'yes' : 'no')), cell(fmt(p.maker_offset_bps, 3)), cell(p.filled_quantity ?? '–'), cell(fmt(p.cost_bps, 3))], 'parent-' + p.parent_id);
+    return row([id, cell(p.symbol), cell(p.side), cell(p.quantity), cell(p.risk_reason === 'None' ? p.risk_verdict : p.risk_reason), cell(p.maker_first === null ? '–' : (p.maker_first ? 'yes' : 'no')), cell(fmt(p.maker_offset_bps, 3)), cell(p.filled_quantity ?? '–'), cell(fmt(p.cost_bps, 3)), cell(fmt(p.predicted_fill, 3)), cell(fmt(p.expected_cost_bps, 3))], 'parent-' + p.parent_id);
   }));
 }
 
@@ -121,7 +140,7 @@ async function refresh() {
   state.run = data.run_id;
   $('run').textContent = 'run ' + data.run_id;
   renderSymbols(data.symbols);
-  await Promise.all([renderToggles(), renderSession(), renderExpectancy(), renderParents(), renderParent()]);
+  await Promise.all([renderToggles(), renderSession(), renderExpectancy(), renderCalibration(), renderParents(), renderParent()]);
   document.body.dataset.ready = String(state.updates);
 }
 
@@ -131,6 +150,7 @@ document.querySelectorAll('#scores th[data-key]').forEach(th => th.addEventListe
   refresh();
 }));
 $('expectancy-symbol').addEventListener('change', renderExpectancy);
+$('calibration-symbol').addEventListener('change', renderCalibration);
 $('kill').addEventListener('click', kill);
 window.addEventListener('hashchange', renderParent);
 
