@@ -65,6 +65,7 @@ internal static class Charts
         var ys = table.Rows.Select(b => b.RealisedFillRate).ToArray();
         var points = plot.Add.Scatter(xs, ys);
         points.MarkerSize = 9;
+        points.LineWidth = 0; // buckets, not a curve
         points.LegendText = "realised maker fill";
         foreach (var b in table.Rows)
         {
@@ -72,8 +73,8 @@ internal static class Charts
             label.LabelFontSize = 11;
             label.OffsetY = -6;
         }
-        plot.Axes.SetLimits(0, 1, 0, 1.05);
-        plot.Title($"Fill-model calibration, {view.Symbol ?? "all symbols"} ({table.Parents} parents, buckets of >= {table.MinParents})");
+        plot.Axes.SetLimits(0, 1.1, 0, 1.08); // room for the label of a bucket near 1
+        plot.Title($"Fill-model calibration, {view.Symbol ?? "all symbols"}: {table.Parents} parents");
         plot.XLabel("predicted P(maker fill within the patience), bucket mean");
         plot.YLabel("realised maker-fill rate");
         plot.ShowLegend();

@@ -68,7 +68,9 @@ public sealed class CalibrationTests(DashboardFixture fixture) : IClassFixture<D
         {
             var stored = p.GetProperty("predicted_fill");
             var made = predictions[p.GetProperty("parent_id").GetInt64()];
-            Assert.Equal(made is { } m && double.IsFinite(m) ? m : null, stored.ValueKind == JsonValueKind.Null ? null : stored.GetDouble());
+            double? want = made is { } m && double.IsFinite(m) ? m : null;
+            double? got = stored.ValueKind == JsonValueKind.Null ? null : stored.GetDouble();
+            Assert.Equal(want, got);
         });
     }
 
@@ -108,8 +110,8 @@ public sealed class CalibrationTests(DashboardFixture fixture) : IClassFixture<D
         Assert.Equal(F(predicted.GetProperty("predicted_fill"), 3), await row.Nth(9).InnerTextAsync());
         Assert.Equal(F(predicted.GetProperty("expected_cost_bps"), 3), await row.Nth(10).InnerTextAsync());
 
-        await page.Locator("[data-testid=calibration]").ScrollIntoViewIfNeededAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardFixture.Screenshots, "calibration.png"), FullPage = true });
+        await page.Locator("section", new() { Has = page.Locator("[data-testid=calibration]") })
+            .ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(DashboardFixture.Screenshots, "calibration.png") });
     }
 
     [Fact]
