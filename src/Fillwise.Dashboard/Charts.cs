@@ -71,6 +71,7 @@ internal static class Charts
         {
             var label = plot.Add.Text(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"n={b.Parents}"), b.PredictedMean, b.RealisedFillRate);
             label.LabelFontSize = 11;
+            label.OffsetX = 7;
             label.OffsetY = -6;
         }
         plot.Axes.SetLimits(0, 1.1, 0, 1.08); // room for the label of a bucket near 1
