@@ -18,6 +18,7 @@ public sealed class BookSide
     private readonly Stack<Chunk> _free = new();
     private Chunk[] _chunks = new Chunk[16];
     private int _chunkCount;
+    private int _finger;
 
     internal BookSide(bool isBid) => _isBid = isBid;
 
@@ -73,7 +74,7 @@ public sealed class BookSide
             return Fixed8.Zero;
         }
         var chunk = _chunks[c];
-        var i = Array.BinarySearch(chunk.Keys, 0, chunk.Count, key);
+        var i = Search(chunk.Keys, chunk.Count, key);
         return i >= 0 ? new Fixed8(chunk.Quantities[i]) : Fixed8.Zero;
     }
 
@@ -91,7 +92,7 @@ public sealed class BookSide
             c = AddChunk(0);
         }
         var chunk = _chunks[c];
-        var i = Array.BinarySearch(chunk.Keys, 0, chunk.Count, key);
+        var i = Search(chunk.Keys, chunk.Count, key);
         if (quantity.IsZero)
         {
             if (i >= 0)
@@ -151,14 +152,24 @@ public sealed class BookSide
         Count = 0;
     }
 
-    /// <summary>The chunk that holds or should hold <paramref name="key"/>: the first whose last key is >= key, else the last; -1 when empty.</summary>
+    /// <summary>
+    /// The chunk that holds or should hold <paramref name="key"/>: the first whose last key is >= key, else the
+    /// last; -1 when empty. A diff lists its levels in price order, so the chunk of the previous call is tried
+    /// first (one comparison or two instead of a search that chases a pointer per step).
+    /// </summary>
     private int FindChunk(long key)
     {
-        int lo = 0, hi = _chunkCount - 1;
+        var hi = _chunkCount - 1;
         if (hi < 0)
         {
             return -1;
         }
+        var f = _finger;
+        if (f <= hi && key <= _chunks[f].Keys[_chunks[f].Count - 1] && (f == 0 || key > _chunks[f - 1].Keys[_chunks[f - 1].Count - 1]))
+        {
+            return f;
+        }
+        var lo = 0;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
@@ -172,7 +183,31 @@ public sealed class BookSide
                 lo = mid + 1;
             }
         }
-        return lo;
+        return _finger = lo;
+    }
+
+    /// <summary>Array.BinarySearch's contract (index, or the complement of the insertion point) without its comparer.</summary>
+    private static int Search(long[] keys, int count, long key)
+    {
+        int lo = 0, hi = count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var k = keys[mid];
+            if (k == key)
+            {
+                return mid;
+            }
+            if (k < key)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return ~lo;
     }
 
     private int AddChunk(int at)
