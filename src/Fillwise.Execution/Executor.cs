@@ -282,7 +282,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         var intel = _intel.Read(s.Intel, now, drawdown);
         var view = _policy.View(new PolicyInputs(s.Symbol, Side.Buy, now, s.Filters, s.Quote, intel));
         return new ExecutionHealth(
-            s.Symbol, now, s.Enabled && !DisabledSymbols.Contains(s.Symbol), intel.Kpis, view.Quality, view.MakerFirst, view.TakerBias, view.Reason,
+            s.Symbol, now, s.Enabled && !DisabledSymbols.Contains(s.Symbol), intel.Kpis, view.Quality, view.MakerFirst, view.TakerBias, view.Reason.ToString(),
             view.Offset, s.LastIntelSizeFactor, s.LastFinalSizeFactor, intel.Regime.Regime, intel.Regime.Ratio, s.Intel.LastScore, _account.Position(s.Symbol), s.Parents, s.Denied, drawdown, Mirror?.Status, _policy.Name);
     }
 }

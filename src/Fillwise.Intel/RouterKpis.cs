@@ -65,6 +65,8 @@ public sealed class RouterKpiWindow
     private readonly RouterKpiOptions _options;
     private readonly ParentOrderOutcome[] _ring;
     private readonly double[] _scratch;
+    private readonly SortedValues _slippage;
+    private readonly SortedValues _latency;
     private int _next;
     private int _count;
 
@@ -74,12 +76,21 @@ public sealed class RouterKpiWindow
         _options.Validate();
         _ring = new ParentOrderOutcome[_options.MaxOrders];
         _scratch = new double[_options.MaxOrders];
+        _slippage = new SortedValues(_options.MaxOrders);
+        _latency = new SortedValues(_options.MaxOrders);
     }
 
     public int Count => _count;
 
     public void Add(in ParentOrderOutcome outcome)
     {
+        if (_count == _ring.Length)
+        {
+            _slippage.Remove(_ring[_next].SlippageBps);
+            _latency.Remove(_ring[_next].LatencyMs);
+        }
+        _slippage.Add(outcome.SlippageBps);
+        _latency.Add(outcome.LatencyMs);
         _ring[_next] = outcome;
         _next = (_next + 1) % _ring.Length;
         _count = Math.Min(_count + 1, _ring.Length);
@@ -121,11 +132,14 @@ public sealed class RouterKpiWindow
         {
             return RouterKpis.Empty;
         }
-        var slippage = Sorted(nowMs, oldest, static o => o.SlippageBps);
+        // Every order of the ring in the window (the usual case): the percentiles come from the values kept sorted
+        // as orders arrive and leave; otherwise the window's values are sorted now.
+        var whole = orders == _count;
+        var slippage = whole ? _slippage.Values : Sorted(nowMs, oldest, static o => o.SlippageBps);
         var p25 = Statistics.Percentile(slippage, 0.25);
         var p50 = Statistics.Percentile(slippage, 0.50);
         var p75 = Statistics.Percentile(slippage, 0.75);
-        var latency = Sorted(nowMs, oldest, static o => o.LatencyMs);
+        var latency = whole ? _latency.Values : Sorted(nowMs, oldest, static o => o.LatencyMs);
         var latencyP95 = Statistics.Percentile(latency, 0.95);
         return new RouterKpis(
             orders,

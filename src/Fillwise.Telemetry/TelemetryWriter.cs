@@ -14,7 +14,7 @@ public sealed class TelemetryWriter : ITelemetrySink
     private readonly DbConnection _connection;
     private readonly string _runId;
     private readonly int _batchSize;
-    private readonly List<(string Sql, IReadOnlyList<string> Columns, object?[] Values)> _pending = [];
+    private readonly List<IPendingRow> _pending = [];
 
     internal TelemetryWriter(DbConnection connection, string runId, int batchSize)
     {
@@ -67,8 +67,9 @@ public sealed class TelemetryWriter : ITelemetrySink
         var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
         try
         {
-            foreach (var (sql, columns, values) in _pending)
+            foreach (var row in _pending)
             {
+                var (sql, columns, values) = (row.Sql, row.Columns, row.Values());
                 if (!commands.TryGetValue(sql, out var command))
                 {
                     command = Sql.Command(_connection, sql, [("@run", _runId), .. columns.Select(c => ("@" + c, (object?)null))]);
@@ -96,8 +97,9 @@ public sealed class TelemetryWriter : ITelemetrySink
     {
         using var batch = _connection.CreateBatch();
         batch.Transaction = transaction;
-        foreach (var (sql, columns, values) in _pending)
+        foreach (var row in _pending)
         {
+            var (sql, columns, values) = (row.Sql, row.Columns, row.Values());
             var command = batch.CreateBatchCommand();
             command.CommandText = sql;
             Sql.Bind(command.Parameters, command.CreateParameter(), "@run", _runId);
@@ -112,10 +114,26 @@ public sealed class TelemetryWriter : ITelemetrySink
 
     private void Add<T>(Table<T> table, T record)
     {
-        _pending.Add((table.InsertSql, table.Columns, table.Values(record)));
+        // Records are immutable: their column values (boxing, and words such as a policy's reason that are kept as
+        // values until read) are taken when the batch is written, not on the executor's decision path.
+        _pending.Add(new PendingRow<T>(table, record));
         if (_pending.Count >= _batchSize)
         {
             Flush();
         }
+    }
+
+    private interface IPendingRow
+    {
+        string Sql { get; }
+        IReadOnlyList<string> Columns { get; }
+        object?[] Values();
+    }
+
+    private sealed class PendingRow<T>(Table<T> table, T record) : IPendingRow
+    {
+        public string Sql => table.InsertSql;
+        public IReadOnlyList<string> Columns => table.Columns;
+        public object?[] Values() => table.Values(record);
     }
 }

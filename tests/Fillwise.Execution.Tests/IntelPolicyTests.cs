@@ -41,7 +41,7 @@ public sealed class IntelPolicyTests
         Assert.Equal(0, plan.OffsetBps);
         Assert.Equal(options.Router.StaticMakerTimeout, plan.MakerTimeout);
         Assert.Equal(0, plan.PegReprices);
-        Assert.Contains("cold start", plan.View.Reason, StringComparison.Ordinal);
+        Assert.Contains("cold start", plan.View.Reason.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,12 +53,12 @@ public sealed class IntelPolicyTests
         {
             policy.OnMarket(Quote(T0 + t * Second / 10, 60_000m), T0 + t * Second / 10, Btc);
         }
-        Assert.Contains("cold start", PlanBuy(policy, T0 + 4_900_000_000, 60_000m).View.Reason, StringComparison.Ordinal);
+        Assert.Contains("cold start", PlanBuy(policy, T0 + 4_900_000_000, 60_000m).View.Reason.ToString(), StringComparison.Ordinal);
         for (var t = 49L; t < 100; t++)
         {
             policy.OnMarket(Quote(T0 + t * Second / 10, 60_000m), T0 + t * Second / 10, Btc);
         }
-        Assert.DoesNotContain("cold start", PlanBuy(policy, T0 + 10 * Second, 60_000m).View.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("cold start", PlanBuy(policy, T0 + 10 * Second, 60_000m).View.Reason.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class IntelPolicyTests
             patient.OnMarket(t % 10 == 5 ? SellTrade(now, 60_000m, 59_999.9m, 10m) : Quote(now, 60_000m), now, Btc);
         }
         var rest = PlanBuy(patient, T0 + 20 * Second, 60_000m);
-        Assert.True(rest.MakerFirst, rest.View.Reason);
+        Assert.True(rest.MakerFirst, rest.View.Reason.ToString());
         // The market rises 1 tick every 100 ms and nobody sells: resting buys never fill and taking later costs more.
         var urgent = ExecutionPolicies.Create("intel", Options with { Intel = Options.Intel with { PegReprices = 0 } });
         for (var t = 0L; t < 200; t++)
@@ -81,7 +81,7 @@ public sealed class IntelPolicyTests
             urgent.OnMarket(Quote(now, 60_000m + t * 0.1m), now, Btc);
         }
         var take = PlanBuy(urgent, T0 + 20 * Second, 60_020m);
-        Assert.False(take.MakerFirst, take.View.Reason);
-        Assert.StartsWith("chose take", take.View.Reason, StringComparison.Ordinal);
+        Assert.False(take.MakerFirst, take.View.Reason.ToString());
+        Assert.StartsWith("chose take", take.View.Reason.ToString(), StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using Fillwise.Core;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -97,5 +98,32 @@ public sealed class RouterKpiWindowTests
         Assert.Equal(3, window.Compute(nowMs: 16_000).Orders);  // last three of five
         Assert.Equal(2, window.Compute(nowMs: 19_000).Orders);  // t=8000 is now 11 s old
         Assert.Equal(RouterKpis.Empty, window.Compute(nowMs: 100_000));
+    }
+
+    [Fact]
+    public void Quartiles_kept_sorted_as_orders_come_and_go_equal_sorting_the_window()
+    {
+        // 500 seeded outcomes through a 40-order ring, some without slippage or latency: after each, the window's
+        // percentiles (kept sorted incrementally) equal those of its finite values sorted from scratch.
+        var window = new RouterKpiWindow(new RouterKpiOptions { MaxOrders = 40 });
+        var random = new Random(11);
+        var added = new List<ParentOrderOutcome>();
+        for (var i = 0; i < 500; i++)
+        {
+            var slip = random.Next(10) == 0 ? double.NaN : Math.Round(random.NextDouble() * 10 - 3, random.Next(3));
+            var latency = random.Next(15) == 0 ? double.PositiveInfinity : random.Next(50, 400);
+            var outcome = new ParentOrderOutcome(i * 1_000, true, 1, 1, false, 0, false, slip, latency, 500);
+            window.Add(outcome);
+            added.Add(outcome);
+            var k = window.Compute(nowMs: i * 1_000);
+            var last = added.Skip(Math.Max(0, added.Count - 40)).ToList();
+            double[] Sorted(Func<ParentOrderOutcome, double> f) => [.. last.Select(f).Where(double.IsFinite).Order()];
+            var slips = Sorted(o => o.SlippageBps);
+            Assert.Equal((Statistics.Percentile(slips, 0.25), Statistics.Percentile(slips, 0.5), Statistics.Percentile(slips, 0.75)), (k.SlippageP25Bps, k.SlippageP50Bps, k.SlippageP75Bps));
+            Assert.Equal(Statistics.Percentile(Sorted(o => o.LatencyMs), 0.95), k.LatencyP95Ms);
+        }
+        // An order older than the window leaves the kept values aside: the window is sorted from scratch.
+        Assert.Equal(40, window.Compute(nowMs: 499_000).Orders);
+        Assert.Equal(1, window.Compute(nowMs: 499_000 + (long)TimeSpan.FromHours(24).TotalMilliseconds).Orders);
     }
 }

@@ -17,6 +17,9 @@ internal interface IMarks
 internal sealed class Account(decimal startingEquity)
 {
     private readonly SortedDictionary<Symbol, TradeLedger> _ledgers = new(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
+    // The same ledgers in the same (symbol) order, for the sums every decision takes: walking a SortedDictionary
+    // allocates an enumerator stack each time.
+    private readonly List<TradeLedger> _ordered = [];
     private readonly decimal _startingEquity = startingEquity;
     private decimal _fees;
     private decimal _peakEquity = startingEquity;
@@ -30,6 +33,8 @@ internal sealed class Account(decimal startingEquity)
         {
             ledger = new TradeLedger(filters);
             _ledgers.Add(filters.Symbol, ledger);
+            _ordered.Clear();
+            _ordered.AddRange(_ledgers.Values);
         }
         _fees += fee;
         return ledger.Fill(side, price, quantity, fee, timeNs / 1_000_000);
@@ -38,10 +43,10 @@ internal sealed class Account(decimal startingEquity)
     public decimal Equity(IMarks marks)
     {
         var equity = _startingEquity - _fees;
-        foreach (var (symbol, ledger) in _ledgers)
+        foreach (var ledger in _ordered)
         {
             equity += ledger.RealizedTotal;
-            if (ledger.Position != 0 && marks.TryGetMid(symbol, out var mid))
+            if (ledger.Position != 0 && marks.TryGetMid(ledger.Filters.Symbol, out var mid))
             {
                 equity += ledger.Unrealized(mid);
             }
@@ -60,9 +65,9 @@ internal sealed class Account(decimal startingEquity)
     public decimal GrossNotional(IMarks marks)
     {
         var gross = 0m;
-        foreach (var (symbol, ledger) in _ledgers)
+        foreach (var ledger in _ordered)
         {
-            if (ledger.Position != 0 && marks.TryGetMid(symbol, out var mid))
+            if (ledger.Position != 0 && marks.TryGetMid(ledger.Filters.Symbol, out var mid))
             {
                 gross += Math.Abs(ledger.Filters.Notional(mid, ledger.Position));
             }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Fillwise.Core;
 using Fillwise.Intel;
 
@@ -17,6 +18,8 @@ internal sealed class SymbolIntel
     private double _high, _low, _close;
     private double _feesBpsSum;
     private int _feesBpsCount;
+    private double _finiteTradeSum;
+    private long _finiteTrades;
 
     public SymbolIntel(Symbol symbol, AtrRegimeOptions regime, RouterKpiOptions kpis)
     {
@@ -43,7 +46,16 @@ internal sealed class SymbolIntel
         }
     }
 
-    public void AddRoundTrip(double netReturnBps) => _tradeReturnsBps.Add(netReturnBps);
+    public void AddRoundTrip(double netReturnBps)
+    {
+        _tradeReturnsBps.Add(netReturnBps);
+        if (double.IsFinite(netReturnBps))
+        {
+            // Summed in arrival order from the first value, as a mean over the whole list would: the same bits, without reading the list per decision.
+            _finiteTradeSum = _finiteTrades == 0 ? netReturnBps : _finiteTradeSum + netReturnBps;
+            _finiteTrades++;
+        }
+    }
 
     public void AddFees(double feesBps)
     {
@@ -51,20 +63,38 @@ internal sealed class SymbolIntel
         _feesBpsCount++;
     }
 
-    /// <summary>Per-trade Sharpe (mean / standard deviation) of the last 50 round trips; NaN below 5.</summary>
+    /// <summary>Per-trade Sharpe (mean / standard deviation) of the last 50 round trips; NaN below 5. Reads the list in place (a decision allocates nothing).</summary>
     public double RollingSharpe()
     {
-        var recent = _tradeReturnsBps.Skip(Math.Max(0, _tradeReturnsBps.Count - SharpeWindow)).Where(double.IsFinite).ToArray();
-        if (recent.Length < 5)
+        var recent = CollectionsMarshal.AsSpan(_tradeReturnsBps)[Math.Max(0, _tradeReturnsBps.Count - SharpeWindow)..];
+        double sum = 0;
+        var n = 0;
+        foreach (var r in recent)
+        {
+            if (double.IsFinite(r))
+            {
+                sum += r;
+                n++;
+            }
+        }
+        if (n < 5)
         {
             return double.NaN;
         }
-        var mean = recent.Average();
-        var sd = Math.Sqrt(recent.Sum(r => (r - mean) * (r - mean)) / (recent.Length - 1));
+        var mean = sum / n;
+        double squares = 0;
+        foreach (var r in recent)
+        {
+            if (double.IsFinite(r))
+            {
+                squares += (r - mean) * (r - mean);
+            }
+        }
+        var sd = Math.Sqrt(squares / (n - 1));
         return sd > 0 ? mean / sd : double.NaN;
     }
 
-    public double MeanTradeBps => _tradeReturnsBps.Count > 0 ? _tradeReturnsBps.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average() : double.NaN;
+    public double MeanTradeBps => _finiteTrades > 0 ? _finiteTradeSum / _finiteTrades : double.NaN;
 
     public double MeanFeesBps => _feesBpsCount > 0 ? _feesBpsSum / _feesBpsCount : double.NaN;
 

@@ -37,9 +37,9 @@ public readonly record struct ExecutionPlan(bool MakerFirst, double OffsetBps, T
 /// <summary>
 /// A policy's view of a symbol, as RouterContext, health and the dashboard show it: router quality, whether it
 /// goes maker-first, its taker bias (0 = patient, 1 = always take), the maker offset with its contributions,
-/// and the reason in words.
+/// and the reason (values; <see cref="DecisionReason.ToString"/> gives the words).
 /// </summary>
-public readonly record struct PolicyView(RouterQuality Quality, bool MakerFirst, double TakerBias, MakerOffset Offset, string Reason);
+public readonly record struct PolicyView(RouterQuality Quality, bool MakerFirst, double TakerBias, MakerOffset Offset, DecisionReason Reason);
 
 /// <summary>
 /// The seam for execution policies: from (parent order, market, intelligence) to a plan. Implementations are

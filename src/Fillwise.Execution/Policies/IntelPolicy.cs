@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Fillwise.Core;
 using Fillwise.Execution.Policies.Intel;
 using Fillwise.Execution.Routing;
@@ -23,6 +21,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
     private readonly ShadowTracker _shadows;
     private readonly TradeFlow _flow;
     private readonly LegKind[] _kinds;
+    private readonly ActionNames _names;
     private readonly int _actions;
 
     public IntelPolicy(ExecutorOptions options, IntelModel? prior = null)
@@ -31,6 +30,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         _o = options.Intel;
         _kinds = [new LegKind(true, 0), new LegKind(false, 0), .. _o.BehindBps.Select(b => new LegKind(false, b))];
         _actions = 1 + _kinds.Length * _o.PatiencesS.Count;
+        _names = new ActionNames(_kinds, _o.PatiencesS);
         if (prior is not null && (prior.Layout != IntelModel.LayoutOf(_o) || prior.Actions != _actions))
         {
             throw new OptionsException($"the intel prior was learned with actions [{prior.Layout}], these options have [{IntelModel.LayoutOf(_o)}]; learn it again with the same Intel.PatiencesS and Intel.BehindBps.");
@@ -60,38 +60,44 @@ internal sealed class IntelPolicy : IExecutionPolicy
         var quality = inputs.Intel.Router.Quality;
         if (quality == RouterQuality.Broken)
         {
-            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, $"router Broken ({inputs.Intel.Router.Reason}): take"));
+            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, DecisionReason.RouterBroken(inputs.Intel.Router.Reason)));
         }
-        if (_model.Evidence(inputs.Symbol) < _o.MinSamples)
+        var evidence = _model.Evidence(inputs.Symbol);
+        if (evidence < _o.MinSamples)
         {
-            return new ExecutionPlan(true, 0, _router.StaticMakerTimeout, View(quality, true, 0, $"cold start ({_model.Evidence(inputs.Symbol)} shadow outcomes < {_o.MinSamples}): static at the touch"));
+            return new ExecutionPlan(true, 0, _router.StaticMakerTimeout, View(quality, true, 0, DecisionReason.ColdStart(evidence, _o.MinSamples)));
         }
         var q = inputs.Quote;
-        var context = Context.Of(inputs.Side, q.BidQuantity.ToDouble(), q.AskQuantity.ToDouble(), _flow.Imbalance(inputs.Symbol, inputs.NowNs), Wide(q, inputs.Filters));
+        // The candidates live in a value on the stack; the reason's words are written only where they are read.
+        var explanation = new IntelExplanation
+        {
+            Names = _names,
+            Context = Context.Of(inputs.Side, q.BidQuantity.ToDouble(), q.AskQuantity.ToDouble(), _flow.Imbalance(inputs.Symbol, inputs.NowNs), Wide(q, inputs.Filters)),
+            Count = _actions,
+        };
+        Span<Candidate> candidates = explanation.Candidates;
+        _model.Estimate(inputs.Symbol, explanation.Context, candidates);
         var best = 0;
         var bestCost = double.PositiveInfinity;
         var bestFill = 0.0;
-        var reason = new StringBuilder(256);
-        reason.Append(Context.Describe(context)).Append(':');
         for (var a = 0; a < _actions; a++)
         {
-            var (cost, fill, n) = _model.Estimate(inputs.Symbol, context, a);
-            reason.Append(CultureInfo.InvariantCulture, $" {ActionName(a)} {cost:F2} bps p{fill:F2} n{n};");
-            if (cost < bestCost)
+            if (candidates[a].CostBps < bestCost)
             {
-                bestCost = cost;
-                bestFill = fill;
+                bestCost = candidates[a].CostBps;
+                bestFill = candidates[a].FillProbability;
                 best = a;
             }
         }
-        reason.Insert(0, string.Create(CultureInfo.InvariantCulture, $"chose {ActionName(best)} (E[cost] {bestCost:F2} bps); "));
+        explanation.Chosen = best;
+        explanation.ChosenCostBps = bestCost;
         if (best == 0)
         {
-            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, reason.ToString())) { ExpectedCostBps = bestCost };
+            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, DecisionReason.Chose(explanation))) { ExpectedCostBps = bestCost };
         }
         var kind = _kinds[(best - 1) / _o.PatiencesS.Count];
         var patience = TimeSpan.FromSeconds(_o.PatiencesS[(best - 1) % _o.PatiencesS.Count]);
-        return new ExecutionPlan(true, kind.OffsetBps, patience, View(quality, true, 0, reason.ToString(), kind.OffsetBps), kind.Peg ? _o.PegReprices : 0)
+        return new ExecutionPlan(true, kind.OffsetBps, patience, View(quality, true, 0, DecisionReason.Chose(explanation), kind.OffsetBps), kind.Peg ? _o.PegReprices : 0)
         {
             FillProbability = bestFill,
             ExpectedCostBps = bestCost,
@@ -102,19 +108,8 @@ internal sealed class IntelPolicy : IExecutionPolicy
         View(inputs.Intel.Router.Quality, inputs.Intel.Router.Quality != RouterQuality.Broken, inputs.Intel.Router.Quality == RouterQuality.Broken ? 1 : 0,
             $"intel: expected-cost choice per order ({_model.Samples(inputs.Symbol)} shadow outcomes)");
 
-    private static PolicyView View(RouterQuality quality, bool makerFirst, double takerBias, string reason, double offsetBps = 0) =>
+    private static PolicyView View(RouterQuality quality, bool makerFirst, double takerBias, in DecisionReason reason, double offsetBps = 0) =>
         new(quality, makerFirst, takerBias, new MakerOffset(offsetBps, offsetBps, 0, 0, 0, 0, false, 0), reason);
-
-    private string ActionName(int action)
-    {
-        if (action == 0)
-        {
-            return "take";
-        }
-        var kind = _kinds[(action - 1) / _o.PatiencesS.Count];
-        var where = kind.Peg ? "peg" : kind.OffsetBps == 0 ? "touch" : string.Create(CultureInfo.InvariantCulture, $"{kind.OffsetBps}bps-behind");
-        return string.Create(CultureInfo.InvariantCulture, $"{where} {_o.PatiencesS[(action - 1) % _o.PatiencesS.Count]}s");
-    }
 
     private static bool Wide(in MarketUpdate q, SymbolFilters filters) => q.AskPrice.Raw - q.BidPrice.Raw > filters.TickRaw;
 }

@@ -31,7 +31,7 @@ internal sealed class RulesPolicy(RouterOptions router, MakerOffsetOptions offse
     {
         var r = inputs.Intel.Router;
         var offset = _offsets.Compute(MakerOffsetInputs.From(inputs.Intel.Regime.Regime, inputs.Intel.Kpis, inputs.Intel.HourExpectancyBps));
-        return new PolicyView(r.Quality, r.MakerFirst, r.TakerBias, offset, r.Reason.ToString());
+        return new PolicyView(r.Quality, r.MakerFirst, r.TakerBias, offset, DecisionReason.Router(r.Reason));
     }
 
     /// <summary>The maker leg's timeout: MakerTimeout shortened linearly by the taker bias, floored at MinMakerTimeout.</summary>

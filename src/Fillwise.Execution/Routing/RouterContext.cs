@@ -1,3 +1,4 @@
+using Fillwise.Execution.Policies;
 using Fillwise.Execution.Sizing;
 using Fillwise.Intel;
 
@@ -12,7 +13,7 @@ public sealed record RouterContext(
     RouterQuality Quality,
     bool MakerFirst,
     double TakerBias,
-    string Reason,
+    DecisionReason Explanation,
     double MakerOffsetBps,
     MakerOffset OffsetDetail,
     Regime Regime,
@@ -26,4 +27,7 @@ public sealed record RouterContext(
     public double PredictedFillProbability { get; init; } = double.NaN;
 
     public double ExpectedCostBps { get; init; } = double.NaN;
+
+    /// <summary>The policy's reason in words, written from <see cref="Explanation"/> each time it is read (the decision itself only keeps the values).</summary>
+    public string Reason => Explanation.ToString();
 }

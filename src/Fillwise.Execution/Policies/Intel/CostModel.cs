@@ -39,9 +39,11 @@ internal sealed class CostModel(int actions, double shrinkage)
 {
     private readonly Dictionary<Symbol, Cells> _symbols = [];
     private readonly Cells _pooled = new(actions);
+    private Symbol _lastSymbol;
+    private Cells? _lastCells;
 
     /// <summary>Completed outcomes of resting actions (not "take now", which is known at once) for the symbol.</summary>
-    public long Samples(Symbol symbol) => _symbols.TryGetValue(symbol, out var c) ? c.Resting : 0;
+    public long Samples(Symbol symbol) => Find(symbol)?.Resting ?? 0;
 
     /// <summary>Resting outcomes behind an estimate for the symbol: its own, plus everything the prior holds (its pooled level covers symbols it never saw).</summary>
     public long Evidence(Symbol symbol) => Samples(symbol) + (Prior?._pooled.Resting ?? 0);
@@ -101,17 +103,57 @@ internal sealed class CostModel(int actions, double shrinkage)
         _pooled.Add(context, action, costBps, filled);
     }
 
-    /// <summary>Expected cost and fill probability of an action in a context; NaN without any evidence.</summary>
-    public (double CostBps, double FillProbability, long Samples) Estimate(Symbol symbol, int context, int action)
+    /// <summary>
+    /// Expected cost, fill probability and own sample count of every action in a context, one per action into
+    /// <paramref name="into"/>; NaN without any evidence. All actions in one pass over each level of the chain
+    /// (prior, all symbols, the symbol, its context cell), with the same sums in the same order as one action at a time.
+    /// </summary>
+    public void Estimate(Symbol symbol, int context, Span<Candidate> into)
     {
-        var top = Prior is { } prior ? prior.Estimate(symbol, context, action) : (CostBps: double.NaN, FillProbability: double.NaN, Samples: 0L);
-        var pooled = _pooled.ActionMean(action, top.CostBps, top.FillProbability, shrinkage);
+        var top = into[..actions];
+        if (Prior is { } prior)
+        {
+            prior.Estimate(symbol, context, top);
+        }
+        else
+        {
+            top.Fill(new Candidate(double.NaN, double.NaN, 0));
+        }
+        Span<double> cost = stackalloc double[actions];
+        Span<double> fills = stackalloc double[actions];
+        Span<long> n = stackalloc long[actions];
+        _pooled.ActionSums(cost, fills, n);
+        for (var a = 0; a < actions; a++)
+        {
+            var (c, f) = Cells.Shrink(cost[a], fills[a], n[a], top[a].CostBps, top[a].FillProbability, shrinkage);
+            top[a] = new Candidate(c, f, 0);
+        }
+        if (Find(symbol) is not { } cells)
+        {
+            return;
+        }
+        cells.ActionSums(cost, fills, n);
+        for (var a = 0; a < actions; a++)
+        {
+            var (c, f) = Cells.Shrink(cost[a], fills[a], n[a], top[a].CostBps, top[a].FillProbability, shrinkage);
+            top[a] = cells.CellMean(context, a, c, f, shrinkage);
+        }
+    }
+
+    /// <summary>The symbol's cells; the last one asked for is remembered, so a decision hashes no symbol name.</summary>
+    private Cells? Find(Symbol symbol)
+    {
+        if (_lastCells is not null && _lastSymbol == symbol)
+        {
+            return _lastCells;
+        }
         if (!_symbols.TryGetValue(symbol, out var cells))
         {
-            return (pooled.Cost, pooled.Fill, 0);
+            return null;
         }
-        var symbolMean = cells.ActionMean(action, pooled.Cost, pooled.Fill, shrinkage);
-        return cells.CellMean(context, action, symbolMean.Cost, symbolMean.Fill, shrinkage);
+        _lastSymbol = symbol;
+        _lastCells = cells;
+        return cells;
     }
 
     private sealed class Cells(int actions)
@@ -144,28 +186,32 @@ internal sealed class CostModel(int actions, double shrinkage)
             Resting += action > 0 ? 1 : 0;
         }
 
-        public (double Cost, double Fill) ActionMean(int action, double priorCost, double priorFill, double k)
+        /// <summary>Per action, the sums over all contexts (context by context, as one action's mean always added them).</summary>
+        public void ActionSums(Span<double> cost, Span<double> fills, Span<long> n)
         {
-            double cost = 0, fills = 0;
-            long n = 0;
+            cost.Clear();
+            fills.Clear();
+            n.Clear();
             for (var c = 0; c < Context.Count; c++)
             {
-                var i = c * actions + action;
-                cost += _cost[i];
-                fills += _fills[i];
-                n += _n[i];
+                var row = c * actions;
+                for (var a = 0; a < actions; a++)
+                {
+                    cost[a] += _cost[row + a];
+                    fills[a] += _fills[row + a];
+                    n[a] += _n[row + a];
+                }
             }
-            return Shrink(cost, fills, n, priorCost, priorFill, k);
         }
 
-        public (double Cost, double Fill, long Samples) CellMean(int context, int action, double priorCost, double priorFill, double k)
+        public Candidate CellMean(int context, int action, double priorCost, double priorFill, double k)
         {
             var i = context * actions + action;
             var (cost, fill) = Shrink(_cost[i], _fills[i], _n[i], priorCost, priorFill, k);
-            return (cost, fill, _n[i]);
+            return new Candidate(cost, fill, _n[i]);
         }
 
-        private static (double Cost, double Fill) Shrink(double cost, double fills, long n, double priorCost, double priorFill, double k)
+        public static (double Cost, double Fill) Shrink(double cost, double fills, long n, double priorCost, double priorFill, double k)
         {
             if (!double.IsFinite(priorCost) || k == 0)
             {

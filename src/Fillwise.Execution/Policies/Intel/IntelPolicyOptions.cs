@@ -5,6 +5,11 @@ namespace Fillwise.Execution.Policies.Intel;
 /// <summary>Options of the expected-cost policy (<c>intel</c>); defaults are what ships.</summary>
 public sealed record IntelPolicyOptions
 {
+    internal const int MaxPatiences = 8;
+    internal const int MaxBehind = 4;
+    /// <summary>Take now, then (peg, touch, each behind offset) x each patience, at most.</summary>
+    internal const int MaxActions = 1 + (2 + MaxBehind) * MaxPatiences;
+
     /// <summary>How often a pair of shadow orders (buy and sell) is started per symbol.</summary>
     public TimeSpan ShadowEvery { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>The patiences (maker timeouts) the policy chooses among, seconds.</summary>
@@ -31,9 +36,9 @@ public sealed record IntelPolicyOptions
     public void Validate()
     {
         OptionChecks.Within(ShadowEvery, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "Intel.ShadowEvery");
-        OptionChecks.That(PatiencesS.Count is > 0 and <= 8 && PatiencesS.All(p => p is >= 1 and <= 600) && PatiencesS.Zip(PatiencesS.Skip(1)).All(p => p.First < p.Second),
+        OptionChecks.That(PatiencesS.Count is > 0 and <= MaxPatiences && PatiencesS.All(p => p is >= 1 and <= 600) && PatiencesS.Zip(PatiencesS.Skip(1)).All(p => p.First < p.Second),
             "Intel.PatiencesS must be 1 to 8 ascending values within [1, 600] seconds.");
-        OptionChecks.That(BehindBps.Count <= 4 && BehindBps.All(b => b is > 0 and <= 50), "Intel.BehindBps must be at most 4 values within (0, 50] bps.");
+        OptionChecks.That(BehindBps.Count <= MaxBehind && BehindBps.All(b => b is > 0 and <= 50), "Intel.BehindBps must be at most 4 values within (0, 50] bps.");
         OptionChecks.Within(PegReprices, 0, 1000, "Intel.PegReprices");
         OptionChecks.AtLeast(MinSamples, 1, "Intel.MinSamples");
         OptionChecks.NonNegative(Shrinkage, "Intel.Shrinkage");

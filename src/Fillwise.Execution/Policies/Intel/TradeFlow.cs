@@ -7,10 +7,12 @@ internal sealed class TradeFlow(TimeSpan window)
 {
     private readonly long _windowNs = window.Ticks * 100;
     private readonly Dictionary<Symbol, Window> _symbols = [];
+    private Symbol _lastSymbol;
+    private Window? _last;
 
     public void OnTrade(Symbol symbol, long nowNs, Side aggressor, double quantity)
     {
-        if (!_symbols.TryGetValue(symbol, out var w))
+        if (Find(symbol) is not { } w)
         {
             w = new Window();
             _symbols.Add(symbol, w);
@@ -23,7 +25,7 @@ internal sealed class TradeFlow(TimeSpan window)
 
     public double Imbalance(Symbol symbol, long nowNs)
     {
-        if (!_symbols.TryGetValue(symbol, out var w))
+        if (Find(symbol) is not { } w)
         {
             return 0;
         }
@@ -34,6 +36,22 @@ internal sealed class TradeFlow(TimeSpan window)
             w.Total -= quantity;
         }
         return w.Trades.Count > 0 && w.Total > 0 ? Math.Clamp(w.Signed / w.Total, -1, 1) : 0;
+    }
+
+    /// <summary>The symbol's window; the last one asked for is remembered, so a single-symbol feed hashes no symbol name.</summary>
+    private Window? Find(Symbol symbol)
+    {
+        if (_last is not null && _lastSymbol == symbol)
+        {
+            return _last;
+        }
+        if (!_symbols.TryGetValue(symbol, out var w))
+        {
+            return null;
+        }
+        _lastSymbol = symbol;
+        _last = w;
+        return w;
     }
 
     private sealed class Window

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Fillwise.Execution.Policies.Intel;
+using Fillwise.Intel;
+
+namespace Fillwise.Execution.Policies;
+
+/// <summary>
+/// A policy's reason for a plan, kept as values so that deciding allocates nothing: fixed words, the router's
+/// reason, or the expected-cost policy's candidates. <see cref="ToString"/> writes the sentence, only where it
+/// is read (the telemetry writer, health, the dashboard); the words are the same as if written at once.
+/// </summary>
+public readonly struct DecisionReason : IEquatable<DecisionReason>
+{
+    private readonly string? _text;
+    private readonly PolicyReason _router;
+    private readonly IntelExplanation _intel;
+    private readonly long _evidence;
+    private readonly int _minSamples;
+    private readonly Kind _kind;
+
+    public DecisionReason(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        _text = text;
+        _kind = Kind.Text;
+    }
+
+    private DecisionReason(Kind kind, in PolicyReason router, in IntelExplanation intel, long evidence, int minSamples)
+    {
+        _kind = kind;
+        _router = router;
+        _intel = intel;
+        _evidence = evidence;
+        _minSamples = minSamples;
+    }
+
+    private enum Kind : byte
+    {
+        Text,
+        Router,
+        RouterBroken,
+        ColdStart,
+        Chose,
+    }
+
+    /// <summary>The router's classification, as the rules policy states it.</summary>
+    public static DecisionReason Router(in PolicyReason reason) => new(Kind.Router, reason, default, 0, 0);
+
+    /// <summary>"router Broken (…): take".</summary>
+    internal static DecisionReason RouterBroken(in PolicyReason reason) => new(Kind.RouterBroken, reason, default, 0, 0);
+
+    /// <summary>"cold start (n shadow outcomes &lt; min): static at the touch".</summary>
+    internal static DecisionReason ColdStart(long evidence, int minSamples) => new(Kind.ColdStart, default, default, evidence, minSamples);
+
+    /// <summary>The expected-cost choice with every candidate.</summary>
+    internal static DecisionReason Chose(in IntelExplanation explanation) => new(Kind.Chose, default, explanation, 0, 0);
+
+    public static DecisionReason FromString(string text) => new(text);
+
+    public static implicit operator DecisionReason(string text) => new(text);
+
+    public static bool operator ==(DecisionReason left, DecisionReason right) => left.Equals(right);
+
+    public static bool operator !=(DecisionReason left, DecisionReason right) => !left.Equals(right);
+
+    public override string ToString() => _kind switch
+    {
+        Kind.Text => _text ?? "",
+        Kind.Router => _router.ToString(),
+        Kind.RouterBroken => string.Create(CultureInfo.InvariantCulture, $"router Broken ({_router}): take"),
+        Kind.ColdStart => string.Create(CultureInfo.InvariantCulture, $"cold start ({_evidence} shadow outcomes < {_minSamples}): static at the touch"),
+        _ => _intel.Format(),
+    };
+
+    public bool Equals(DecisionReason other) =>
+        _kind == other._kind && string.Equals(_text, other._text, StringComparison.Ordinal) && _router.Equals(other._router)
+        && _evidence == other._evidence && _minSamples == other._minSamples && _intel.SameAs(other._intel);
+
+    public override bool Equals(object? obj) => obj is DecisionReason other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(_kind, _text, _evidence, _intel.Context, _intel.Chosen, _intel.ChosenCostBps);
+}
