@@ -4,5 +4,12 @@ if (args.Length > 0 && args[0] == "load")
 {
     return await Fillwise.Benchmarks.LoadTest.Run(args[1..]);
 }
+if (args.Length == 4 && args[0] == "klines-shifted")
+{
+    // Longer bar inputs for the memory measurement in bench/README.md: real files, later copies time-shifted.
+    var written = Fillwise.TestData.TimeShiftedKlines.WriteDirectory(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+    Console.WriteLine($"{written.Count} files, {args[3]} copies each (copy k shifted by k x 6 weeks; derived from real data) in {args[2]}");
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Fillwise.Benchmarks.CaptureReaderBenchmarks).Assembly).Run(args);
 return 0;
