@@ -80,3 +80,29 @@ public sealed class KlineReaderTests
         }
     }
 }
+
+public sealed class KlineReaderNumberTests
+{
+    /// <summary>The fast path for plain decimals must give exactly what decimal.Parse gives, scale (trailing zeros) included.</summary>
+    [Theory]
+    [InlineData("95505.4")]
+    [InlineData("1.50")]
+    [InlineData("0.000")]
+    [InlineData(".5")]
+    [InlineData("5.")]
+    [InlineData("00012")]
+    [InlineData("123456789012345678")]
+    [InlineData("1234567890123456789.5")]
+    [InlineData("1e3")]
+    [InlineData("0.00000001")]
+    public void Prices_parse_to_the_same_decimal_as_decimal_Parse(string number)
+    {
+        using var file = TempFile.WithText($"1746372780000,{number},{number},{number},{number},{number}\n", "BTCUSDT-1m.csv");
+        var bar = Assert.Single(KlineFile.Scan(file.Path).ReadBars());
+        var expected = decimal.Parse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var value in new[] { bar.Open, bar.High, bar.Low, bar.Close, bar.Volume })
+        {
+            Assert.Equal(decimal.GetBits(expected), decimal.GetBits(value));
+        }
+    }
+}

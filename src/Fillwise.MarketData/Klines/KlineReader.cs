@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Fillwise.Core;
 using Fillwise.MarketData.Capture;
@@ -137,13 +138,9 @@ public sealed class KlineReader : IDisposable
 
     private void CountStep(long step)
     {
-        if (_steps.TryGetValue(step, out var count))
+        if (_steps.Count < MaxDistinctSteps || _steps.ContainsKey(step))
         {
-            _steps[step] = count + 1;
-        }
-        else if (_steps.Count < MaxDistinctSteps)
-        {
-            _steps[step] = 1;
+            CollectionsMarshal.GetValueRefOrAddDefault(_steps, step, out _)++;
         }
         else
         {
@@ -178,7 +175,7 @@ public sealed class KlineReader : IDisposable
         for (var i = 0; i < 5; i++)
         {
             var text = line[columns[i + 1]];
-            if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || values[i] < 0)
+            if (!TryParseDecimal(text, out values[i]) || values[i] < 0)
             {
                 return $"{ValueNames[i]} '{Text(text)}' is not a non-negative number";
             }
@@ -218,6 +215,48 @@ public sealed class KlineReader : IDisposable
             }
             start = end + 1;
         }
+    }
+
+    /// <summary>
+    /// Plain decimals as Binance writes them ("95505.4", "16.536", "0") go straight into a decimal with the scale
+    /// decimal.Parse gives (trailing zeros kept, so the values are identical); anything else (a sign, an exponent,
+    /// more than 18 digits) goes to decimal.TryParse.
+    /// </summary>
+    private static bool TryParseDecimal(ReadOnlySpan<byte> text, out decimal value)
+    {
+        if (text.Length is > 0 and <= 19)
+        {
+            ulong mantissa = 0;
+            var digits = 0;
+            var scale = -1;
+            foreach (var b in text)
+            {
+                if (char.IsAsciiDigit((char)b))
+                {
+                    mantissa = (mantissa * 10) + (ulong)(b - '0');
+                    digits++;
+                    if (scale >= 0)
+                    {
+                        scale++;
+                    }
+                }
+                else if (b == '.' && scale < 0)
+                {
+                    scale = 0;
+                }
+                else
+                {
+                    digits = -1;
+                    break;
+                }
+            }
+            if (digits is > 0 and <= 18)
+            {
+                value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, isNegative: false, (byte)Math.Max(scale, 0));
+                return true;
+            }
+        }
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
     private static string Text(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
