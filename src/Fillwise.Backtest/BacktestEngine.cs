@@ -39,7 +39,8 @@ public static class BacktestEngine
     {
         var policy = ExecutionPolicies.Create(spec.Policy, spec.Options, spec.Prior);
         using var venue = inputs.Venue((spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed });
-        var memory = new MemoryTelemetry();
+        // With a sink (the store), children and health snapshots are recorded there; memory keeps what the summary needs.
+        var memory = new MemoryTelemetry(summaryOnly: sink is not null);
         var executor = new Executor(venue, inputs.Catalog, spec.Options, policy, sink is null ? memory : new TeeTelemetry(memory, sink), spec.Orders())
         {
             Mirror = mirror,
