@@ -38,7 +38,8 @@ public static class BacktestEngine
     public static BacktestResult Run(BacktestInputs inputs, BacktestSpec spec, ITelemetrySink? sink = null, IRunHooks? hooks = null, IExecutionMirror? mirror = null, CancellationToken cancellationToken = default)
     {
         var policy = ExecutionPolicies.Create(spec.Policy, spec.Options, spec.Prior);
-        using var venue = inputs.Venue((spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed });
+        // The engine reads no closed order back from the venue: forgetting them keeps memory flat over long runs.
+        using var venue = inputs.Venue((spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed, ForgetClosedOrders = true });
         // With a sink (the store), children and health snapshots are recorded there; memory keeps what the summary needs.
         var memory = new MemoryTelemetry(summaryOnly: sink is not null);
         var executor = new Executor(venue, inputs.Catalog, spec.Options, policy, sink is null ? memory : new TeeTelemetry(memory, sink), spec.Orders())

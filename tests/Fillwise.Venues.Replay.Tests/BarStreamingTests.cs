@@ -85,3 +85,48 @@ public sealed class BarStreamingTests : IDisposable
         return (series.BarCount, peak);
     }
 }
+
+/// <summary>A venue that forgets closed orders (what the backtest engine asks for) tells its client exactly the same.</summary>
+public sealed class ForgettingClosedOrdersTests
+{
+    private static readonly KlineSeries Btc = KlineFile.Scan(TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"));
+
+    [Fact]
+    public void ClientEventsAreTheSameAndAClosedOrdersIdStaysTaken()
+    {
+        var (keptEvents, keptOrders) = Run(forget: false);
+        var (forgotEvents, forgotOrders) = Run(forget: true);
+
+        Assert.Equal(keptEvents, forgotEvents);
+        Assert.Contains(forgotEvents, e => e.Event.Kind == OrderEventKind.Rejected && e.Event.Reject == RejectCodes.DuplicateClientOrderId);
+        Assert.Equal(2, keptOrders);
+        Assert.Equal(0, forgotOrders);
+    }
+
+    /// <summary>A market buy after 100 bars, a post-only buy far below that gets cancelled, then the market buy's id again.</summary>
+    private static (List<(long TimeNs, OrderEvent Event)> Events, int OrdersHeld) Run(bool forget)
+    {
+        using var venue = ReplayVenues.FromBars([Btc], options: new ReplayVenueOptions { ForgetClosedOrders = forget });
+        var client = new ScriptedClient(venue)
+        {
+            OnEveryMarket = (c, m) =>
+            {
+                switch (c.MarketUpdates)
+                {
+                    case 100:
+                        c.Venue.Submit(Venues.Order(1, Side.Buy, OrderType.Market, 0.01m));
+                        c.Venue.Submit(Venues.Order(2, Side.Buy, OrderType.PostOnly, 0.01m, new Fixed8(m.Bar.Close.Raw / 2 / 10_000_000 * 10_000_000)));
+                        break;
+                    case 110:
+                        c.Venue.Cancel(Btc.Symbol!.Value, 2);
+                        break;
+                    case 120:
+                        c.Venue.Submit(Venues.Order(1, Side.Buy, OrderType.Market, 0.01m));
+                        break;
+                }
+            },
+        };
+        VenueLoop.RunToEnd(venue, client);
+        return (client.Events, venue.Orders().Count);
+    }
+}
