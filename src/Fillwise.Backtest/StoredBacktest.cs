@@ -99,7 +99,7 @@ public static class StoredBacktest
             }
             throw;
         }
-        if (result.Telemetry.Parents.Count == 0)
+        if (result.Tally.Parents == 0)
         {
             store.DeleteRun(runId);
             throw new RunRefusedException($"run {runId}: no parent order was placed over the data ({inputs.Quality.MarketEvents:N0} market events); nothing was stored. Check the order source's times and symbols against the data.");

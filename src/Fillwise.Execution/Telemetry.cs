@@ -75,13 +75,8 @@ public interface ITelemetrySink
     void Flush();
 }
 
-/// <summary>
-/// Keeps everything in memory (tests, evaluations). With <paramref name="summaryOnly"/> it keeps what a run's
-/// summary and marked costs read (parents, fills, results, round trips) and leaves out children and health
-/// snapshots, for a run whose other sink (the store) records them: one health row per symbol per period and one
-/// child per order sent are most of what grows with the length of a run.
-/// </summary>
-public sealed class MemoryTelemetry(bool summaryOnly = false) : ITelemetrySink
+/// <summary>Keeps everything in memory (tests, evaluations).</summary>
+public sealed class MemoryTelemetry : ITelemetrySink
 {
     public List<ParentRecord> Parents { get; } = [];
     public List<ChildRecord> Children { get; } = [];
@@ -91,27 +86,11 @@ public sealed class MemoryTelemetry(bool summaryOnly = false) : ITelemetrySink
     public List<ExecutionHealth> HealthSnapshots { get; } = [];
 
     public void Parent(ParentRecord record) => Parents.Add(record);
-
-    public void Child(ChildRecord record)
-    {
-        if (!summaryOnly)
-        {
-            Children.Add(record);
-        }
-    }
-
+    public void Child(ChildRecord record) => Children.Add(record);
     public void Fill(FillRecord record) => Fills.Add(record);
     public void Result(ParentResult result) => Results.Add(result);
     public void RoundTrip(RoundTripRecord trade) => RoundTrips.Add(trade);
-
-    public void Health(ExecutionHealth health)
-    {
-        if (!summaryOnly)
-        {
-            HealthSnapshots.Add(health);
-        }
-    }
-
+    public void Health(ExecutionHealth health) => HealthSnapshots.Add(health);
     public void Flush()
     {
     }
