@@ -16,13 +16,17 @@ public interface IRunHooks
     void AfterStep(long steps, ReplayVenue venue, Executor executor);
 }
 
-/// <summary>What one backtest produced: everything the executor wrote, the venue's counters, final health, decision latencies.</summary>
-public sealed record BacktestResult(MemoryTelemetry Telemetry, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, Markouts Markouts, IReadOnlyDictionary<long, double> MarkedCosts)
+/// <summary>
+/// What one backtest produced: everything the executor wrote (in <see cref="Telemetry"/> when the run had no other
+/// sink; empty when a store records it, so memory does not grow with the run), the tally its statistics come
+/// from, the venue's counters, final health, decision latencies.
+/// </summary>
+public sealed record BacktestResult(MemoryTelemetry Telemetry, RunTally Tally, ReplayStats Venue, IReadOnlyList<ExecutionHealth> Health, DecisionLatency Latency, Markouts Markouts, IReadOnlyDictionary<long, double> MarkedCosts)
 {
     /// <summary>What a learning policy learned over the run (the prior of a later one); null for the others.</summary>
     public IntelModel? Learned { get; init; }
 
-    public PolicyStats Stats { get; } = PolicyStats.From(Telemetry, Markouts, MarkedCosts);
+    public PolicyStats Stats { get; } = PolicyStats.From(Tally, Markouts, MarkedCosts);
 }
 
 /// <summary>What to run: the policy by name, the seed, where parent orders come from, the executor's options; a learning policy may start from a prior learned earlier.</summary>
@@ -38,9 +42,12 @@ public static class BacktestEngine
     public static BacktestResult Run(BacktestInputs inputs, BacktestSpec spec, ITelemetrySink? sink = null, IRunHooks? hooks = null, IExecutionMirror? mirror = null, CancellationToken cancellationToken = default)
     {
         var policy = ExecutionPolicies.Create(spec.Policy, spec.Options, spec.Prior);
-        using var venue = inputs.Venue((spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed });
+        // The engine reads no closed order back from the venue: forgetting them keeps memory flat over long runs.
+        using var venue = inputs.Venue((spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed, ForgetClosedOrders = true });
+        // With a sink (the store) the records go there and only the tally stays in memory.
         var memory = new MemoryTelemetry();
-        var executor = new Executor(venue, inputs.Catalog, spec.Options, policy, sink is null ? memory : new TeeTelemetry(memory, sink), spec.Orders())
+        var tally = new RunTally();
+        var executor = new Executor(venue, inputs.Catalog, spec.Options, policy, new TeeTelemetry(tally, sink ?? memory), spec.Orders())
         {
             Mirror = mirror,
         };
@@ -57,7 +64,7 @@ public static class BacktestEngine
             }
         }
         executor.Finish();
-        return new BacktestResult(memory, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts, Backtest.MarkedCosts.Of(memory, executor.LastQuotes(), inputs.Catalog, spec.Options))
+        return new BacktestResult(memory, tally, venue.Stats, executor.Health(), executor.DecisionLatency, executor.Markouts, tally.Marked(executor.LastQuotes(), inputs.Catalog, spec.Options))
         {
             Learned = policy.Learned,
         };

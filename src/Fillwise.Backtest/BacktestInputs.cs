@@ -17,7 +17,7 @@ public sealed record CatalogSelection(string Directory, IReadOnlyList<Symbol> Sy
     public Fillwise.MarketData.Catalog.CatalogReader Open() => new(Directory, Symbols, From, To, Market);
 }
 
-/// <summary>The market data of a run: captures or a catalog selection (tick mode) or kline series (bar mode), checked up front.</summary>
+/// <summary>The market data of a run: captures or a catalog selection (tick mode) or kline series (bar mode, described by the check and streamed by the venue), checked up front.</summary>
 public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyList<KlineSeries> Bars, SymbolCatalog Catalog)
 {
     /// <summary>The catalog selection when the run reads a catalog instead of capture files.</summary>
@@ -67,7 +67,7 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     /// <summary>Tick-mode events parsed once and kept in memory (<see cref="Preloaded"/>); every run reads its own cursor.</summary>
     public IReadOnlyList<RecordedEvents>? Recorded { get; init; }
 
-    /// <summary>The same inputs with their tick-mode events parsed once into memory, for many runs (evaluation); bars are already in memory.</summary>
+    /// <summary>The same inputs with their tick-mode events parsed once into memory, for many runs (evaluation); bars are streamed from their files by every run.</summary>
     public BacktestInputs Preloaded() => !IsTickMode || Recorded is not null ? this : this with
     {
         Recorded = [.. (FromCatalog is { } c

@@ -138,14 +138,15 @@ internal static class InputCheck
                 throw new DataFormatException($"{file}: a stream capture, not a kline CSV: pass it with --capture.");
             }
         }
-        var series = files.Select(f => KlineFile.Load(f)).ToList();
+        // One streaming pass per file: counts, interval, gaps and the bad lines; the bars are streamed again by the replay.
+        var series = files.Select(f => KlineFile.Scan(f)).ToList();
         foreach (var s in series)
         {
             if (s.Symbol is not { } symbol || !catalog.TryGet(symbol, out _))
             {
                 throw new DataFormatException($"{s.File}: symbol {s.Symbol?.Value ?? "(unknown)"} is not in the symbol catalog; add it with --symbol-file FILE.");
             }
-            if (s.Bars.Count == 0)
+            if (s.BarCount == 0)
             {
                 throw new DataFormatException($"{s.File}: no usable bars{(s.Errors.Count > 0 ? $" (first error {s.Errors[0]})" : "")}; nothing to replay.");
             }
@@ -156,11 +157,11 @@ internal static class InputCheck
             var pair = same.Take(2).ToList();
             throw new DataFormatException($"{pair[0].File} and {pair[1].File} are both {same.Key} bars (the same series given twice?); give one file per symbol.");
         }
-        var errors = series.Sum(s => (long)s.Errors.Count);
+        var errors = series.Sum(s => s.ErrorCount);
         var quality = new DataQuality(
-            series.Sum(s => (long)s.Bars.Count), errors, 0, series.SelectMany(s => s.Errors).Take(10).ToList(),
+            series.Sum(s => s.BarCount), errors, 0, series.SelectMany(s => s.Errors).Take(10).ToList(),
             series.Select(s => s.Symbol!.Value).ToHashSet(),
-            series.Min(s => s.Bars[0].OpenTimeMs) * 1_000_000, series.Max(s => s.Bars[^1].OpenTimeMs + s.IntervalMs) * 1_000_000);
+            series.Min(s => s.FirstOpenTimeMs) * 1_000_000, series.Max(s => s.LastOpenTimeMs + s.IntervalMs) * 1_000_000);
         return (series, quality);
     }
 

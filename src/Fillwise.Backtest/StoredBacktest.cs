@@ -40,17 +40,18 @@ public static class StoredBacktest
     /// Runs and stores, or returns null without writing when a complete run with the same id is in the store and
     /// <paramref name="force"/> is false. <paramref name="orderSource"/> names the order source for the identity
     /// (e.g. "arrivals:10s:5000" or "signals:&lt;sha256&gt;"). <paramref name="switchedOff"/> is told, before the
-    /// first event, which of the data's symbols a stored toggle switches off.
+    /// first event, which of the data's symbols a stored toggle switches off. <paramref name="wallClock"/> spaces
+    /// the commits (<see cref="PacedCommits"/>).
     /// </summary>
     public static Summary? Run(string dbPath, BacktestInputs inputs, BacktestSpec spec, string orderSource, IReadOnlyList<string> adaptations,
-        IRunHooks? hooks = null, IExecutionMirror? mirror = null, bool force = false, Action<IReadOnlyList<Symbol>>? switchedOff = null)
+        IRunHooks? hooks = null, IExecutionMirror? mirror = null, bool force = false, Action<IReadOnlyList<Symbol>>? switchedOff = null, TimeProvider? wallClock = null)
     {
         var runId = RunId(inputs, spec, orderSource);
         using var store = TelemetryStore.Open(dbPath);
         try
         {
             using var runLock = RunLock.Take(store, runId);
-            return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff);
+            return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff, wallClock ?? TimeProvider.System);
         }
         catch (DbException e)
         {
@@ -61,7 +62,7 @@ public static class StoredBacktest
     }
 
     private static Summary? RunLocked(TelemetryStore store, string runId, BacktestInputs inputs, BacktestSpec spec, IReadOnlyList<string> adaptations,
-        IRunHooks? hooks, IExecutionMirror? mirror, bool force, Action<IReadOnlyList<Symbol>>? switchedOff)
+        IRunHooks? hooks, IExecutionMirror? mirror, bool force, Action<IReadOnlyList<Symbol>>? switchedOff, TimeProvider wallClock)
     {
         var status = store.StatusOf(runId);
         if (status == RunStatus.Complete && !force)
@@ -84,7 +85,7 @@ public static class StoredBacktest
         BacktestResult result;
         try
         {
-            result = BacktestEngine.Run(inputs, spec, writer, all, mirror);
+            result = BacktestEngine.Run(inputs, spec, new PacedCommits(writer, wallClock), all, mirror);
             writer.Flush();
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -98,7 +99,7 @@ public static class StoredBacktest
             }
             throw;
         }
-        if (result.Telemetry.Parents.Count == 0)
+        if (result.Tally.Parents == 0)
         {
             store.DeleteRun(runId);
             throw new RunRefusedException($"run {runId}: no parent order was placed over the data ({inputs.Quality.MarketEvents:N0} market events); nothing was stored. Check the order source's times and symbols against the data.");

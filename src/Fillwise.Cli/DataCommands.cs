@@ -54,7 +54,7 @@ internal static class DataCommands
             }
             return inspection.HasErrors ? CliApp.ExitDataErrors : CliApp.ExitOk;
         }
-        var series = klines.Select(p => KlineFile.Load(p)).ToList();
+        var series = klines.Select(p => KlineFile.Scan(p)).ToList();
         if (json)
         {
             InspectJson.WriteKlines(stdout, series);

@@ -78,9 +78,9 @@ internal static class InspectJson
                 w.WriteString("file", series.File);
                 w.WriteString("symbol", series.Symbol?.Value);
                 w.WriteString("interval", series.IntervalName);
-                w.WriteNumber("bars", series.Bars.Count);
-                WriteTime(w, "first_ts", series.Bars.Count > 0 ? series.Bars[0].OpenTimeMs * 1_000_000 : 0);
-                WriteTime(w, "last_ts", series.Bars.Count > 0 ? series.Bars[^1].OpenTimeMs * 1_000_000 : 0);
+                w.WriteNumber("bars", series.BarCount);
+                WriteTime(w, "first_ts", series.BarCount > 0 ? series.FirstOpenTimeMs * 1_000_000 : 0);
+                WriteTime(w, "last_ts", series.BarCount > 0 ? series.LastOpenTimeMs * 1_000_000 : 0);
                 w.WriteNumber("gaps", series.Gaps);
                 w.WriteNumber("missing_bars", series.MissingBars);
                 WriteIssues(w, "errors", series.Errors.Select(e => e.ToString()), series.Errors.Count);

@@ -56,16 +56,19 @@ internal static class InspectTable
                 Markup.Escape(Path.GetFileName(s.File)),
                 s.Symbol?.Value ?? "?",
                 s.IntervalName,
-                $"{s.Bars.Count:N0}",
-                s.Bars.Count > 0 ? s.Bars[0].OpenTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "-",
-                s.Bars.Count > 0 ? s.Bars[^1].OpenTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : "-",
+                $"{s.BarCount:N0}",
+                s.BarCount > 0 ? BarTime(s.FirstOpenTimeMs) : "-",
+                s.BarCount > 0 ? BarTime(s.LastOpenTimeMs) : "-",
                 $"{s.Gaps}",
                 $"{s.MissingBars}",
-                s.Errors.Count > 0 ? $"[red]{s.Errors.Count}[/]" : "0");
+                s.ErrorCount > 0 ? $"[red]{s.ErrorCount}[/]" : "0");
         }
         console.Write(table);
         WriteIssues(console, all.SelectMany(s => s.Errors).ToList(), all.Sum(s => s.Errors.Count), all.SelectMany(s => s.Warnings).ToList(), all.Sum(s => s.Warnings.Count));
     }
+
+    private static string BarTime(long openTimeMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(openTimeMs).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void WriteIssues(IAnsiConsole console, IReadOnlyList<DataIssue> errors, long errorCount, IReadOnlyList<DataIssue> warnings, long warningCount)
     {

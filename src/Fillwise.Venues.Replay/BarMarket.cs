@@ -8,9 +8,10 @@ namespace Fillwise.Venues.Replay;
 /// limits fill only when a later bar trades through the price by at least one tick (touching is not enough:
 /// we do not know the queue). Market and marketable orders fill at the open of the first bar that closes after
 /// they arrive, plus half a spread and a square-root impact estimated from the previous bar. Quotes for clients
-/// are synthetic: the close -/+ the half spread.
+/// are synthetic: the close -/+ the half spread. The series are streamed and merged by bar close (a k-way
+/// merge of one reader per file, ties to the series given first): one bar ahead per symbol is in memory.
 /// </summary>
-internal sealed class BarMarket : IMarketModel
+internal sealed class BarMarket : IMarketModel, IDisposable
 {
     private readonly BarModelOptions _options;
     private readonly BarSymbol[] _series;
@@ -31,7 +32,7 @@ internal sealed class BarMarket : IMarketModel
     public void ProcessNext(IMatchingSink sink)
     {
         var state = NextSeries()!;
-        var bar = state.Series.Bars[state.Index++];
+        var bar = state.Take();
         var tick = state.Filters.TickRaw;
         var open = Fixed8.FromDecimal(bar.Open).Raw;
         var high = Fixed8.FromDecimal(bar.High).Raw;
@@ -137,7 +138,7 @@ internal sealed class BarMarket : IMarketModel
         BarSymbol? best = null;
         foreach (var s in _series)
         {
-            if (s.Index < s.Series.Bars.Count && (best is null || s.NextCloseNs < best.NextCloseNs))
+            if (s.HasNext && (best is null || s.NextCloseNs < best.NextCloseNs))
             {
                 best = s;
             }
@@ -146,16 +147,37 @@ internal sealed class BarMarket : IMarketModel
     }
 
     private BarSymbol? Find(Symbol symbol) => Array.Find(_series, s => s.Symbol == symbol);
+
+    public void Dispose()
+    {
+        foreach (var s in _series)
+        {
+            s.Dispose();
+        }
+    }
 }
 
-/// <summary>Per-symbol state of the bar market.</summary>
-internal sealed class BarSymbol(KlineSeries series, SymbolFilters filters)
+/// <summary>Per-symbol state of the bar market: its file's reader with the next bar, open orders, and the last bar's prices.</summary>
+internal sealed class BarSymbol : IDisposable
 {
-    public KlineSeries Series { get; } = series;
-    public SymbolFilters Filters { get; } = filters;
+    private readonly KlineReader _reader;
+
+    public BarSymbol(KlineSeries series, SymbolFilters filters)
+    {
+        Filters = filters;
+        IntervalNs = series.IntervalMs * 1_000_000;
+        _reader = series.OpenBars();
+        Advance();
+    }
+
+    public SymbolFilters Filters { get; }
     public Symbol Symbol => Filters.Symbol;
-    public long IntervalNs { get; } = series.IntervalMs * 1_000_000;
-    public int Index { get; set; }
+    public long IntervalNs { get; }
+
+    /// <summary>The next bar to replay, or null when the file is done.</summary>
+    public Kline? Next { get; private set; }
+
+    public bool HasNext => Next is not null;
     public List<VenueOrder> Resting { get; } = [];
     public List<VenueOrder> Pending { get; } = [];
     public long LastCloseRaw { get; private set; }
@@ -164,7 +186,31 @@ internal sealed class BarSymbol(KlineSeries series, SymbolFilters filters)
     public long LastVolumeRaw { get; private set; }
     public long LastCloseNs { get; private set; }
 
-    public long NextCloseNs => Series.Bars[Index].OpenTimeMs * 1_000_000 + IntervalNs;
+    public long NextCloseNs { get; private set; }
+
+    /// <summary>Hands out the next bar and reads the one after it.</summary>
+    public Kline Take()
+    {
+        var bar = Next!;
+        Advance();
+        return bar;
+    }
+
+    public void Dispose() => _reader.Dispose();
+
+    private void Advance()
+    {
+        if (_reader.MoveNext())
+        {
+            Next = _reader.Current;
+            NextCloseNs = Next.OpenTimeMs * 1_000_000 + IntervalNs;
+        }
+        else
+        {
+            Next = null;
+            _reader.Dispose(); // releases the file and its buffer as soon as the series ends
+        }
+    }
 
     public void Remember(Kline bar)
     {

@@ -18,6 +18,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     private readonly ReplayVenueOptions _options;
     private readonly PriorityQueue<PendingEvent, PendingKey> _pending = new();
     private readonly Dictionary<long, VenueOrder> _orders = [];
+    private readonly HashSet<long> _closedIds = [];
     private readonly ReplayTimeProvider _time;
     private DeterministicRandom _latencyRandom;
     private IVenueListener? _listener;
@@ -186,7 +187,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         order.FilledRaw += quantityRaw;
         if (order.LeavesRaw == 0)
         {
-            order.IsOpen = false;
+            Close(order);
         }
         var rate = liquidity == Liquidity.Maker ? order.Fees.Maker : order.Fees.Taker;
         var price = new Fixed8(priceRaw);
@@ -211,7 +212,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     {
         var leaves = order.LeavesRaw;
         order.ExpiredRaw += leaves;
-        order.IsOpen = false;
+        Close(order);
         Stats.Expired++;
         if (bookExhausted)
         {
@@ -248,7 +249,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     private void Arrive(in OrderRequest request)
     {
         Stats.OrdersReceived++;
-        if (_orders.ContainsKey(request.ClientOrderId))
+        if (_orders.ContainsKey(request.ClientOrderId) || _closedIds.Contains(request.ClientOrderId))
         {
             // Idempotency: the original order is untouched; the duplicate is refused, never filled twice.
             RejectRequest(request, RejectCodes.DuplicateClientOrderId);
@@ -314,9 +315,19 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         }
         var leaves = order.LeavesRaw;
         order.CanceledRaw += leaves;
-        order.IsOpen = false;
+        Close(order);
         Stats.Cancels++;
         Respond(new OrderEvent(OrderEventKind.Canceled, order.Id, symbol, order.Side, NowNs, default, default, new Fixed8(leaves), false));
+    }
+
+    private void Close(VenueOrder order)
+    {
+        order.IsOpen = false;
+        if (_options.ForgetClosedOrders)
+        {
+            _orders.Remove(order.Id);
+            _closedIds.Add(order.Id);
+        }
     }
 
     private void RejectRequest(in OrderRequest request, VenueReject reason)

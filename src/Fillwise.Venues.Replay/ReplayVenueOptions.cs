@@ -108,6 +108,13 @@ public sealed record ReplayVenueOptions
     public FeeSchedule Fees { get; init; } = new();
     public BarModelOptions Bars { get; init; } = new();
 
+    /// <summary>
+    /// Drop an order's accounting once it is closed (filled, cancelled, expired), keeping its id for the duplicate
+    /// check: a long backtest would otherwise hold every order it ever sent. <see cref="ReplayVenue.Orders"/> and
+    /// <see cref="ReplayVenue.TryGetOrder"/> then see open orders only; what clients are told is unchanged.
+    /// </summary>
+    public bool ForgetClosedOrders { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Latency);

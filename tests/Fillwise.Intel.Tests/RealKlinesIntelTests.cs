@@ -8,7 +8,7 @@ namespace Fillwise.Intel.Tests;
 public sealed class RealKlinesIntelTests
 {
     private static IEnumerable<KlineSeries> AllSeries() =>
-        KlineFile.Expand([TestPaths.SharedData is null ? Path.Combine(TestPaths.Samples, "klines") : TestPaths.Shared("klines-1m")]).Select(p => KlineFile.Load(p));
+        KlineFile.Expand([TestPaths.SharedData is null ? Path.Combine(TestPaths.Samples, "klines") : TestPaths.Shared("klines-1m")]).Select(p => KlineFile.Scan(p));
 
     /// <summary>
     /// A reference strategy to have trades to map: each hour, go with the previous hour's direction, exit at the
@@ -18,7 +18,7 @@ public sealed class RealKlinesIntelTests
     private static List<TradeRecord> HourlyMomentumTrades(KlineSeries series)
     {
         var trades = new List<TradeRecord>();
-        var hours = series.Bars.GroupBy(b => b.OpenTimeMs / 3_600_000).Where(g => g.Count() == 60).Select(g => (Open: g.First(), Close: g.Last())).ToList();
+        var hours = series.ReadBars().GroupBy(b => b.OpenTimeMs / 3_600_000).Where(g => g.Count() == 60).Select(g => (Open: g.First(), Close: g.Last())).ToList();
         for (var i = 1; i < hours.Count; i++)
         {
             var direction = hours[i - 1].Close.Close >= hours[i - 1].Open.Open ? 1 : -1;
@@ -36,7 +36,7 @@ public sealed class RealKlinesIntelTests
         foreach (var series in AllSeries())
         {
             var tracker = new AtrRegimeTracker();
-            foreach (var bar in series.Bars)
+            foreach (var bar in series.ReadBars())
             {
                 tracker.Add((double)bar.High, (double)bar.Low, (double)bar.Close);
                 var reading = tracker.Current;

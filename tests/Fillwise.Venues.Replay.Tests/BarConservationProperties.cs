@@ -9,7 +9,7 @@ namespace Fillwise.Venues.Replay.Tests;
 /// <summary>The venue's conservation property in bar mode, on the real BTCUSDT 1-minute klines in samples/.</summary>
 public sealed class BarConservationProperties
 {
-    private static readonly KlineSeries Btc = KlineFile.Load(TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"));
+    private static readonly KlineSeries Btc = KlineFile.Scan(TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"));
 
     private static readonly Gen<ScriptedOrder> OrderGen =
         from delay in Gen.Choose(0, 600_000)

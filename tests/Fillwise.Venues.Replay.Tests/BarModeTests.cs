@@ -7,7 +7,8 @@ namespace Fillwise.Venues.Replay.Tests;
 /// <summary>Bar mode on the real BTCUSDT 1-minute klines in samples/.</summary>
 public sealed class BarModeTests
 {
-    private static readonly KlineSeries Btc = KlineFile.Load(TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"));
+    private static readonly KlineSeries Btc = KlineFile.Scan(TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"));
+    private static readonly List<Kline> BtcBars = [.. Btc.ReadBars()];
     private const long Tick = 10_000_000; // 0.1 in Fixed8 raw units
 
     private static ScriptedClient RunAfterBars(int bars, Action<ScriptedClient, MarketUpdate> act)
@@ -37,12 +38,12 @@ public sealed class BarModeTests
         var client = new ScriptedClient(venue) { OnEveryMarket = (c, m) => seen.Add((c.Venue.NowNs, m)) };
         VenueLoop.RunToEnd(venue, client);
 
-        Assert.Equal(Btc.Bars.Count, seen.Count);
+        Assert.Equal(BtcBars.Count, seen.Count);
         for (var i = 0; i < seen.Count; i++)
         {
             var (nowNs, m) = seen[i];
-            var closeNs = (Btc.Bars[i].OpenTimeMs + 60_000) * 1_000_000;
-            var close = Fixed8.FromDecimal(Btc.Bars[i].Close).Raw;
+            var closeNs = (BtcBars[i].OpenTimeMs + 60_000) * 1_000_000;
+            var close = Fixed8.FromDecimal(BtcBars[i].Close).Raw;
             Assert.Equal(closeNs, nowNs);
             Assert.Equal(closeNs, m.ExchangeTimeNs);
             Assert.Equal(MarketUpdateKind.Bar, m.Kind);
@@ -65,7 +66,7 @@ public sealed class BarModeTests
         });
 
         // Oracle: the first bar after this one whose low is at least a tick below the price (a touch is not enough).
-        var expected = Btc.Bars.Skip(afterBars).First(b => Fixed8.FromDecimal(b.Low).Raw <= price.Raw - Tick);
+        var expected = BtcBars.Skip(afterBars).First(b => Fixed8.FromDecimal(b.Low).Raw <= price.Raw - Tick);
         var (timeNs, fill) = client.FillsOf(1).Single();
         Assert.Equal((expected.OpenTimeMs + 60_000) * 1_000_000, timeNs);
         Assert.Equal(price, fill.Price);
@@ -79,11 +80,11 @@ public sealed class BarModeTests
         Kline? previous = null;
         var client = RunAfterBars(500, (c, m) =>
         {
-            previous = Btc.Bars[499];
+            previous = BtcBars[499];
             c.Venue.Submit(Venues.Order(1, Side.Buy, OrderType.Market, 0.5m));
         });
 
-        var next = Btc.Bars[500];
+        var next = BtcBars[500];
         var open = (double)next.Open;
         var halfSpread = Math.Max(open * 0.2 / 10_000, 0.05);
         var impact = (double)((previous!.High - previous.Low) / previous.Close) * Math.Sqrt(0.5 / (double)previous.Volume) * open;

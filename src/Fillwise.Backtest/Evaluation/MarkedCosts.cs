@@ -11,44 +11,24 @@ namespace Fillwise.Backtest;
 /// </summary>
 public static class MarkedCosts
 {
-    public static IReadOnlyDictionary<long, double> Of(MemoryTelemetry t, IReadOnlyDictionary<Symbol, MarketUpdate> lastQuotes, SymbolCatalog catalog, ExecutorOptions options)
+    public static IReadOnlyDictionary<long, double> Of(MemoryTelemetry t, IReadOnlyDictionary<Symbol, MarketUpdate> lastQuotes, SymbolCatalog catalog, ExecutorOptions options) =>
+        RunTally.Of(t).Marked(lastQuotes, catalog, options);
+
+    /// <summary>A parent still working at the end: its fills so far, plus the remainder at the last opposite touch with the taker fee.</summary>
+    internal static double Unfinished(ParentRecord p, List<FillRecord> done, MarketUpdate quote, SymbolFilters filters, ExecutorOptions options)
     {
-        var results = t.Results.ToDictionary(r => r.ParentId);
-        var fills = t.Fills.GroupBy(f => f.ParentId).ToDictionary(g => g.Key, g => g.ToList());
-        var costs = new SortedDictionary<long, double>();
-        foreach (var p in t.Parents)
-        {
-            if (p.Risk.IsDenied || p.Context is null || p.ArrivalMid <= 0)
-            {
-                continue;
-            }
-            if (results.TryGetValue(p.ParentId, out var result))
-            {
-                if (result.FilledQuantity > 0)
-                {
-                    costs[p.ParentId] = result.CostBps;
-                }
-                continue;
-            }
-            if (!lastQuotes.TryGetValue(p.Symbol, out var quote) || !catalog.TryGet(p.Symbol, out var filters))
-            {
-                continue;
-            }
-            var done = fills.GetValueOrDefault(p.ParentId) ?? [];
-            var filled = done.Sum(f => f.Quantity);
-            var notional = done.Sum(f => filters.Notional(f.Price, f.Quantity));
-            var baseAmount = done.Sum(f => filters.BaseAmount(f.Price, f.Quantity));
-            var fees = done.Sum(f => f.Fee);
-            var remaining = p.Quantity - filled;
-            var opposite = (p.Side == Side.Buy ? quote.AskPrice : quote.BidPrice).ToDecimal();
-            var rest = filters.Notional(opposite, remaining);
-            notional += rest;
-            baseAmount += filters.BaseAmount(opposite, remaining);
-            fees += rest * options.FeesFor(filters).Taker;
-            // Notional over base amount: VWAP, or the harmonic mean on COIN-M (as the router reports it).
-            var average = notional / baseAmount;
-            costs[p.ParentId] = (double)(p.Side.Sign() * (average - p.ArrivalMid) / p.ArrivalMid + fees / notional) * 10_000;
-        }
-        return costs;
+        var filled = done.Sum(f => f.Quantity);
+        var notional = done.Sum(f => filters.Notional(f.Price, f.Quantity));
+        var baseAmount = done.Sum(f => filters.BaseAmount(f.Price, f.Quantity));
+        var fees = done.Sum(f => f.Fee);
+        var remaining = p.Quantity - filled;
+        var opposite = (p.Side == Side.Buy ? quote.AskPrice : quote.BidPrice).ToDecimal();
+        var rest = filters.Notional(opposite, remaining);
+        notional += rest;
+        baseAmount += filters.BaseAmount(opposite, remaining);
+        fees += rest * options.FeesFor(filters).Taker;
+        // Notional over base amount: VWAP, or the harmonic mean on COIN-M (as the router reports it).
+        var average = notional / baseAmount;
+        return (double)(p.Side.Sign() * (average - p.ArrivalMid) / p.ArrivalMid + fees / notional) * 10_000;
     }
 }

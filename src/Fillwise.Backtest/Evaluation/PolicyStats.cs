@@ -26,7 +26,10 @@ public sealed record PolicyStats(
     public double CostBpsMeanMarked { get; init; } = double.NaN;
 
     public static PolicyStats From(MemoryTelemetry t, Markouts markouts, IReadOnlyDictionary<long, double> marked) =>
-        From(t) with
+        From(RunTally.Of(t), markouts, marked);
+
+    public static PolicyStats From(RunTally tally, Markouts markouts, IReadOnlyDictionary<long, double> marked) =>
+        tally.Stats() with
         {
             Markout1sBps = markouts.MeanBps(0),
             Markout5sBps = markouts.MeanBps(1),
@@ -34,26 +37,7 @@ public sealed record PolicyStats(
             CostBpsMeanMarked = marked.Count > 0 ? marked.Values.Average() : double.NaN,
         };
 
-    public static PolicyStats From(MemoryTelemetry t)
-    {
-        var routed = t.Parents.Count(p => !p.Risk.IsDenied && p.Context is not null);
-        var filled = t.Results.Where(r => r.FilledQuantity > 0).ToList();
-        var costs = filled.Select(r => r.CostBps).Order().ToArray();
-        var filledQty = filled.Sum(r => (double)r.FilledQuantity);
-        var makerQty = filled.Sum(r => (double)r.FilledQuantity * r.MakerFillRatio);
-        return new PolicyStats(
-            routed,
-            filled.Count,
-            costs.Length > 0 ? costs.Average() : double.NaN,
-            Statistics.Percentile(costs, 0.5),
-            Statistics.Percentile(costs, 0.9),
-            filled.Count > 0 ? filled.Average(r => r.FeesBps) : double.NaN,
-            filledQty > 0 ? makerQty / filledQty : double.NaN,
-            t.Results.Count > 0 ? t.Results.Count(r => r.UsedFallback) / (double)t.Results.Count : double.NaN,
-            filled.Count > 0 ? filled.Average(r => r.TimeToFillMs) : double.NaN,
-            t.Parents.Count(p => p.Risk.IsDenied),
-            new SortedDictionary<string, int>(t.Parents.Where(p => p.Risk.IsDenied).GroupBy(p => p.Risk.Reason.ToString()).ToDictionary(g => g.Key, g => g.Count()), StringComparer.Ordinal));
-    }
+    public static PolicyStats From(MemoryTelemetry t) => RunTally.Of(t).Stats();
 }
 
 /// <summary>

@@ -44,6 +44,10 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
             parent.CancelRequested = true;
             venue.Cancel(parent.Symbol.Symbol, child);
         }
+        if (parent is not null && !_working.ContainsKey(parent.Id))
+        {
+            _byChild.Remove(child); // the last timeout a completed parent was waiting for (see Forget)
+        }
     }
 
     /// <summary>
@@ -217,6 +221,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
     private void Complete(ParentExecution parent)
     {
         _working.Remove(parent.Id);
+        Forget(parent);
         var now = venue.NowNs;
         var filled = new Fixed8(parent.FilledRaw).ToDecimal();
         // Notional over base amount: the VWAP, or on COIN-M the contract-weighted harmonic mean (the inverse entry price).
@@ -236,5 +241,23 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         parent.Symbol.Intel.Kpis.Add(new ParentOrderOutcome(
             now / 1_000_000, parent.Context.MakerFirst, (double)new Fixed8(parent.TargetRaw).ToDecimal(), (double)new Fixed8(parent.MakerFilledRaw).ToDecimal(),
             parent.UsedFallback, parent.PostOnlyRejects, parent.Errored, slippageBps, parent.FirstAckLatencyMs, timeToFill));
+    }
+
+    /// <summary>
+    /// Drops a completed parent's children from the child index, so the router holds working parents only and not
+    /// every parent of the run. Events for them were ignored from here on anyway; the one entry kept is a maker leg
+    /// whose timeout is still to come (it cancels the leg as before), and that timeout drops it.
+    /// </summary>
+    private void Forget(ParentExecution parent)
+    {
+        var keep = parent.WorkingIsMaker && !parent.CancelRequested ? parent.WorkingChild : 0;
+        for (var i = 1; i <= parent.Children; i++)
+        {
+            var child = parent.ChildId(i);
+            if (child != keep)
+            {
+                _byChild.Remove(child);
+            }
+        }
     }
 }

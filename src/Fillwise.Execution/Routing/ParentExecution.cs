@@ -43,5 +43,8 @@ internal sealed class ParentExecution(long id, ParentSignal signal, SymbolState 
     public long TargetRaw => TargetLots * Symbol.Filters.StepRaw;
     public long RemainingRaw => TargetRaw - FilledRaw;
 
-    public long NextChildId() => Id * 1_000 + ++Children;
+    public long NextChildId() => ChildId(++Children);
+
+    /// <summary>The id of this parent's n-th child (1-based).</summary>
+    public long ChildId(int n) => Id * 1_000 + n;
 }
