@@ -27,7 +27,7 @@ internal static class DataConvertCommand
         var result = CatalogWriter.Convert(files, directory);
         foreach (var partition in result.Written)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{partition.File}: {partition.Events:N0} events, {partition.Rows:N0} rows"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{partition.File}: {partition.Events:N0} events"));
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.Sources.Count} capture(s), {result.Stats.Events:N0} events, {result.Stats.WarningCount} warning(s) -> {directory} ({CatalogFormat.ManifestName} updated)"));

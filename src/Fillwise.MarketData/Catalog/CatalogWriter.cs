@@ -21,6 +21,7 @@ public static class CatalogWriter
         symbols ??= SymbolCatalog.Default;
         Directory.CreateDirectory(directory);
         var manifest = CatalogManifest.Load(directory);
+        CatalogFormat.CheckVersion(directory, manifest.SchemaVersion);
         var sources = captures.Select(Describe).ToList();
         foreach (var source in sources)
         {
