@@ -1,16 +1,21 @@
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
+using Fillwise.Core;
+using Fillwise.Execution;
 using Fillwise.MarketData;
 using Fillwise.MarketData.Capture;
 using Fillwise.MarketData.Catalog;
 using Fillwise.MarketData.Inspection;
+using Fillwise.TestData;
+using Fillwise.Venues.Replay;
 
 namespace Fillwise.Benchmarks;
 
 /// <summary>
 /// Reading a real capture, as ratios to the decompression floor measured in the same run: inflating the gzip
 /// and nothing else (what `gzip -dc` does) vs parsing every event vs `data inspect` (read + parse + book +
-/// ticker checks) vs reading the same events back from the Parquet catalog. One operation = the whole file.
+/// ticker checks) vs reading the same events back from the Parquet catalog, and the replay venue (book, queue
+/// model, an update to a listener per event; no orders) fed from either. One operation = the whole file.
 /// </summary>
 [MemoryDiagnoser]
 public class CaptureReaderBenchmarks
@@ -68,6 +73,37 @@ public class CaptureReaderBenchmarks
     {
         using var reader = new CatalogReader(_catalog);
         return CaptureInspection.Run(reader)[0].AppliedDiffs;
+    }
+
+    [Benchmark(Description = "replay venue, no orders, from the gzip")]
+    public long VenueFromGzip() => RunVenue(ReplayVenues.FromCaptures([_path]));
+
+    [Benchmark(Description = "replay venue, no orders, from the catalog")]
+    public long VenueFromCatalog() => RunVenue(ReplayVenues.FromSources([new CatalogReader(_catalog)]));
+
+    private static long RunVenue(ReplayVenue venue)
+    {
+        using (venue)
+        {
+            var listener = new UpdateCounter();
+            VenueLoop.RunToEnd(venue, listener);
+            return listener.Updates;
+        }
+    }
+
+    private sealed class UpdateCounter : IVenueListener
+    {
+        public long Updates { get; private set; }
+
+        public void OnMarket(in MarketUpdate update) => Updates++;
+
+        public void OnOrderEvent(in OrderEvent orderEvent)
+        {
+        }
+
+        public void OnTimer(long token)
+        {
+        }
     }
 
     private static long Count(IMarketEventSource source)

@@ -142,6 +142,60 @@ public sealed class CatalogTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected.OrderBy(p => p.Key), volumes.Where(v => v.Value > 0).OrderBy(p => p.Key));
     }
 
+    [SharedDataFact]
+    public void A_catalog_of_another_format_version_is_refused_in_one_sentence()
+    {
+        var file = TestPaths.Shared("binance-usdm", "ethusdt_20240808.gz");
+        CatalogWriter.Convert([file], _dir);
+        var manifest = Path.Combine(_dir, CatalogFormat.ManifestName);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace($"\"schema_version\": {CatalogFormat.SchemaVersion}", "\"schema_version\": 1", StringComparison.Ordinal));
+
+        var read = Assert.Throws<DataFormatException>(() => new CatalogReader(_dir));
+        var write = Assert.Throws<DataFormatException>(() => CatalogWriter.Convert([TestPaths.Shared("binance-usdm", "btcusdt_20240808.gz")], _dir));
+        foreach (var message in new[] { read.Message, write.Message })
+        {
+            Assert.StartsWith(_dir + ": this catalog is in format version 1", message, StringComparison.Ordinal);
+            Assert.Contains("re-run `fillwise data convert", message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', message);
+        }
+    }
+
+    [SharedDataFact]
+    public void A_damaged_file_fails_at_the_read_that_needs_it_with_one_sentence()
+    {
+        CatalogWriter.Convert([TestPaths.Shared("binance-usdm", "ethusdt_20240808.gz")], _dir);
+        var parquet = Directory.GetFiles(_dir, "*.parquet", SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(parquet);
+        Array.Fill(bytes, (byte)0x5A, 4, bytes.Length / 2); // header and footer intact, the pages garbage
+        File.WriteAllBytes(parquet, bytes);
+
+        using var reader = new CatalogReader(_dir);
+        // The decoding thread hits the damage; the reader re-throws it where it asks for the events.
+        var error = Assert.Throws<DataFormatException>(() =>
+        {
+            while (reader.MoveNext())
+            {
+            }
+        });
+        Assert.StartsWith(parquet, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [SharedDataFact]
+    public void Disposing_a_reader_mid_stream_stops_its_decoding_thread()
+    {
+        CatalogWriter.Convert([TestPaths.Shared("binance-usdm", "btcusdt_20240808.gz")], _dir);
+        for (var take = 0; take < 3; take++)
+        {
+            var reader = new CatalogReader(_dir);
+            for (var i = 0; i < take * 40_000 && reader.MoveNext(); i++)
+            {
+            }
+            var dispose = Task.Run(reader.Dispose);
+            Assert.True(dispose.Wait(TimeSpan.FromSeconds(30)), $"Dispose after {take * 40_000} events did not return: the decoding thread is stuck.");
+        }
+    }
+
     private static Market MarketOf(string dir) => dir switch { "binance-spot" => Market.Spot, "binance-coinm" => Market.CoinM, _ => Market.UsdM };
 
     private static List<Level> Levels(BookSide side) => Enumerable.Range(0, side.Count).Select(i => side[i]).ToList();

@@ -15,7 +15,7 @@ namespace Fillwise.MarketData.Catalog;
 /// </summary>
 internal sealed class CatalogStream : IDisposable
 {
-    private const int Depth = 2;
+    private const int Depth = 1;
 
     private readonly IReadOnlyList<CatalogPartition> _files;
     private readonly string _directory;
