@@ -15,16 +15,24 @@ internal static class DataConvertCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var catalog = new Option<string>("--catalog") { Description = "The catalog directory (created when missing).", Required = true };
+        var compression = new Option<string>("--compression")
+        {
+            Description = "Page compression: none (the default; fastest to read) or lz4 (~3x smaller, reads ~2x slower).",
+            DefaultValueFactory = _ => "none",
+        };
+        compression.AcceptOnlyFromAmong("none", "lz4");
         var convert = new Command("convert", "Write captures into a Parquet market-data catalog (partitioned by venue/market, symbol, UTC day).");
         convert.Arguments.Add(files);
         convert.Options.Add(catalog);
-        convert.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(catalog)!, stdout));
+        convert.Options.Add(compression);
+        convert.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(catalog)!,
+            parse.GetValue(compression) == "lz4" ? CatalogCompression.Lz4 : CatalogCompression.None, stdout));
         return convert;
     }
 
-    private static int Run(string[] files, string directory, TextWriter stdout)
+    private static int Run(string[] files, string directory, CatalogCompression compression, TextWriter stdout)
     {
-        var result = CatalogWriter.Convert(files, directory);
+        var result = CatalogWriter.Convert(files, directory, compression: compression);
         foreach (var partition in result.Written)
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{partition.File}: {partition.Events:N0} events"));

@@ -179,6 +179,40 @@ public sealed class CatalogTests(ITestOutputHelper output) : IDisposable
         });
         Assert.StartsWith(parquet, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+
+        // Disposed before asking: the decoding thread, holding the failure, must not block the disposal.
+        var unread = new CatalogReader(_dir);
+        Thread.Sleep(200);
+        Assert.True(Task.Run(unread.Dispose).Wait(TimeSpan.FromSeconds(30)), "Dispose of an unread damaged catalog did not return.");
+    }
+
+    [SharedDataFact]
+    public void Lz4_and_uncompressed_catalogs_hold_the_same_events_and_lz4_is_smaller()
+    {
+        var files = Files("binance-usdm", "btcusdt_20240808.gz");
+        var plain = Path.Combine(_dir, "plain");
+        var lz4 = Path.Combine(_dir, "lz4");
+        CatalogWriter.Convert(files, plain);
+        CatalogWriter.Convert(files, lz4, compression: CatalogCompression.Lz4);
+        long Bytes(string dir) => Directory.GetFiles(dir, "*.parquet", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        output.WriteLine($"uncompressed {Bytes(plain):N0} B, lz4 {Bytes(lz4):N0} B");
+        Assert.True(Bytes(lz4) * 2 < Bytes(plain));
+
+        using var a = new CatalogReader(plain);
+        using var b = new CatalogReader(lz4);
+        long events = 0, levels = 0;
+        while (a.MoveNext())
+        {
+            Assert.True(b.MoveNext());
+            Assert.Equal((a.Kind, a.ReceiveTimeNs, a.EventTimeMs, a.TransactTimeMs, a.UpdateIds, a.TopOfBook, a.Trade),
+                (b.Kind, b.ReceiveTimeNs, b.EventTimeMs, b.TransactTimeMs, b.UpdateIds, b.TopOfBook, b.Trade));
+            Assert.True(a.Bids.SequenceEqual(b.Bids) && a.Asks.SequenceEqual(b.Asks), $"event {events}: the levels differ");
+            levels += a.Bids.Length + a.Asks.Length;
+            events++;
+        }
+        Assert.False(b.MoveNext());
+        Assert.Equal(93_954, events);
+        Assert.True(levels > 400_000);
     }
 
     [SharedDataFact]

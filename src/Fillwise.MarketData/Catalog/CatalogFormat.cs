@@ -8,8 +8,7 @@ namespace Fillwise.MarketData.Catalog;
 /// The catalog's layout: hive-style partitions <c>venue=binance/market=usdm/symbol=BTCUSDT/date=2024-08-08/</c>
 /// holding Parquet files of normalised events, one row per event; a depth diff's or snapshot's levels are
 /// list columns of that row. Prices are integer ticks and sizes integer lots of the increments written in each
-/// file's metadata. Pages are LZ4 (raw) compressed: Parquet.Net decodes them about as fast as uncompressed pages
-/// and ~6x faster than Snappy (bench/README.md), and the files come out smaller than the gzip captures.
+/// file's metadata. Pages are uncompressed by default (<see cref="CatalogCompression"/>).
 /// </summary>
 public static class CatalogFormat
 {
@@ -17,8 +16,8 @@ public static class CatalogFormat
     public const string ManifestName = "manifest.json";
 
     /// <summary>
-    /// 2: one row per event with list columns for levels, LZ4. Version 1 (one row per level, Snappy) read 5x
-    /// slower; a catalog of another version is refused (<see cref="CheckVersion"/>).
+    /// 2: one row per event with list columns for levels, uncompressed or LZ4 pages. Version 1 (one row per
+    /// level, Snappy) read about as slowly as parsing the gzip; a catalog of another version is refused (<see cref="CheckVersion"/>).
     /// </summary>
     public const int SchemaVersion = 2;
 
@@ -116,4 +115,16 @@ public static class CatalogFormat
     /// </summary>
     public static (long PriceRaw, long SizeRaw, decimal ContractSize) Increments(SymbolCatalog symbols, Market market, Symbol symbol) =>
         symbols.TryGet(market, symbol, out var filters) ? (filters.TickRaw, filters.StepRaw, filters.ContractSize) : (1, 1, 0m);
+}
+
+/// <summary>
+/// How a catalog's Parquet pages are compressed. Parquet.Net decodes uncompressed pages fastest (the catalog then
+/// reads ~2x faster than with LZ4, ~3x the size: bench/README.md); LZ4 (LZ4_RAW) makes files about the size of
+/// the gzip captures. Snappy is not offered: Parquet.Net decoded it ~10x slower than LZ4. The reader takes
+/// either (each column chunk names its codec).
+/// </summary>
+public enum CatalogCompression
+{
+    None,
+    Lz4,
 }

@@ -28,6 +28,7 @@ internal sealed class CatalogStream : IDisposable
     private RowGroupBatch? _batch;
     private int _row;
     private bool _ended;
+    private bool _disposed;
 
     public CatalogStream(string directory, Market market, Symbol symbol, IReadOnlyList<CatalogPartition> files, long fromNs, long toNs)
     {
@@ -39,7 +40,7 @@ internal sealed class CatalogStream : IDisposable
         Symbol = symbol;
         for (var i = 0; i <= Depth; i++)
         {
-            _free.Add(new RowGroupBatch());
+            _free.Add(RowGroupBatch.Rent());
         }
         _producer = new Thread(Produce) { IsBackground = true, Name = "fillwise-catalog-" + symbol.Value };
         _producer.Start();
@@ -157,8 +158,15 @@ internal sealed class CatalogStream : IDisposable
         }
         catch (Exception e)
         {
-            // Handed to the reader, which re-throws it where it asked for the next event (never lost on this thread).
-            _full.Add(new Item(null, ExceptionDispatchInfo.Capture(e)));
+            // Handed to the reader, which re-throws it where it asks for the next event (never lost on this thread).
+            try
+            {
+                _full.Add(new Item(null, ExceptionDispatchInfo.Capture(e)), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposed before it asked.
+            }
         }
     }
 
@@ -221,8 +229,30 @@ internal sealed class CatalogStream : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _stop.Cancel();
         _producer.Join();
+        // Every batch is now in one of three places: ours, decoded and waiting, or free.
+        if (_batch is not null)
+        {
+            RowGroupBatch.Return(_batch);
+            _batch = null;
+        }
+        while (_full.TryTake(out var item))
+        {
+            if (item.Batch is not null)
+            {
+                RowGroupBatch.Return(item.Batch);
+            }
+        }
+        while (_free.TryTake(out var free))
+        {
+            RowGroupBatch.Return(free);
+        }
         _stop.Dispose();
         _full.Dispose();
         _free.Dispose();

@@ -9,13 +9,13 @@ namespace Fillwise.MarketData.Catalog;
 
 /// <summary>
 /// Writes one market/symbol's events into day-partitioned Parquet files under a staging directory, a row group
-/// at a time: memory holds one row group (64k events and their levels), whatever the input's length. The day is
+/// at a time: memory holds one row group (16k events and their levels), whatever the input's length. The day is
 /// the UTC day of the latest receive time seen so far, so a stream that steps back in time never splits across
 /// partitions.
 /// </summary>
 internal sealed class PartitionWriter : IDisposable
 {
-    private const int RowGroupRows = 1 << 16;
+    private const int RowGroupRows = 1 << 14;
 
     private readonly string _staging;
     private readonly Market _market;
@@ -38,8 +38,11 @@ internal sealed class PartitionWriter : IDisposable
     private long _firstNs;
     private long _fileEvents;
 
-    public PartitionWriter(string staging, Market market, Symbol symbol, SymbolCatalog symbols)
+    private readonly CatalogCompression _compression;
+
+    public PartitionWriter(string staging, Market market, Symbol symbol, SymbolCatalog symbols, CatalogCompression compression)
     {
+        _compression = compression;
         _staging = staging;
         _market = market;
         _symbol = symbol;
@@ -125,7 +128,11 @@ internal sealed class PartitionWriter : IDisposable
         var path = Path.Combine(_staging, RelativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Lz4Raw, CompressionLevel = CompressionLevel.Fastest };
+        var options = new ParquetOptions
+        {
+            CompressionMethod = _compression == CatalogCompression.Lz4 ? CompressionMethod.Lz4Raw : CompressionMethod.None,
+            CompressionLevel = CompressionLevel.Fastest, // LZ4's optimal level is LZ4-HC: ~10x slower to write, files ~30% smaller
+        };
         _writer = ParquetWriter.CreateAsync(CatalogFormat.Schema, _stream, options).GetAwaiter().GetResult();
         _writer.CustomMetadata = new Dictionary<string, string>
         {

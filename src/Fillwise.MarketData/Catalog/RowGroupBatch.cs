@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Fillwise.Core;
 using Parquet;
 using Parquet.Schema;
@@ -11,6 +12,11 @@ namespace Fillwise.MarketData.Catalog;
 /// </summary>
 internal sealed class RowGroupBatch
 {
+    // Readers come and go (eval opens one per run, benchmarks one per operation) and a batch's arrays are
+    // large-object-heap sized: keeping a few finished batches saves their re-allocation and the gen-2 collections.
+    private const int PoolLimit = 8;
+    private static readonly ConcurrentBag<RowGroupBatch> Pool = [];
+
     private long[] _scratchValues = [];
     private int[] _definitions = [];
     private int[] _repetitions = [];
@@ -31,6 +37,16 @@ internal sealed class RowGroupBatch
     /// <summary>Where the batch came from, for error messages.</summary>
     public string File { get; private set; } = string.Empty;
     public int Group { get; private set; }
+
+    public static RowGroupBatch Rent() => Pool.TryTake(out var batch) ? batch : new RowGroupBatch();
+
+    public static void Return(RowGroupBatch batch)
+    {
+        if (Pool.Count < PoolLimit)
+        {
+            Pool.Add(batch);
+        }
+    }
 
     /// <summary>Decodes row group <paramref name="index"/> of <paramref name="reader"/>.</summary>
     public void Load(ParquetReader reader, int index, string file, long priceRaw, long sizeRaw)
