@@ -22,6 +22,7 @@ public class CaptureReaderBenchmarks
 {
     private string _path = string.Empty;
     private string _catalog = string.Empty;
+    private string _lz4Catalog = string.Empty;
     private readonly byte[] _buffer = new byte[1 << 17];
 
     /// <summary>The capture to read: the reference file (../shared/data), 27.7 MB decompressed.</summary>
@@ -38,10 +39,20 @@ public class CaptureReaderBenchmarks
             Directory.Delete(_catalog, recursive: true);
         }
         CatalogWriter.Convert([_path], _catalog);
+        _lz4Catalog = _catalog + "-lz4";
+        if (Directory.Exists(_lz4Catalog))
+        {
+            Directory.Delete(_lz4Catalog, recursive: true);
+        }
+        CatalogWriter.Convert([_path], _lz4Catalog, compression: CatalogCompression.Lz4);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_catalog, recursive: true);
+    public void Cleanup()
+    {
+        Directory.Delete(_catalog, recursive: true);
+        Directory.Delete(_lz4Catalog, recursive: true);
+    }
 
     [Benchmark(Baseline = true, Description = "decompress only (gzip -dc floor)")]
     public long DecompressOnly()
@@ -67,6 +78,9 @@ public class CaptureReaderBenchmarks
 
     [Benchmark(Description = "catalog: read every event back")]
     public long CatalogRead() => Count(new CatalogReader(_catalog));
+
+    [Benchmark(Description = "catalog (--compression lz4): read every event back")]
+    public long Lz4CatalogRead() => Count(new CatalogReader(_lz4Catalog));
 
     [Benchmark(Description = "catalog: read + book + ticker checks")]
     public long CatalogInspect()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Fillwise.Cli.Runs;
 using Fillwise.MarketData.Catalog;
 
 namespace Fillwise.Cli;
@@ -20,15 +21,20 @@ internal static class DataConvertCommand
             Description = "Page compression: none (the default; fastest to read) or lz4 (~3x smaller, reads ~2x slower).",
             DefaultValueFactory = _ => "none",
         };
-        compression.AcceptOnlyFromAmong("none", "lz4");
         var convert = new Command("convert", "Write captures into a Parquet market-data catalog (partitioned by venue/market, symbol, UTC day).");
         convert.Arguments.Add(files);
         convert.Options.Add(catalog);
         convert.Options.Add(compression);
-        convert.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(catalog)!,
-            parse.GetValue(compression) == "lz4" ? CatalogCompression.Lz4 : CatalogCompression.None, stdout));
+        convert.SetAction(parse => Run(parse.GetValue(files)!, parse.GetValue(catalog)!, Compression(parse.GetValue(compression)), stdout));
         return convert;
     }
+
+    private static CatalogCompression Compression(string? name) => name switch
+    {
+        "none" or null => CatalogCompression.None,
+        "lz4" => CatalogCompression.Lz4,
+        _ => throw new UsageException($"--compression: '{name}' is not offered; expected none or lz4."),
+    };
 
     private static int Run(string[] files, string directory, CatalogCompression compression, TextWriter stdout)
     {
