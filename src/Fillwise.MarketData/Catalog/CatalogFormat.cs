@@ -120,7 +120,7 @@ public static class CatalogFormat
 /// <summary>
 /// How a catalog's Parquet pages are compressed. Parquet.Net decodes uncompressed pages fastest (the catalog then
 /// reads ~2x faster than with LZ4, ~3x the size: bench/README.md); LZ4 (LZ4_RAW) makes files about the size of
-/// the gzip captures. Snappy is not offered: Parquet.Net decoded it ~10x slower than LZ4. The reader takes
+/// the gzip captures. Snappy is not offered: Parquet.Net decoded it 2-6x slower than LZ4. The reader takes
 /// either (each column chunk names its codec).
 /// </summary>
 public enum CatalogCompression
