@@ -179,6 +179,9 @@ public sealed class CatalogTests(ITestOutputHelper output) : IDisposable
         });
         Assert.StartsWith(parquet, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+        var again = Task.Run(() => Assert.Throws<DataFormatException>(() => reader.MoveNext()));
+        Assert.True(again.Wait(TimeSpan.FromSeconds(30)), "Asking again after the failure waited for ever.");
+        Assert.Equal(error.Message, again.Result.Message);
 
         // Disposed before asking: the decoding thread, holding the failure, must not block the disposal.
         var unread = new CatalogReader(_dir);

@@ -63,11 +63,11 @@ public sealed class CatalogReader : IMarketEventSource
     {
         if (!_started)
         {
-            _started = true;
             for (var i = 0; i < _streams.Length; i++)
             {
                 _hasEvent[i] = _streams[i].Next();
             }
+            _started = true; // only now: a stream that failed on its first event fails again when asked again
         }
         else if (_current is not null)
         {

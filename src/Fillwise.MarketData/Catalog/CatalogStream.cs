@@ -29,6 +29,7 @@ internal sealed class CatalogStream : IDisposable
     private int _row;
     private bool _ended;
     private bool _disposed;
+    private ExceptionDispatchInfo? _error;
 
     public CatalogStream(string directory, Market market, Symbol symbol, IReadOnlyList<CatalogPartition> files, long fromNs, long toNs)
     {
@@ -76,6 +77,7 @@ internal sealed class CatalogStream : IDisposable
 
     private bool NextRaw()
     {
+        _error?.Throw(); // a damaged stream stays failed: asking again must fail again, not skip the damage or wait for ever
         while (_batch is null || _row >= _batch.Rows)
         {
             if (!NextBatch())
@@ -104,7 +106,9 @@ internal sealed class CatalogStream : IDisposable
                 Trade = new TradeTick(longs[4][r], b.PriceOf(longs[6][r]), b.SizeOf(longs[7][r]), (b.Flags[r] & CatalogFormat.FlagBuyerMaker) != 0);
                 break;
             default:
-                throw new DataFormatException($"{b.File}: row {r} of row group {b.Group} has unknown kind {b.Kinds[r]}.");
+                _error = ExceptionDispatchInfo.Capture(new DataFormatException($"{b.File}: row {r} of row group {b.Group} has unknown kind {b.Kinds[r]}: the file is damaged; convert its captures again."));
+                _error.Throw();
+                break;
         }
         return true;
     }
@@ -121,7 +125,11 @@ internal sealed class CatalogStream : IDisposable
             _batch = null;
         }
         var item = _full.Take();
-        item.Error?.Throw();
+        if (item.Error is not null)
+        {
+            _error = item.Error;
+            _error.Throw();
+        }
         if (item.Batch is null)
         {
             _ended = true;
