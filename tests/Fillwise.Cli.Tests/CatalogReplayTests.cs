@@ -23,11 +23,18 @@ public sealed class CatalogReplayTests : IDisposable
             Assert.True(code == 0, err);
             return JsonDocument.Parse(output).RootElement;
         }
+        var lz4 = Path.Combine(_dir, "lz4");
+        (exit, _, error) = Cli.Run(["data", "convert", .. Files, "--catalog", lz4, "--compression", "lz4"]);
+        Assert.True(exit == 0, error);
+        long Bytes(string dir) => Directory.GetFiles(dir, "*.parquet", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Assert.True(Bytes(lz4) * 2 < Bytes(catalog), $"lz4 {Bytes(lz4)} B against {Bytes(catalog)} B uncompressed");
         var fromGzip = Replay(["--capture", .. Files], "gz.db");
         var fromCatalog = Replay(["--catalog", catalog, "--symbols", "BTCUSDT"], "cat.db");
+        var fromLz4 = Replay(["--catalog", lz4, "--symbols", "BTCUSDT"], "lz4.db");
         foreach (var key in new[] { "orders", "filled_orders", "fills", "market_events", "cost_bps_mean", "maker_fill_ratio" })
         {
             Assert.Equal(fromGzip.GetProperty(key).ToString(), fromCatalog.GetProperty(key).ToString());
+            Assert.Equal(fromGzip.GetProperty(key).ToString(), fromLz4.GetProperty(key).ToString());
         }
         Assert.NotEqual(fromGzip.GetProperty("run_id").GetString(), fromCatalog.GetProperty("run_id").GetString());
     }
@@ -64,6 +71,10 @@ public sealed class CatalogReplayTests : IDisposable
     [Fact]
     public void CatalogSelectionsAreCheckedBeforeAnythingRuns()
     {
+        var (code, _, err) = Cli.Run(["data", "convert", .. Files, "--catalog", Path.Combine(_dir, "z"), "--compression", "snappy"]);
+        Assert.Equal(2, code);
+        Assert.Equal("fillwise: --compression: 'snappy' is not offered; expected none or lz4.", err.Trim().Split('\n')[0]);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "z")));
         var (exit, _, error) = Cli.Run(["replay", "--catalog", Path.Combine(_dir, "missing"), "--symbols", "BTCUSDT", "--db", Path.Combine(_dir, "x.db")]);
         Assert.Equal(2, exit);
         Assert.Contains("missing", error, StringComparison.Ordinal);

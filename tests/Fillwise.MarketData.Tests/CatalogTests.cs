@@ -142,6 +142,97 @@ public sealed class CatalogTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected.OrderBy(p => p.Key), volumes.Where(v => v.Value > 0).OrderBy(p => p.Key));
     }
 
+    [SharedDataFact]
+    public void A_catalog_of_another_format_version_is_refused_in_one_sentence()
+    {
+        var file = TestPaths.Shared("binance-usdm", "ethusdt_20240808.gz");
+        CatalogWriter.Convert([file], _dir);
+        var manifest = Path.Combine(_dir, CatalogFormat.ManifestName);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace($"\"schema_version\": {CatalogFormat.SchemaVersion}", "\"schema_version\": 1", StringComparison.Ordinal));
+
+        var read = Assert.Throws<DataFormatException>(() => new CatalogReader(_dir));
+        var write = Assert.Throws<DataFormatException>(() => CatalogWriter.Convert([TestPaths.Shared("binance-usdm", "btcusdt_20240808.gz")], _dir));
+        foreach (var message in new[] { read.Message, write.Message })
+        {
+            Assert.StartsWith(_dir + ": this catalog is in format version 1", message, StringComparison.Ordinal);
+            Assert.Contains("re-run `fillwise data convert", message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', message);
+        }
+    }
+
+    [SharedDataFact]
+    public void A_damaged_file_fails_at_the_read_that_needs_it_with_one_sentence()
+    {
+        CatalogWriter.Convert([TestPaths.Shared("binance-usdm", "ethusdt_20240808.gz")], _dir);
+        var parquet = Directory.GetFiles(_dir, "*.parquet", SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(parquet);
+        Array.Fill(bytes, (byte)0x5A, 4, bytes.Length / 2); // header and footer intact, the pages garbage
+        File.WriteAllBytes(parquet, bytes);
+
+        using var reader = new CatalogReader(_dir);
+        // The decoding thread hits the damage; the reader re-throws it where it asks for the events.
+        var error = Assert.Throws<DataFormatException>(() =>
+        {
+            while (reader.MoveNext())
+            {
+            }
+        });
+        Assert.StartsWith(parquet, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        var again = Task.Run(() => Assert.Throws<DataFormatException>(() => reader.MoveNext()));
+        Assert.True(again.Wait(TimeSpan.FromSeconds(30)), "Asking again after the failure waited for ever.");
+        Assert.Equal(error.Message, again.Result.Message);
+
+        // Disposed before asking: the decoding thread, holding the failure, must not block the disposal.
+        var unread = new CatalogReader(_dir);
+        Thread.Sleep(200);
+        Assert.True(Task.Run(unread.Dispose).Wait(TimeSpan.FromSeconds(30)), "Dispose of an unread damaged catalog did not return.");
+    }
+
+    [SharedDataFact]
+    public void Lz4_and_uncompressed_catalogs_hold_the_same_events_and_lz4_is_smaller()
+    {
+        var files = Files("binance-usdm", "btcusdt_20240808.gz");
+        var plain = Path.Combine(_dir, "plain");
+        var lz4 = Path.Combine(_dir, "lz4");
+        CatalogWriter.Convert(files, plain);
+        CatalogWriter.Convert(files, lz4, compression: CatalogCompression.Lz4);
+        long Bytes(string dir) => Directory.GetFiles(dir, "*.parquet", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        output.WriteLine($"uncompressed {Bytes(plain):N0} B, lz4 {Bytes(lz4):N0} B");
+        Assert.True(Bytes(lz4) * 2 < Bytes(plain));
+
+        using var a = new CatalogReader(plain);
+        using var b = new CatalogReader(lz4);
+        long events = 0, levels = 0;
+        while (a.MoveNext())
+        {
+            Assert.True(b.MoveNext());
+            Assert.Equal((a.Kind, a.ReceiveTimeNs, a.EventTimeMs, a.TransactTimeMs, a.UpdateIds, a.TopOfBook, a.Trade),
+                (b.Kind, b.ReceiveTimeNs, b.EventTimeMs, b.TransactTimeMs, b.UpdateIds, b.TopOfBook, b.Trade));
+            Assert.True(a.Bids.SequenceEqual(b.Bids) && a.Asks.SequenceEqual(b.Asks), $"event {events}: the levels differ");
+            levels += a.Bids.Length + a.Asks.Length;
+            events++;
+        }
+        Assert.False(b.MoveNext());
+        Assert.Equal(93_954, events);
+        Assert.True(levels > 400_000);
+    }
+
+    [SharedDataFact]
+    public void Disposing_a_reader_mid_stream_stops_its_decoding_thread()
+    {
+        CatalogWriter.Convert([TestPaths.Shared("binance-usdm", "btcusdt_20240808.gz")], _dir);
+        for (var take = 0; take < 3; take++)
+        {
+            var reader = new CatalogReader(_dir);
+            for (var i = 0; i < take * 40_000 && reader.MoveNext(); i++)
+            {
+            }
+            var dispose = Task.Run(reader.Dispose);
+            Assert.True(dispose.Wait(TimeSpan.FromSeconds(30)), $"Dispose after {take * 40_000} events did not return: the decoding thread is stuck.");
+        }
+    }
+
     private static Market MarketOf(string dir) => dir switch { "binance-spot" => Market.Spot, "binance-coinm" => Market.CoinM, _ => Market.UsdM };
 
     private static List<Level> Levels(BookSide side) => Enumerable.Range(0, side.Count).Select(i => side[i]).ToList();

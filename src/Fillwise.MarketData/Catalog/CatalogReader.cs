@@ -25,6 +25,7 @@ public sealed class CatalogReader : IMarketEventSource
         {
             throw new DataFormatException($"{directory}: not a catalog (no {CatalogFormat.ManifestName} with files): write one with `fillwise data convert <captures> --catalog {directory}`.");
         }
+        CatalogFormat.CheckVersion(directory, manifest.SchemaVersion);
         var fromNs = from is { } f ? f.ToUnixTimeMilliseconds() * 1_000_000 : long.MinValue;
         var toNs = to is { } t ? t.ToUnixTimeMilliseconds() * 1_000_000 : long.MaxValue;
         var wanted = symbols is { Count: > 0 } ? symbols.Select(s => s.Value).ToList() : null;
@@ -55,18 +56,18 @@ public sealed class CatalogReader : IMarketEventSource
     public UpdateIds UpdateIds => _current?.UpdateIds ?? default;
     public TopOfBook TopOfBook => _current?.TopOfBook ?? default;
     public TradeTick Trade => _current?.Trade ?? default;
-    public ReadOnlySpan<Level> Bids => _current is null ? default : _current.Bids.Span;
-    public ReadOnlySpan<Level> Asks => _current is null ? default : _current.Asks.Span;
+    public ReadOnlySpan<Level> Bids => _current is null ? default : _current.Bids;
+    public ReadOnlySpan<Level> Asks => _current is null ? default : _current.Asks;
 
     public bool MoveNext()
     {
         if (!_started)
         {
-            _started = true;
             for (var i = 0; i < _streams.Length; i++)
             {
                 _hasEvent[i] = _streams[i].Next();
             }
+            _started = true; // only now: a stream that failed on its first event fails again when asked again
         }
         else if (_current is not null)
         {

@@ -1,31 +1,35 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Fillwise.Core;
 using Fillwise.MarketData.Capture;
 using Parquet;
-using Parquet.Schema;
 
 namespace Fillwise.MarketData.Catalog;
 
 /// <summary>
-/// One market/symbol's events read back from its Parquet files in order, a row group at a time (columns
-/// decoded into reused arrays), rebuilt into the same typed form the capture reader exposes.
+/// One market/symbol's events read back from its Parquet files in order, rebuilt into the same typed form the
+/// capture reader exposes. Row groups are decoded on their own thread (<see cref="Depth"/> decoded groups
+/// ahead, into reused <see cref="RowGroupBatch"/>es), so decoding the next group overlaps consuming this one,
+/// as <see cref="PipelinedStream"/> does for gzip. Memory: Depth + 1 row groups, whatever the catalog's size.
 /// </summary>
 internal sealed class CatalogStream : IDisposable
 {
+    private const int Depth = 1;
+
     private readonly IReadOnlyList<CatalogPartition> _files;
     private readonly string _directory;
     private readonly long _fromNs;
     private readonly long _toNs;
-    private readonly long[][] _longs = new long[10][];
-    private readonly int[][] _ints = new int[2][];
-    private readonly DataField[] _fields = CatalogFormat.Schema.DataFields;
-    private int _fileIndex = -1;
-    private ParquetReader? _reader;
-    private Stream? _stream;
-    private int _group;
-    private int _rows;
+    private readonly BlockingCollection<Item> _full = new(Depth);
+    private readonly BlockingCollection<RowGroupBatch> _free = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _producer;
+    private RowGroupBatch? _batch;
     private int _row;
-    private long _priceRaw = 1;
-    private long _sizeRaw = 1;
+    private bool _ended;
+    private bool _disposed;
+    private ExceptionDispatchInfo? _error;
 
     public CatalogStream(string directory, Market market, Symbol symbol, IReadOnlyList<CatalogPartition> files, long fromNs, long toNs)
     {
@@ -35,15 +39,16 @@ internal sealed class CatalogStream : IDisposable
         _toNs = toNs;
         Market = market;
         Symbol = symbol;
-        for (var i = 0; i < _longs.Length; i++)
+        for (var i = 0; i <= Depth; i++)
         {
-            _longs[i] = [];
+            _free.Add(RowGroupBatch.Rent());
         }
-        for (var i = 0; i < _ints.Length; i++)
-        {
-            _ints[i] = [];
-        }
+        _producer = new Thread(Produce) { IsBackground = true, Name = "fillwise-catalog-" + symbol.Value };
+        _producer.Start();
     }
+
+    /// <summary>A decoded group, the end of the stream (both null), or the failure that stopped the producer.</summary>
+    private readonly record struct Item(RowGroupBatch? Batch, ExceptionDispatchInfo? Error);
 
     public Market Market { get; }
     public Symbol Symbol { get; }
@@ -54,8 +59,8 @@ internal sealed class CatalogStream : IDisposable
     public UpdateIds UpdateIds { get; private set; }
     public TopOfBook TopOfBook { get; private set; }
     public TradeTick Trade { get; private set; }
-    public LevelBuffer Bids { get; } = new();
-    public LevelBuffer Asks { get; } = new();
+    public ReadOnlySpan<Level> Bids => Kind is CaptureEventKind.DepthUpdate or CaptureEventKind.Snapshot ? _batch!.Bids.Of(_row - 1) : default;
+    public ReadOnlySpan<Level> Asks => Kind is CaptureEventKind.DepthUpdate or CaptureEventKind.Snapshot ? _batch!.Asks.Of(_row - 1) : default;
 
     /// <summary>Decodes the next event inside [from, to); false at the end of the stream.</summary>
     public bool Next()
@@ -72,139 +77,192 @@ internal sealed class CatalogStream : IDisposable
 
     private bool NextRaw()
     {
-        if (_row >= _rows && !LoadGroup())
+        _error?.Throw(); // a damaged stream stays failed: asking again must fail again, not skip the damage or wait for ever
+        while (_batch is null || _row >= _batch.Rows)
         {
-            Kind = CaptureEventKind.None;
-            return false;
+            if (!NextBatch())
+            {
+                Kind = CaptureEventKind.None;
+                return false;
+            }
         }
-        var r = _row;
-        var kind = _ints[0][r];
-        var flags = _ints[1][r];
-        Kind = CatalogFormat.FromKind(kind);
-        ReceiveTimeNs = _longs[0][r];
-        EventTimeMs = _longs[1][r];
-        TransactTimeMs = _longs[2][r];
-        var ids = new UpdateIds(_longs[3][r], _longs[4][r], _longs[5][r]);
+        var b = _batch;
+        var r = _row++;
+        var longs = b.Longs;
+        Kind = CatalogFormat.FromKind(b.Kinds[r]);
+        ReceiveTimeNs = longs[0][r];
+        EventTimeMs = longs[1][r];
+        TransactTimeMs = longs[2][r];
+        UpdateIds = new UpdateIds(longs[3][r], longs[4][r], longs[5][r]);
         switch (Kind)
         {
             case CaptureEventKind.DepthUpdate:
             case CaptureEventKind.Snapshot:
-                UpdateIds = ids;
-                Bids.Clear();
-                Asks.Clear();
-                // The writer keeps an event's rows in one row group, ending with FlagLast.
-                while (true)
-                {
-                    flags = _ints[1][_row];
-                    if ((flags & CatalogFormat.FlagEmpty) == 0)
-                    {
-                        var level = new Level(new Fixed8(_longs[6][_row] * _priceRaw), new Fixed8(_longs[7][_row] * _sizeRaw));
-                        ((flags & CatalogFormat.FlagAsk) != 0 ? Asks : Bids).Add(level);
-                    }
-                    _row++;
-                    if ((flags & CatalogFormat.FlagLast) != 0 || _row >= _rows)
-                    {
-                        break;
-                    }
-                }
-                return true;
+                break;
             case CaptureEventKind.BookTicker:
-                UpdateIds = ids;
-                TopOfBook = new TopOfBook(ids.Final, Price(_longs[6][r]), Size(_longs[7][r]), Price(_longs[8][r]), Size(_longs[9][r]));
+                TopOfBook = new TopOfBook(longs[4][r], b.PriceOf(longs[6][r]), b.SizeOf(longs[7][r]), b.PriceOf(longs[8][r]), b.SizeOf(longs[9][r]));
                 break;
             case CaptureEventKind.Trade:
-                UpdateIds = ids;
-                Trade = new TradeTick(ids.Final, Price(_longs[6][r]), Size(_longs[7][r]), (flags & CatalogFormat.FlagBuyerMaker) != 0);
+                Trade = new TradeTick(longs[4][r], b.PriceOf(longs[6][r]), b.SizeOf(longs[7][r]), (b.Flags[r] & CatalogFormat.FlagBuyerMaker) != 0);
                 break;
             default:
-                throw new DataFormatException($"{_files[_fileIndex].File}: row {r} of row group {_group - 1} has unknown kind {kind}.");
+                _error = ExceptionDispatchInfo.Capture(new DataFormatException($"{b.File}: row {r} of row group {b.Group} has unknown kind {b.Kinds[r]}: the file is damaged; convert its captures again."));
+                _error.Throw();
+                break;
         }
-        _row++;
         return true;
     }
 
-    private Fixed8 Price(long ticks) => new(ticks * _priceRaw);
-
-    private Fixed8 Size(long lots) => new(lots * _sizeRaw);
-
-    private bool LoadGroup()
+    private bool NextBatch()
     {
-        while (_reader is null || _group >= _reader.RowGroupCount)
+        if (_ended)
         {
-            if (!OpenNextFile())
-            {
-                return false;
-            }
+            return false;
         }
-        using var group = _reader.OpenRowGroupReader(_group++);
-        var rows = checked((int)group.RowCount);
-        if (_longs[0].Length < rows)
+        if (_batch is not null)
         {
-            for (var i = 0; i < _longs.Length; i++)
-            {
-                _longs[i] = new long[rows];
-            }
-            for (var i = 0; i < _ints.Length; i++)
-            {
-                _ints[i] = new int[rows];
-            }
+            _free.Add(_batch);
+            _batch = null;
         }
-        int l = 0, n = 0;
-        foreach (var field in _fields)
+        var item = _full.Take();
+        if (item.Error is not null)
         {
-            if (field.ClrType == typeof(int))
-            {
-                group.ReadAsync(field, new Memory<int>(_ints[n++], 0, rows)).AsTask().GetAwaiter().GetResult();
-            }
-            else
-            {
-                group.ReadAsync(field, new Memory<long>(_longs[l++], 0, rows)).AsTask().GetAwaiter().GetResult();
-            }
+            _error = item.Error;
+            _error.Throw();
         }
-        _rows = rows;
+        if (item.Batch is null)
+        {
+            _ended = true;
+            return false;
+        }
+        _batch = item.Batch;
         _row = 0;
         return true;
     }
 
-    private bool OpenNextFile()
+    private void Produce()
     {
-        CloseFile();
-        if (++_fileIndex >= _files.Count)
-        {
-            return false;
-        }
-        var path = Path.Combine(_directory, _files[_fileIndex].File);
         try
         {
-            _stream = File.OpenRead(path);
-            _reader = ParquetReader.CreateAsync(_stream).GetAwaiter().GetResult();
+            foreach (var file in _files)
+            {
+                var path = Path.Combine(_directory, file.File);
+                using var stream = Open(path);
+                var reader = OpenReader(stream, path);
+                try
+                {
+                    ReadGroups(reader, path);
+                }
+                finally
+                {
+                    reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                }
+            }
+            _full.Add(default, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed mid-stream: the reader no longer wants the rest.
+        }
+        catch (Exception e)
+        {
+            // Handed to the reader, which re-throws it where it asks for the next event (never lost on this thread).
+            try
+            {
+                _full.Add(new Item(null, ExceptionDispatchInfo.Capture(e)), _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposed before it asked.
+            }
+        }
+    }
+
+    private void ReadGroups(ParquetReader reader, string path)
+    {
+        var priceRaw = Increment(reader, path, CatalogFormat.MetaPriceIncrement);
+        var sizeRaw = Increment(reader, path, CatalogFormat.MetaSizeIncrement);
+        for (var group = 0; group < reader.RowGroupCount; group++)
+        {
+            var batch = _free.Take(_stop.Token);
+            try
+            {
+                batch.Load(reader, group, path, priceRaw, sizeRaw);
+            }
+            catch (Exception e) when (e is not DataFormatException and not OperationCanceledException)
+            {
+                throw new DataFormatException($"{path}: row group {group} cannot be read ({e.Message}): the file is damaged; convert its captures again.", e);
+            }
+            _full.Add(new Item(batch, null), _stop.Token);
+        }
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataFormatException($"{path}: cannot read this catalog file ({e.Message}).", e);
         }
-        if (!CatalogFormat.Schema.Equals(_reader.Schema))
-        {
-            throw new DataFormatException($"{path}: not a catalog file of schema version {CatalogFormat.SchemaVersion} (its columns differ).");
-        }
-        _priceRaw = Increment(path, CatalogFormat.MetaPriceIncrement);
-        _sizeRaw = Increment(path, CatalogFormat.MetaSizeIncrement);
-        _group = 0;
-        return true;
     }
 
-    private long Increment(string path, string key) =>
-        _reader!.CustomMetadata.TryGetValue(key, out var text) && Fixed8.TryParse(text, out var value) && value.Raw > 0
+    private static ParquetReader OpenReader(Stream stream, string path)
+    {
+        ParquetReader reader;
+        try
+        {
+            reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new DataFormatException($"{path}: not a readable Parquet file ({e.Message}).", e);
+        }
+        var version = reader.CustomMetadata.TryGetValue(CatalogFormat.MetaSchemaVersion, out var text)
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+        if (version != CatalogFormat.SchemaVersion || !CatalogFormat.Schema.Equals(reader.Schema))
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new DataFormatException($"{path}: not a catalog file of format version {CatalogFormat.SchemaVersion} (its metadata says {version} and its columns {(CatalogFormat.Schema.Equals(reader.Schema) ? "match" : "differ")}): re-run `fillwise data convert` into a new directory.");
+        }
+        return reader;
+    }
+
+    private static long Increment(ParquetReader reader, string path, string key) =>
+        reader.CustomMetadata.TryGetValue(key, out var text) && Fixed8.TryParse(text, out var value) && value.Raw > 0
             ? value.Raw
             : throw new DataFormatException($"{path}: the file metadata has no valid \"{key}\".");
 
-    private void CloseFile()
+    public void Dispose()
     {
-        _reader?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _stream?.Dispose();
-        _reader = null;
-        _stream = null;
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _stop.Cancel();
+        _producer.Join();
+        // Every batch is now in one of three places: ours, decoded and waiting, or free.
+        if (_batch is not null)
+        {
+            RowGroupBatch.Return(_batch);
+            _batch = null;
+        }
+        while (_full.TryTake(out var item))
+        {
+            if (item.Batch is not null)
+            {
+                RowGroupBatch.Return(item.Batch);
+            }
+        }
+        while (_free.TryTake(out var free))
+        {
+            RowGroupBatch.Return(free);
+        }
+        _stop.Dispose();
+        _full.Dispose();
+        _free.Dispose();
     }
-
-    public void Dispose() => CloseFile();
 }

@@ -15,12 +15,13 @@ public sealed record ConvertResult(IReadOnlyList<CatalogPartition> Written, IRea
 /// </summary>
 public static class CatalogWriter
 {
-    public static ConvertResult Convert(IReadOnlyList<string> captures, string directory, SymbolCatalog? symbols = null)
+    public static ConvertResult Convert(IReadOnlyList<string> captures, string directory, SymbolCatalog? symbols = null, CatalogCompression compression = CatalogCompression.None)
     {
         ArgumentNullException.ThrowIfNull(captures);
         symbols ??= SymbolCatalog.Default;
         Directory.CreateDirectory(directory);
         var manifest = CatalogManifest.Load(directory);
+        CatalogFormat.CheckVersion(directory, manifest.SchemaVersion);
         var sources = captures.Select(Describe).ToList();
         foreach (var source in sources)
         {
@@ -33,7 +34,7 @@ public static class CatalogWriter
         var staging = Path.Combine(directory, ".staging-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (written, stats) = WriteStaged(captures, staging, symbols);
+            var (written, stats) = WriteStaged(captures, staging, symbols, compression);
             if (stats.ErrorCount > 0)
             {
                 throw new DataFormatException($"{stats.Errors[0]} ({stats.ErrorCount} error(s) in the captures; nothing was written — see `fillwise data inspect`).");
@@ -65,7 +66,7 @@ public static class CatalogWriter
         }
     }
 
-    private static (List<CatalogPartition> Written, CaptureStats Stats) WriteStaged(IReadOnlyList<string> captures, string staging, SymbolCatalog symbols)
+    private static (List<CatalogPartition> Written, CaptureStats Stats) WriteStaged(IReadOnlyList<string> captures, string staging, SymbolCatalog symbols, CatalogCompression compression)
     {
         var writers = new Dictionary<(Market, Symbol), PartitionWriter>();
         try
@@ -80,7 +81,7 @@ public static class CatalogWriter
                 {
                     if (!writers.TryGetValue(key, out last))
                     {
-                        last = new PartitionWriter(staging, reader.Market, reader.Symbol, symbols);
+                        last = new PartitionWriter(staging, reader.Market, reader.Symbol, symbols, compression);
                         writers.Add(key, last);
                     }
                     lastKey = key;
