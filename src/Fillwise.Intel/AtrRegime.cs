@@ -49,9 +49,8 @@ public sealed class AtrRegimeTracker
 {
     private readonly AtrRegimeOptions _options;
     private readonly double[] _ring;
-    private readonly double[] _sorted;
+    private readonly SortedValues _window;
     private int _ringNext;
-    private int _windowCount;
     private int _trueRanges;
     private double _atr;
     private double _previousClose = double.NaN;
@@ -62,7 +61,7 @@ public sealed class AtrRegimeTracker
         _options = options ?? new AtrRegimeOptions();
         _options.Validate();
         _ring = new double[_options.LookbackBars];
-        _sorted = new double[_options.LookbackBars];
+        _window = new SortedValues(_options.LookbackBars);
     }
 
     public long Bars { get; private set; }
@@ -100,11 +99,11 @@ public sealed class AtrRegimeTracker
                 return RegimeReading.Neutral;
             }
             var natr = _atr / _lastClose * 10_000;
-            if (_windowCount < _ring.Length)
+            if (_window.Values.Length < _ring.Length)
             {
                 return new RegimeReading(Regime.Normal, double.NaN, _atr, natr, InsufficientHistory: true);
             }
-            var median = Statistics.Percentile(_sorted.AsSpan(0, _windowCount), 0.5);
+            var median = Statistics.Percentile(_window.Values, 0.5);
             var ratio = median > 0 ? _atr / median : double.NaN;
             return new RegimeReading(_options.Classify(ratio), ratio, _atr, natr, InsufficientHistory: double.IsNaN(ratio));
         }
@@ -112,31 +111,12 @@ public sealed class AtrRegimeTracker
 
     private void PushAtr(double atr)
     {
-        if (_windowCount == _ring.Length)
+        if (_window.Values.Length == _ring.Length)
         {
-            Remove(_ring[_ringNext]);
+            _window.Remove(_ring[_ringNext]);
         }
         _ring[_ringNext] = atr;
         _ringNext = (_ringNext + 1) % _ring.Length;
-        Insert(atr);
-    }
-
-    private void Insert(double value)
-    {
-        var i = Array.BinarySearch(_sorted, 0, _windowCount, value);
-        if (i < 0)
-        {
-            i = ~i;
-        }
-        Array.Copy(_sorted, i, _sorted, i + 1, _windowCount - i);
-        _sorted[i] = value;
-        _windowCount++;
-    }
-
-    private void Remove(double value)
-    {
-        var i = Array.BinarySearch(_sorted, 0, _windowCount, value);
-        Array.Copy(_sorted, i + 1, _sorted, i, _windowCount - i - 1);
-        _windowCount--;
+        _window.Add(atr);
     }
 }
