@@ -37,13 +37,11 @@ internal static class Context
 /// </summary>
 internal sealed class CostModel(int actions, double shrinkage)
 {
-    private readonly Dictionary<Symbol, Cells> _symbols = [];
+    private readonly SymbolMap<Cells> _symbols = new();
     private readonly Cells _pooled = new(actions);
-    private Symbol _lastSymbol;
-    private Cells? _lastCells;
 
     /// <summary>Completed outcomes of resting actions (not "take now", which is known at once) for the symbol.</summary>
-    public long Samples(Symbol symbol) => Find(symbol)?.Resting ?? 0;
+    public long Samples(Symbol symbol) => _symbols.Find(symbol)?.Resting ?? 0;
 
     /// <summary>Resting outcomes behind an estimate for the symbol: its own, plus everything the prior holds (its pooled level covers symbols it never saw).</summary>
     public long Evidence(Symbol symbol) => Samples(symbol) + (Prior?._pooled.Resting ?? 0);
@@ -62,9 +60,7 @@ internal sealed class CostModel(int actions, double shrinkage)
         var model = new CostModel(learned.Actions, shrinkage);
         foreach (var (symbol, sums) in learned.Symbols)
         {
-            var cells = new Cells(learned.Actions);
-            cells.Absorb(sums);
-            model._symbols.Add(symbol, cells);
+            model._symbols.Add(symbol, new Cells(learned.Actions)).Absorb(sums);
             model._pooled.Absorb(sums);
         }
         return model;
@@ -76,7 +72,7 @@ internal sealed class CostModel(int actions, double shrinkage)
         var merged = new Dictionary<Symbol, Cells>();
         foreach (var source in (ReadOnlySpan<CostModel?>)[Prior, this])
         {
-            foreach (var (symbol, cells) in source?._symbols ?? [])
+            foreach (var (symbol, cells) in source?._symbols.All ?? [])
             {
                 if (!merged.TryGetValue(symbol, out var into))
                 {
@@ -94,12 +90,7 @@ internal sealed class CostModel(int actions, double shrinkage)
         {
             return;
         }
-        if (!_symbols.TryGetValue(symbol, out var cells))
-        {
-            cells = new Cells(actions);
-            _symbols.Add(symbol, cells);
-        }
-        cells.Add(context, action, costBps, filled);
+        (_symbols.Find(symbol) ?? _symbols.Add(symbol, new Cells(actions))).Add(context, action, costBps, filled);
         _pooled.Add(context, action, costBps, filled);
     }
 
@@ -128,7 +119,7 @@ internal sealed class CostModel(int actions, double shrinkage)
             var (c, f) = Cells.Shrink(cost[a], fills[a], n[a], top[a].CostBps, top[a].FillProbability, shrinkage);
             top[a] = new Candidate(c, f, 0);
         }
-        if (Find(symbol) is not { } cells)
+        if (_symbols.Find(symbol) is not { } cells)
         {
             return;
         }
@@ -138,22 +129,6 @@ internal sealed class CostModel(int actions, double shrinkage)
             var (c, f) = Cells.Shrink(cost[a], fills[a], n[a], top[a].CostBps, top[a].FillProbability, shrinkage);
             top[a] = cells.CellMean(context, a, c, f, shrinkage);
         }
-    }
-
-    /// <summary>The symbol's cells; the last one asked for is remembered, so a decision hashes no symbol name.</summary>
-    private Cells? Find(Symbol symbol)
-    {
-        if (_lastCells is not null && _lastSymbol == symbol)
-        {
-            return _lastCells;
-        }
-        if (!_symbols.TryGetValue(symbol, out var cells))
-        {
-            return null;
-        }
-        _lastSymbol = symbol;
-        _lastCells = cells;
-        return cells;
     }
 
     private sealed class Cells(int actions)

@@ -19,7 +19,7 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
 {
     private readonly long[] _horizonsNs = [.. options.PatiencesS.Select(p => p * 1_000_000_000L)];
     private readonly long _everyNs = options.ShadowEvery.Ticks * 100;
-    private readonly Dictionary<Symbol, SymbolShadows> _symbols = [];
+    private readonly SymbolMap<SymbolShadows> _symbols = new();
 
     /// <summary>The model's action index of a leg kind and patience (0 is "take now").</summary>
     public int Action(int kind, int patience) => 1 + kind * _horizonsNs.Length + patience;
@@ -30,11 +30,10 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         {
             return;
         }
-        if (!_symbols.TryGetValue(update.Symbol, out var s))
+        if (_symbols.Find(update.Symbol) is not { } s)
         {
             var (maker, taker) = fees.FeesFor(filters);
-            s = new SymbolShadows(maker, taker);
-            _symbols.Add(update.Symbol, s);
+            s = _symbols.Add(update.Symbol, new SymbolShadows(maker, taker));
         }
         // Only legs still resting can change (most fill within seconds at an active touch) ...
         for (var i = s.Unfilled.Count - 1; i >= 0; i--)

@@ -6,17 +6,11 @@ namespace Fillwise.Execution.Policies.Intel;
 internal sealed class TradeFlow(TimeSpan window)
 {
     private readonly long _windowNs = window.Ticks * 100;
-    private readonly Dictionary<Symbol, Window> _symbols = [];
-    private Symbol _lastSymbol;
-    private Window? _last;
+    private readonly SymbolMap<Window> _symbols = new();
 
     public void OnTrade(Symbol symbol, long nowNs, Side aggressor, double quantity)
     {
-        if (Find(symbol) is not { } w)
-        {
-            w = new Window();
-            _symbols.Add(symbol, w);
-        }
+        var w = _symbols.Find(symbol) ?? _symbols.Add(symbol, new Window());
         var signed = aggressor == Side.Buy ? quantity : -quantity;
         w.Trades.Enqueue((nowNs, signed, quantity));
         w.Signed += signed;
@@ -25,7 +19,7 @@ internal sealed class TradeFlow(TimeSpan window)
 
     public double Imbalance(Symbol symbol, long nowNs)
     {
-        if (Find(symbol) is not { } w)
+        if (_symbols.Find(symbol) is not { } w)
         {
             return 0;
         }
@@ -36,22 +30,6 @@ internal sealed class TradeFlow(TimeSpan window)
             w.Total -= quantity;
         }
         return w.Trades.Count > 0 && w.Total > 0 ? Math.Clamp(w.Signed / w.Total, -1, 1) : 0;
-    }
-
-    /// <summary>The symbol's window; the last one asked for is remembered, so a single-symbol feed hashes no symbol name.</summary>
-    private Window? Find(Symbol symbol)
-    {
-        if (_last is not null && _lastSymbol == symbol)
-        {
-            return _last;
-        }
-        if (!_symbols.TryGetValue(symbol, out var w))
-        {
-            return null;
-        }
-        _lastSymbol = symbol;
-        _last = w;
-        return w;
     }
 
     private sealed class Window
