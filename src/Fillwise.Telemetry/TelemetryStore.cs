@@ -24,6 +24,10 @@ public sealed class TelemetryStore : IDisposable
 {
     private readonly DbConnection _connection;
 
+    // A run's writer may commit from its own thread (BackgroundTelemetry) while the run reads the operator's toggles:
+    // the two take turns on the one connection. Everything else here runs before a run starts or after its writer stopped.
+    private readonly Lock _gate = new();
+
     private TelemetryStore(StoreTarget target, DbConnection connection)
     {
         Target = target;
@@ -76,7 +80,7 @@ public sealed class TelemetryStore : IDisposable
             VALUES (@id, @policy, @seed, @inputs, @mode, 'running', 1, @errors, @gaps)
             ON CONFLICT({Col.RunId}) DO UPDATE SET {Col.Status} = 'running', {Col.Attempts} = {Tables.Runs.Name}.{Col.Attempts} + 1, {Col.DataErrors} = @errors, {Col.BookGaps} = @gaps
             """, ("@id", run.RunId), ("@policy", run.Policy), ("@seed", (long)run.Seed), ("@inputs", run.Inputs), ("@mode", run.Mode), ("@errors", run.DataErrors), ("@gaps", run.BookGaps));
-        return new TelemetryWriter(_connection, run.RunId, batchSize);
+        return new TelemetryWriter(_connection, _gate, run.RunId, batchSize);
     }
 
     /// <summary>
@@ -100,6 +104,7 @@ public sealed class TelemetryStore : IDisposable
     public IReadOnlyDictionary<Symbol, bool> Toggles()
     {
         var toggles = new SortedDictionary<Symbol, bool>(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
+        using var turn = _gate.EnterScope();
         using var command = Sql.Command(_connection, $"SELECT {Col.Symbol}, {Col.Enabled} FROM {Tables.Toggles.Name}");
         using var reader = command.ExecuteReader();
         while (reader.Read())
