@@ -24,9 +24,9 @@ public sealed class TelemetryStore : IDisposable
 {
     private readonly DbConnection _connection;
 
-    // A run's writer may commit from its own thread (BackgroundTelemetry) while the run reads the operator's toggles:
-    // the two take turns on the one connection. Everything else here runs before a run starts or after its writer stopped.
-    private readonly Lock _gate = new();
+    // A run's writer commits from its own thread (BackgroundTelemetry) on the connection above while the run reads
+    // the operator's toggles: they are read on a connection of their own, so a poll never waits for a commit.
+    private DbConnection? _toggles;
 
     private TelemetryStore(StoreTarget target, DbConnection connection)
     {
@@ -80,7 +80,7 @@ public sealed class TelemetryStore : IDisposable
             VALUES (@id, @policy, @seed, @inputs, @mode, 'running', 1, @errors, @gaps)
             ON CONFLICT({Col.RunId}) DO UPDATE SET {Col.Status} = 'running', {Col.Attempts} = {Tables.Runs.Name}.{Col.Attempts} + 1, {Col.DataErrors} = @errors, {Col.BookGaps} = @gaps
             """, ("@id", run.RunId), ("@policy", run.Policy), ("@seed", (long)run.Seed), ("@inputs", run.Inputs), ("@mode", run.Mode), ("@errors", run.DataErrors), ("@gaps", run.BookGaps));
-        return new TelemetryWriter(_connection, _gate, run.RunId, batchSize);
+        return new TelemetryWriter(_connection, run.RunId, batchSize);
     }
 
     /// <summary>
@@ -104,8 +104,8 @@ public sealed class TelemetryStore : IDisposable
     public IReadOnlyDictionary<Symbol, bool> Toggles()
     {
         var toggles = new SortedDictionary<Symbol, bool>(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
-        using var turn = _gate.EnterScope();
-        using var command = Sql.Command(_connection, $"SELECT {Col.Symbol}, {Col.Enabled} FROM {Tables.Toggles.Name}");
+        _toggles ??= Target.OpenExisting();
+        using var command = Sql.Command(_toggles, $"SELECT {Col.Symbol}, {Col.Enabled} FROM {Tables.Toggles.Name}");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -159,7 +159,11 @@ public sealed class TelemetryStore : IDisposable
         return text.ToString();
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _toggles?.Dispose();
+        _connection.Dispose();
+    }
 
     private object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Sql.Scalar(_connection, sql, parameters);
 

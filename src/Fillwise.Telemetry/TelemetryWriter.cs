@@ -12,15 +12,13 @@ namespace Fillwise.Telemetry;
 public sealed class TelemetryWriter : ITelemetrySink
 {
     private readonly DbConnection _connection;
-    private readonly Lock _gate;
     private readonly string _runId;
     private readonly int _batchSize;
     private readonly List<IPendingRow> _pending = [];
 
-    internal TelemetryWriter(DbConnection connection, Lock gate, string runId, int batchSize)
+    internal TelemetryWriter(DbConnection connection, string runId, int batchSize)
     {
         _connection = connection;
-        _gate = gate;
         _runId = runId;
         _batchSize = Math.Max(1, batchSize);
     }
@@ -48,7 +46,6 @@ public sealed class TelemetryWriter : ITelemetrySink
         {
             return;
         }
-        using var turn = _gate.EnterScope();
         using (var transaction = _connection.BeginTransaction())
         {
             if (_connection.CanCreateBatch)
