@@ -83,13 +83,16 @@ public static class StoredBacktest
         IReadOnlySet<Symbol> Disabled() => store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToHashSet();
         var all = hooks is null ? (IRunHooks)new ToggleHook(Disabled) : new RunHooks(new ToggleHook(Disabled), hooks);
         BacktestResult result;
+        using var background = new BackgroundTelemetry(writer);
         try
         {
-            result = BacktestEngine.Run(inputs, spec, new PacedCommits(writer, wallClock), all, mirror);
+            result = BacktestEngine.Run(inputs, spec, new PacedCommits(background, wallClock), all, mirror);
+            background.Complete();
             writer.Flush();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            background.Dispose();
             // An error is deterministic (the same inputs fail the same way), so there is nothing to resume: leave no
             // half-written 'running' run behind. Cancellation (Ctrl+C) keeps it, to be resumed like a crash.
             store.DeleteRun(runId);

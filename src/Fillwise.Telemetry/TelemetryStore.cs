@@ -24,6 +24,10 @@ public sealed class TelemetryStore : IDisposable
 {
     private readonly DbConnection _connection;
 
+    // A run's writer commits from its own thread (BackgroundTelemetry) on the connection above while the run reads
+    // the operator's toggles: they are read on a connection of their own, so a poll never waits for a commit.
+    private DbConnection? _toggles;
+
     private TelemetryStore(StoreTarget target, DbConnection connection)
     {
         Target = target;
@@ -100,7 +104,8 @@ public sealed class TelemetryStore : IDisposable
     public IReadOnlyDictionary<Symbol, bool> Toggles()
     {
         var toggles = new SortedDictionary<Symbol, bool>(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
-        using var command = Sql.Command(_connection, $"SELECT {Col.Symbol}, {Col.Enabled} FROM {Tables.Toggles.Name}");
+        _toggles ??= Target.OpenExisting();
+        using var command = Sql.Command(_toggles, $"SELECT {Col.Symbol}, {Col.Enabled} FROM {Tables.Toggles.Name}");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -154,7 +159,11 @@ public sealed class TelemetryStore : IDisposable
         return text.ToString();
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _toggles?.Dispose();
+        _connection.Dispose();
+    }
 
     private object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Sql.Scalar(_connection, sql, parameters);
 

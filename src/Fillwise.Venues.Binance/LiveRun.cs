@@ -38,7 +38,8 @@ public static class LiveRun
         var inputs = $"{spec.VenueName} {string.Join(',', venue.Symbols.Select(s => s.Value))} {spec.OrderSource}";
         var writer = store.BeginRun(new RunInfo(runId, spec.Policy, spec.Seed, inputs, mode));
         var memory = new MemoryTelemetry();
-        var executor = new Executor(venue, venue.Catalog, spec.Options, ExecutionPolicies.Create(spec.Policy, spec.Options), new TeeTelemetry(memory, writer), spec.Inbox is { } inbox ? [spec.Orders(), inbox] : [spec.Orders()])
+        using var background = new BackgroundTelemetry(writer);
+        var executor = new Executor(venue, venue.Catalog, spec.Options, ExecutionPolicies.Create(spec.Policy, spec.Options), new TeeTelemetry(memory, background), spec.Inbox is { } inbox ? [spec.Orders(), inbox] : [spec.Orders()])
         {
             Mirror = mirror,
         };
@@ -72,6 +73,7 @@ public static class LiveRun
         // End of the session or the kill switch: nothing of ours stays on the book.
         venue.Kill();
         executor.Finish();
+        background.Complete();
         writer.Flush();
         store.CompleteRun(runId);
         var stats = PolicyStats.From(memory, executor.Markouts, MarkedCosts.Of(memory, executor.LastQuotes(), venue.Catalog, spec.Options));

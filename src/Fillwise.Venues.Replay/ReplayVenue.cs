@@ -16,7 +16,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     private readonly IMarketModel _market;
     private readonly SymbolCatalog _catalog;
     private readonly ReplayVenueOptions _options;
-    private readonly PriorityQueue<PendingEvent, PendingKey> _pending = new();
+    private readonly PendingQueue _pending = new();
     private readonly Dictionary<long, VenueOrder> _orders = [];
     private readonly HashSet<long> _closedIds = [];
     private readonly ReplayTimeProvider _time;
@@ -68,7 +68,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
             throw new InvalidOperationException("Attach a listener before stepping the venue.");
         }
         var hasMarket = _market.TryPeekTime(out var marketNs);
-        var hasPending = _pending.TryPeek(out _, out var key);
+        var hasPending = _pending.TryPeekKey(out var key);
         // Timers alone do not keep a replay alive (a periodic timer would otherwise run forever): the replay
         // ends when the data is exhausted and every order, cancel and delivery in flight has been handled.
         if (!hasMarket && _pendingWork == 0)
@@ -104,7 +104,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     public bool TryPeekNextTime(out long timeNs)
     {
         var hasMarket = _market.TryPeekTime(out var marketNs);
-        var hasPending = _pending.TryPeek(out _, out var key);
+        var hasPending = _pending.TryPeekKey(out var key);
         timeNs = 0;
         if (!hasMarket && _pendingWork == 0)
         {

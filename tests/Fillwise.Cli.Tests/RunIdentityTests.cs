@@ -32,6 +32,23 @@ public sealed class RunIdentityTests : IDisposable
     }
 
     [Fact]
+    public void TheOptionsAreHashedAsTheReflectionSerializerWritesThemSoRunIdsStayStable()
+    {
+        var changed = new ExecutorOptions
+        {
+            StartingEquity = 12_345.5m,
+            HealthEvery = TimeSpan.FromSeconds(90),
+            Router = new() { MakerTimeout = TimeSpan.FromSeconds(42) },
+            Intel = new() { PatiencesS = [2, 30], BehindBps = [1.5] },
+        };
+        foreach (var options in (ExecutorOptions[])[new ExecutorOptions(), changed])
+        {
+            Assert.Equal(JsonSerializer.Serialize(options), RunIdentity.OptionsText(options));
+        }
+        Assert.NotEqual(RunIdentity.OptionsText(new ExecutorOptions()), RunIdentity.OptionsText(changed));
+    }
+
+    [Fact]
     public void SignalFilesWithTheSameNameAndSizeButOtherContentAreDifferentRuns()
     {
         var a = Signals("a", "5000");

@@ -1,0 +1,105 @@
+using Fillwise.Core;
+using Fillwise.Execution;
+
+namespace Fillwise.Telemetry.Tests;
+
+/// <summary>The store's writer thread: order kept, the executor never waits for a commit, nothing lost when it falls behind, failures surface.</summary>
+public sealed class BackgroundTelemetryTests
+{
+    private static RoundTripRecord Row(long i) => new(i, i, new Symbol("BTCUSDT"), i, 0);
+
+    [Fact]
+    public void HandsEveryRecordAndFlushOnInTheOrderGiven()
+    {
+        var inner = new RecordingSink();
+        using (var background = new BackgroundTelemetry(inner))
+        {
+            background.RoundTrip(Row(1));
+            background.Flush();
+            background.RoundTrip(Row(2));
+            background.RoundTrip(Row(3));
+            background.Flush();
+            background.Complete();
+        }
+        Assert.Equal(["1", "flush", "2", "3", "flush"], inner.Log);
+    }
+
+    [Fact]
+    public void TheExecutorDoesNotWaitForACommitInProgress()
+    {
+        using var release = new ManualResetEventSlim();
+        var inner = new RecordingSink { FlushGate = release };
+        using var background = new BackgroundTelemetry(inner);
+        background.Flush(); // the writer now sits in a commit that does not end until released
+        for (var i = 0; i < 1_000; i++)
+        {
+            background.RoundTrip(Row(i)); // returns at once: queued behind the commit
+        }
+        background.Flush();
+        Assert.Equal(0, inner.Count);
+        Assert.Equal(0, background.Stalls);
+        release.Set();
+        background.Complete();
+        Assert.Equal(1_000, inner.Count);
+    }
+
+    [Fact]
+    public void AWriterThatFallsBehindMakesTheExecutorWaitAndLosesNothing()
+    {
+        using var release = new ManualResetEventSlim();
+        var inner = new RecordingSink { FlushGate = release };
+        using var background = new BackgroundTelemetry(inner);
+        background.Flush();
+        var total = BackgroundTelemetry.Capacity + 100;
+        var producer = new Thread(() =>
+        {
+            for (var i = 0; i < total; i++)
+            {
+                background.RoundTrip(Row(i));
+            }
+        });
+        producer.Start();
+        Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)), "the producer should wait while the queue is full");
+        release.Set();
+        Assert.True(producer.Join(TimeSpan.FromSeconds(30)));
+        background.Complete();
+        Assert.Equal(total, inner.Count);
+        Assert.True(background.Stalls > 0);
+    }
+
+    [Fact]
+    public void AWriterFailureIsThrownOnTheExecutorsThreadAsItself()
+    {
+        var inner = new RecordingSink { FailOnFlush = new IOException("disk full") };
+        using var background = new BackgroundTelemetry(inner);
+        background.RoundTrip(Row(1));
+        background.Flush();
+        var thrown = Assert.Throws<IOException>(background.Complete);
+        Assert.Equal("disk full", thrown.Message);
+    }
+
+    private sealed class RecordingSink : ITelemetrySink
+    {
+        public List<string> Log { get; } = [];
+        public int Count => Log.Count(l => l != "flush");
+        public ManualResetEventSlim? FlushGate { get; init; }
+        public Exception? FailOnFlush { get; init; }
+
+        public void Parent(ParentRecord record) => Log.Add("parent");
+        public void Child(ChildRecord record) => Log.Add("child");
+        public void Fill(FillRecord record) => Log.Add("fill");
+        public void Result(ParentResult result) => Log.Add("result");
+        public void RoundTrip(RoundTripRecord trade) => Log.Add(trade.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        public void Health(ExecutionHealth health) => Log.Add("health");
+
+        public void Flush()
+        {
+            if (FailOnFlush is { } e)
+            {
+                throw e;
+            }
+            FlushGate?.Wait();
+            Log.Add("flush");
+        }
+    }
+}
