@@ -1,28 +1,35 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Fillwise.Execution;
 
 namespace Fillwise.Telemetry;
 
 /// <summary>
-/// Takes the store's writes off the executor's thread. Records go into a bounded queue and one writer thread hands
+/// Takes the store's writes off the executor's thread. Records go into a bounded buffer and one writer thread hands
 /// them, in order, to the inner sink, so a batch commit (milliseconds on SQLite, a round trip on PostgreSQL) never
 /// sits inside a routing decision: on a replay it did, every 512 rows, as the slowest decision of the run.
-/// Nothing is dropped: when the writer is <see cref="Capacity"/> records behind, the executor waits (counted in
-/// <see cref="Stalls"/>). A failure of the writer (disk full, server gone) is thrown on the executor's thread at its
-/// next record or flush, or by <see cref="Complete"/>, as the original exception, so callers explain it as before.
+/// The writer is woken only every <see cref="WakeEvery"/> records, at a flush, or after <see cref="IdleWake"/>,
+/// not for each record (a wake is a system call). Nothing is dropped: when the writer is <see cref="Capacity"/>
+/// records behind, the executor waits (counted in <see cref="Stalls"/>). A failure of the writer (disk full, server
+/// gone) is thrown on the executor's thread at its next record or flush, or by <see cref="Complete"/>, as the
+/// original exception, so callers explain it as before.
 /// </summary>
 public sealed class BackgroundTelemetry : ITelemetrySink, IDisposable
 {
     public const int Capacity = 16_384;
+    public const int WakeEvery = 512;
+    public static readonly TimeSpan IdleWake = TimeSpan.FromMilliseconds(100);
 
     private static readonly object FlushMarker = new();
 
     private readonly ITelemetrySink _inner;
-    private readonly BlockingCollection<object> _queue = new(new ConcurrentQueue<object>(), Capacity);
+    private readonly object _sync = new();
     private readonly Thread _thread;
-    private volatile ExceptionDispatchInfo? _failure;
+    private List<object> _incoming = [];
+    private List<object> _writing = [];
+    private bool _flushAsked;
+    private bool _completing;
     private bool _stopped;
+    private ExceptionDispatchInfo? _failure;
 
     public BackgroundTelemetry(ITelemetrySink inner)
     {
@@ -56,11 +63,24 @@ public sealed class BackgroundTelemetry : ITelemetrySink, IDisposable
 
     private void Put(object item)
     {
-        _failure?.Throw();
-        if (!_queue.TryAdd(item))
+        lock (_sync)
         {
-            Stalls++;
-            _queue.Add(item);
+            while (_incoming.Count >= Capacity && _failure is null)
+            {
+                Stalls++;
+                Monitor.Wait(_sync);
+            }
+            _failure?.Throw();
+            _incoming.Add(item);
+            if (item == FlushMarker)
+            {
+                _flushAsked = true;
+                Monitor.PulseAll(_sync);
+            }
+            else if (_incoming.Count % WakeEvery == 0)
+            {
+                Monitor.PulseAll(_sync);
+            }
         }
     }
 
@@ -71,26 +91,51 @@ public sealed class BackgroundTelemetry : ITelemetrySink, IDisposable
             return;
         }
         _stopped = true;
-        _queue.CompleteAdding();
+        lock (_sync)
+        {
+            _completing = true;
+            Monitor.PulseAll(_sync);
+        }
         _thread.Join();
-        _queue.Dispose();
     }
 
     private void Drain()
     {
-        try
+        while (true)
         {
-            foreach (var item in _queue.GetConsumingEnumerable())
+            lock (_sync)
             {
-                Write(item);
+                while (_incoming.Count < WakeEvery && !_flushAsked && !_completing)
+                {
+                    if (!Monitor.Wait(_sync, IdleWake))
+                    {
+                        break;
+                    }
+                }
+                if (_incoming.Count == 0 && _completing)
+                {
+                    return;
+                }
+                (_incoming, _writing) = (_writing, _incoming);
+                _flushAsked = false;
+                Monitor.PulseAll(_sync); // room again for an executor waiting on a full buffer
             }
-        }
-        catch (Exception e)
-        {
-            _failure = ExceptionDispatchInfo.Capture(e);
-            // Keep taking, so an executor waiting on a full queue wakes up and sees the failure.
-            foreach (var _ in _queue.GetConsumingEnumerable())
+            try
             {
+                foreach (var item in _writing)
+                {
+                    Write(item);
+                }
+                _writing.Clear();
+            }
+            catch (Exception e)
+            {
+                lock (_sync)
+                {
+                    _failure = ExceptionDispatchInfo.Capture(e);
+                    Monitor.PulseAll(_sync);
+                }
+                return;
             }
         }
     }
