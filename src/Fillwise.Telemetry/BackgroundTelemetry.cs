@@ -15,8 +15,8 @@ namespace Fillwise.Telemetry;
 /// </summary>
 public sealed class BackgroundTelemetry : ITelemetrySink, IDisposable
 {
-    public const int Capacity = 16_384;
-    public const int WakeEvery = 512;
+    public const int Capacity = 512;
+    public const int WakeEvery = 128;
     public static readonly TimeSpan IdleWake = TimeSpan.FromMilliseconds(100);
 
     private static readonly object FlushMarker = new();

@@ -30,17 +30,26 @@ public sealed class BackgroundTelemetryTests
         using var release = new ManualResetEventSlim();
         var inner = new RecordingSink { FlushGate = release };
         using var background = new BackgroundTelemetry(inner);
-        background.Flush(); // the writer now sits in a commit that does not end until released
-        for (var i = 0; i < 1_000; i++)
+        try
         {
-            background.RoundTrip(Row(i)); // returns at once: queued behind the commit
+            background.Flush();
+            Assert.True(inner.InFlush.Wait(TimeSpan.FromSeconds(30)), "the writer should be committing");
+            const int queued = BackgroundTelemetry.Capacity - 1;
+            for (var i = 0; i < queued; i++)
+            {
+                background.RoundTrip(Row(i)); // returns at once: queued behind the commit
+            }
+            background.Flush();
+            Assert.Equal(0, inner.Count);
+            Assert.Equal(0, background.Stalls);
+            release.Set();
+            background.Complete();
+            Assert.Equal(queued, inner.Count);
         }
-        background.Flush();
-        Assert.Equal(0, inner.Count);
-        Assert.Equal(0, background.Stalls);
-        release.Set();
-        background.Complete();
-        Assert.Equal(1_000, inner.Count);
+        finally
+        {
+            release.Set(); // a failed assertion must not leave the writer blocked for Dispose to wait on
+        }
     }
 
     [Fact]
@@ -49,22 +58,30 @@ public sealed class BackgroundTelemetryTests
         using var release = new ManualResetEventSlim();
         var inner = new RecordingSink { FlushGate = release };
         using var background = new BackgroundTelemetry(inner);
-        background.Flush();
-        var total = BackgroundTelemetry.Capacity + 100;
-        var producer = new Thread(() =>
+        try
         {
-            for (var i = 0; i < total; i++)
+            background.Flush();
+            Assert.True(inner.InFlush.Wait(TimeSpan.FromSeconds(30)), "the writer should be committing");
+            var total = BackgroundTelemetry.Capacity + 100;
+            var producer = new Thread(() =>
             {
-                background.RoundTrip(Row(i));
-            }
-        });
-        producer.Start();
-        Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)), "the producer should wait while the queue is full");
-        release.Set();
-        Assert.True(producer.Join(TimeSpan.FromSeconds(30)));
-        background.Complete();
-        Assert.Equal(total, inner.Count);
-        Assert.True(background.Stalls > 0);
+                for (var i = 0; i < total; i++)
+                {
+                    background.RoundTrip(Row(i));
+                }
+            });
+            producer.Start();
+            Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)), "the producer should wait while the queue is full");
+            release.Set();
+            Assert.True(producer.Join(TimeSpan.FromSeconds(30)));
+            background.Complete();
+            Assert.Equal(total, inner.Count);
+            Assert.True(background.Stalls > 0);
+        }
+        finally
+        {
+            release.Set();
+        }
     }
 
     [Fact]
@@ -83,6 +100,7 @@ public sealed class BackgroundTelemetryTests
         public List<string> Log { get; } = [];
         public int Count => Log.Count(l => l != "flush");
         public ManualResetEventSlim? FlushGate { get; init; }
+        public ManualResetEventSlim InFlush { get; } = new();
         public Exception? FailOnFlush { get; init; }
 
         public void Parent(ParentRecord record) => Log.Add("parent");
@@ -98,6 +116,7 @@ public sealed class BackgroundTelemetryTests
             {
                 throw e;
             }
+            InFlush.Set();
             FlushGate?.Wait();
             Log.Add("flush");
         }
