@@ -65,6 +65,11 @@ public sealed class BackgroundTelemetry : ITelemetrySink, IDisposable
     {
         lock (_sync)
         {
+            if (_completing)
+            {
+                // Nothing may be handed over after the writer stopped: it would never be written.
+                throw new InvalidOperationException("A record was written to the store after its run's writer was stopped.");
+            }
             while (_incoming.Count >= Capacity && _failure is null)
             {
                 Stalls++;

@@ -95,6 +95,15 @@ public sealed class BackgroundTelemetryTests
         Assert.Equal("disk full", thrown.Message);
     }
 
+    [Fact]
+    public void ARecordAfterTheWriterStoppedIsRefusedNotLost()
+    {
+        var inner = new RecordingSink();
+        using var background = new BackgroundTelemetry(inner);
+        background.Complete();
+        Assert.Throws<InvalidOperationException>(() => background.RoundTrip(Row(1)));
+    }
+
     private sealed class RecordingSink : ITelemetrySink
     {
         public List<string> Log { get; } = [];
