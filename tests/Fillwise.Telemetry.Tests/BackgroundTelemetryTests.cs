@@ -25,64 +25,40 @@ public sealed class BackgroundTelemetryTests
     }
 
     [Fact]
-    public void TheExecutorDoesNotWaitForACommitInProgress()
+    public void TheExecutorDoesNotWaitForACommitInProgress() => WhileTheWriterCommits((inner, background, release) =>
     {
-        using var release = new ManualResetEventSlim();
-        var inner = new RecordingSink { FlushGate = release };
-        using var background = new BackgroundTelemetry(inner);
-        try
+        const int queued = BackgroundTelemetry.Capacity - 1;
+        for (var i = 0; i < queued; i++)
         {
-            background.Flush();
-            Assert.True(inner.InFlush.Wait(TimeSpan.FromSeconds(30)), "the writer should be committing");
-            const int queued = BackgroundTelemetry.Capacity - 1;
-            for (var i = 0; i < queued; i++)
-            {
-                background.RoundTrip(Row(i)); // returns at once: queued behind the commit
-            }
-            background.Flush();
-            Assert.Equal(0, inner.Count);
-            Assert.Equal(0, background.Stalls);
-            release.Set();
-            background.Complete();
-            Assert.Equal(queued, inner.Count);
+            background.RoundTrip(Row(i)); // returns at once: queued behind the commit
         }
-        finally
-        {
-            release.Set(); // a failed assertion must not leave the writer blocked for Dispose to wait on
-        }
-    }
+        background.Flush();
+        Assert.Equal(0, inner.Count);
+        Assert.Equal(0, background.Stalls);
+        release.Set();
+        background.Complete();
+        Assert.Equal(queued, inner.Count);
+    });
 
     [Fact]
-    public void AWriterThatFallsBehindMakesTheExecutorWaitAndLosesNothing()
+    public void AWriterThatFallsBehindMakesTheExecutorWaitAndLosesNothing() => WhileTheWriterCommits((inner, background, release) =>
     {
-        using var release = new ManualResetEventSlim();
-        var inner = new RecordingSink { FlushGate = release };
-        using var background = new BackgroundTelemetry(inner);
-        try
+        var total = BackgroundTelemetry.Capacity + 100;
+        var producer = new Thread(() =>
         {
-            background.Flush();
-            Assert.True(inner.InFlush.Wait(TimeSpan.FromSeconds(30)), "the writer should be committing");
-            var total = BackgroundTelemetry.Capacity + 100;
-            var producer = new Thread(() =>
+            for (var i = 0; i < total; i++)
             {
-                for (var i = 0; i < total; i++)
-                {
-                    background.RoundTrip(Row(i));
-                }
-            });
-            producer.Start();
-            Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)), "the producer should wait while the queue is full");
-            release.Set();
-            Assert.True(producer.Join(TimeSpan.FromSeconds(30)));
-            background.Complete();
-            Assert.Equal(total, inner.Count);
-            Assert.True(background.Stalls > 0);
-        }
-        finally
-        {
-            release.Set();
-        }
-    }
+                background.RoundTrip(Row(i));
+            }
+        });
+        producer.Start();
+        Assert.False(producer.Join(TimeSpan.FromMilliseconds(300)), "the producer should wait while the queue is full");
+        release.Set();
+        Assert.True(producer.Join(TimeSpan.FromSeconds(30)));
+        background.Complete();
+        Assert.Equal(total, inner.Count);
+        Assert.True(background.Stalls > 0);
+    });
 
     [Fact]
     public void AWriterFailureIsThrownOnTheExecutorsThreadAsItself()
@@ -102,6 +78,24 @@ public sealed class BackgroundTelemetryTests
         using var background = new BackgroundTelemetry(inner);
         background.Complete();
         Assert.Throws<InvalidOperationException>(() => background.RoundTrip(Row(1)));
+    }
+
+    /// <summary>Runs <paramref name="test"/> while the writer sits in a commit that lasts until the test sets the event.</summary>
+    private static void WhileTheWriterCommits(Action<RecordingSink, BackgroundTelemetry, ManualResetEventSlim> test)
+    {
+        using var release = new ManualResetEventSlim();
+        var inner = new RecordingSink { FlushGate = release };
+        using var background = new BackgroundTelemetry(inner);
+        try
+        {
+            background.Flush();
+            Assert.True(inner.InFlush.Wait(TimeSpan.FromSeconds(30)), "the writer should be committing");
+            test(inner, background, release);
+        }
+        finally
+        {
+            release.Set(); // a failed assertion must not leave the writer blocked for Dispose to wait on
+        }
     }
 
     private sealed class RecordingSink : ITelemetrySink
