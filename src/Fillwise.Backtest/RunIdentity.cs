@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Fillwise.Execution;
 
@@ -35,7 +36,7 @@ public static class RunIdentity
     }
 
     /// <summary>The effective options as the identity hashes them: the JSON the reflection-based serializer writes.</summary>
-    public static string OptionsText(ExecutorOptions options) => System.Text.Json.JsonSerializer.Serialize(options, OptionsJson.Default.ExecutorOptions);
+    public static string OptionsText(ExecutorOptions options) => JsonSerializer.Serialize(options, OptionsJson.Default.ExecutorOptions);
 
     /// <summary>SHA-256 of a file's bytes, hex.</summary>
     public static string FileHash(string path)

@@ -11,8 +11,7 @@ namespace Fillwise.Dashboard.Tests;
 /// <summary>The calibration panel: its API over a real replay (the same numbers the eval computes in memory), its chart, and a run stored before predictions were.</summary>
 public sealed class CalibrationTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
-    private static string F(JsonElement value, int digits) =>
-        value.ValueKind == JsonValueKind.Null ? "–" : value.GetDouble().ToString("F" + digits, CultureInfo.InvariantCulture);
+    private static string F(JsonElement value, int digits) => DashboardFixture.Number(value, digits);
 
     [Fact]
     public async Task TheApiGivesTheCalibrationTheEvalComputesForTheSameReplay()

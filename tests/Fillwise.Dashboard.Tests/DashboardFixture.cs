@@ -33,6 +33,10 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// So that `dotnet test` works on a fresh machine: installs Debian's chromium when it is missing and we are
     /// root (no browser download at run time; the machines only reach package registries), else one sentence.
     /// </summary>
+    /// <summary>A JSON number as the page prints it (fixed digits, invariant culture; null as a dash).</summary>
+    public static string Number(System.Text.Json.JsonElement value, int digits) =>
+        value.ValueKind == System.Text.Json.JsonValueKind.Null ? "–" : value.GetDouble().ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
+
     public static async Task EnsureChromium()
     {
         await Installing.WaitAsync();

@@ -10,8 +10,7 @@ namespace Fillwise.Dashboard.Tests;
 /// <summary>The Execution tab in headless Debian Chromium against the real app on a random loopback port.</summary>
 public sealed class ExecutionTabTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
-    private static string F(JsonElement value, int digits) =>
-        value.ValueKind == JsonValueKind.Null ? "–" : value.GetDouble().ToString("F" + digits, CultureInfo.InvariantCulture);
+    private static string F(JsonElement value, int digits) => DashboardFixture.Number(value, digits);
 
     [Fact]
     public async Task EveryPanelRendersTheNumbersOfTheApi()

@@ -108,17 +108,7 @@ public sealed class CalibrationTests : IDisposable
             downgrade.CommandText = "ALTER TABLE parents DROP COLUMN predicted_fill; ALTER TABLE parents DROP COLUMN expected_cost_bps; PRAGMA user_version = 5;";
             downgrade.ExecuteNonQuery();
         }
-        var refused = Assert.Throws<StoreException>(() => TelemetryReader.Open(db));
-        Assert.Contains("written by an older fillwise (schema 5, this one reads 6)", refused.Message, StringComparison.Ordinal);
-
-        string oldRun;
-        using (var store = TelemetryStore.Open(db))
-        {
-            Assert.Equal(6, store.SchemaVersion);
-            Assert.Equal(47L, store.Query("SELECT COUNT(*) FROM parents")[0][0]);
-            Assert.Equal(0L, store.Query("SELECT COUNT(*) FROM parents WHERE predicted_fill IS NOT NULL OR expected_cost_bps IS NOT NULL")[0][0]);
-            oldRun = (string)store.Query("SELECT run_id FROM runs")[0][0]!;
-        }
+        var oldRun = Schema5Store.MigrateForward(db);
         var reader = TelemetryReader.Open(db);
         var old = reader.Calibration(oldRun, null);
         Assert.True(old.Calibration.IsEmpty);
@@ -151,18 +141,11 @@ public sealed class PostgresCalibrationMigrationTests(PostgresServer server)
             await using var downgrade = new NpgsqlCommand("ALTER TABLE parents DROP COLUMN predicted_fill; ALTER TABLE parents DROP COLUMN expected_cost_bps; UPDATE fillwise_schema SET version = 5;", connection);
             await downgrade.ExecuteNonQueryAsync();
         }
-        var refused = Assert.Throws<StoreException>(() => TelemetryReader.Open(pg));
-        Assert.Contains("written by an older fillwise (schema 5, this one reads 6)", refused.Message, StringComparison.Ordinal);
-
-        string oldRun;
+        var oldRun = Schema5Store.MigrateForward(pg);
         using (var store = TelemetryStore.Open(pg))
         {
-            Assert.Equal(6, store.SchemaVersion);
-            Assert.Equal(47L, store.Query("SELECT COUNT(*) FROM parents")[0][0]);
-            Assert.Equal(0L, store.Query("SELECT COUNT(*) FROM parents WHERE predicted_fill IS NOT NULL OR expected_cost_bps IS NOT NULL")[0][0]);
             Assert.Equal(["double precision", "double precision"],
                 store.Query("SELECT data_type::text FROM information_schema.columns WHERE table_name = 'parents' AND column_name IN ('predicted_fill', 'expected_cost_bps')").Select(r => (string)r[0]!));
-            oldRun = (string)store.Query("SELECT run_id FROM runs")[0][0]!;
         }
         var reader = TelemetryReader.Open(pg);
         Assert.StartsWith($"No predictions stored for run {oldRun}", reader.Calibration(oldRun, null).Message, StringComparison.Ordinal);
@@ -171,5 +154,21 @@ public sealed class PostgresCalibrationMigrationTests(PostgresServer server)
         Assert.True(exit == 0, error);
         var fresh = reader.Runs().Single(r => r.RunId != oldRun).RunId;
         Assert.False(reader.Calibration(fresh, null).Calibration.IsEmpty);
+    }
+}
+
+/// <summary>What a schema-5 store (SQLite or PostgreSQL) must look like once a writer has opened it.</summary>
+internal static class Schema5Store
+{
+    /// <summary>Readers refuse it as older; a writer migrates it to 6, keeping its 47 parents without predictions. Returns its run id.</summary>
+    public static string MigrateForward(string db)
+    {
+        var refused = Assert.Throws<StoreException>(() => TelemetryReader.Open(db));
+        Assert.Contains("written by an older fillwise (schema 5, this one reads 6)", refused.Message, StringComparison.Ordinal);
+        using var store = TelemetryStore.Open(db);
+        Assert.Equal(6, store.SchemaVersion);
+        Assert.Equal(47L, store.Query("SELECT COUNT(*) FROM parents")[0][0]);
+        Assert.Equal(0L, store.Query("SELECT COUNT(*) FROM parents WHERE predicted_fill IS NOT NULL OR expected_cost_bps IS NOT NULL")[0][0]);
+        return (string)store.Query("SELECT run_id FROM runs")[0][0]!;
     }
 }
