@@ -46,12 +46,14 @@ public static class StoredBacktest
     public static Summary? Run(string dbPath, BacktestInputs inputs, BacktestSpec spec, string orderSource, IReadOnlyList<string> adaptations,
         IRunHooks? hooks = null, IExecutionMirror? mirror = null, bool force = false, Action<IReadOnlyList<Symbol>>? switchedOff = null, TimeProvider? wallClock = null)
     {
+        // Compiles the decision path on the other core while the store is set up (see EngineWarmUp).
+        using var warmUp = EngineWarmUp.Start(inputs, spec);
         var runId = RunId(inputs, spec, orderSource);
         using var store = TelemetryStore.Open(dbPath);
         try
         {
             using var runLock = RunLock.Take(store, runId);
-            return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff, wallClock ?? TimeProvider.System);
+            return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff, wallClock ?? TimeProvider.System, warmUp);
         }
         catch (DbException e)
         {
@@ -62,7 +64,7 @@ public static class StoredBacktest
     }
 
     private static Summary? RunLocked(TelemetryStore store, string runId, BacktestInputs inputs, BacktestSpec spec, IReadOnlyList<string> adaptations,
-        IRunHooks? hooks, IExecutionMirror? mirror, bool force, Action<IReadOnlyList<Symbol>>? switchedOff, TimeProvider wallClock)
+        IRunHooks? hooks, IExecutionMirror? mirror, bool force, Action<IReadOnlyList<Symbol>>? switchedOff, TimeProvider wallClock, EngineWarmUp warmUp)
     {
         var status = store.StatusOf(runId);
         if (status == RunStatus.Complete && !force)
@@ -86,6 +88,7 @@ public static class StoredBacktest
         using var background = new BackgroundTelemetry(writer);
         try
         {
+            warmUp.Wait();
             result = BacktestEngine.Run(inputs, spec, new PacedCommits(background, wallClock), all, mirror);
             background.Complete();
             writer.Flush();

@@ -18,6 +18,18 @@ public sealed class BookGapMetricTests
         lines.RemoveAt(diffs[diffs.Count / 2].index);
         using var gapped = TempFile.WithText(string.Join('\n', lines) + "\n", "btcusdt_gap.gz", gzip: true);
         Assert.Equal(1, GapsRecordedBy(gapped.Path));
+
+        // A warm-up run (throwaway, before a replay) records nothing on the meter; the thread records again after.
+        ExecutionMetrics.SilencedOnThisThread = true;
+        try
+        {
+            Assert.Equal(0, GapsRecordedBy(gapped.Path));
+        }
+        finally
+        {
+            ExecutionMetrics.SilencedOnThisThread = false;
+        }
+        Assert.Equal(1, GapsRecordedBy(gapped.Path));
     }
 
     /// <summary>Gaps recorded on this thread only, so replays in parallel tests cannot leak into the count.</summary>

@@ -1,0 +1,41 @@
+using Fillwise.Backtest;
+using Fillwise.Core;
+using Fillwise.Execution;
+using Fillwise.Execution.Signals;
+using Fillwise.TestData;
+
+namespace Fillwise.Cli.Tests;
+
+/// <summary>
+/// A stored run is preceded by a throwaway warm-up run over the first minute of its data (compiling the decision
+/// path before the first real decision): it must leave no trace in what the run computes.
+/// </summary>
+public sealed class EngineWarmUpTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fillwise-warmup-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("intel")]
+    [InlineData("static")]
+    public void AStoredRunEqualsTheEngineRunAlone(string policy)
+    {
+        var inputs = BacktestInputs.Load([TestPaths.SampleCapture("btcusdt_20240718.gz"), TestPaths.SampleCapture("btcusdt_20240719.gz")], null, SymbolCatalog.Default);
+        var spec = new BacktestSpec(policy, 7, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5000m, 7), TimeSpan.FromSeconds(5)), new ExecutorOptions());
+
+        var alone = BacktestEngine.Run(inputs, spec);
+        var stored = StoredBacktest.Run(Path.Combine(_dir, "runs.db"), inputs, spec, "informed:2s", [])!;
+
+        Assert.True(alone.Stats.Orders > 100, $"{alone.Stats.Orders} orders");
+        Assert.Equal(alone.Stats.Orders, stored.Stats.Orders);
+        Assert.Equal(alone.Stats.FilledOrders, stored.Stats.FilledOrders);
+        Assert.Equal(alone.Stats.CostBpsMean, stored.Stats.CostBpsMean);
+        Assert.Equal(alone.Stats.MakerFillRatio, stored.Stats.MakerFillRatio);
+        Assert.Equal(alone.Stats.MeanTimeToFillMs, stored.Stats.MeanTimeToFillMs);
+        Assert.Equal(alone.Venue.Fills, stored.Venue.Fills);
+        // The run's latencies are its own decisions only, none of the warm-up's.
+        Assert.Equal(alone.Latency.Count, stored.Latency.Count);
+        Assert.Equal(alone.Learned?.TotalSamples, stored.Learned?.TotalSamples);
+    }
+}
