@@ -41,9 +41,12 @@ internal static class DataCommands
         {
             throw new DataFormatException($"{captures[0]} is a stream capture but {klines[0]} is a kline CSV: inspect them separately.");
         }
+        // The table's rendering code compiles on the other core while the data is read.
+        var table = json ? Task.CompletedTask : Task.Run(InspectTable.Prepare);
         if (captures.Count > 0)
         {
             var inspection = CaptureInspection.Run(captures);
+            table.Wait();
             if (json)
             {
                 InspectJson.WriteCapture(stdout, inspection);
@@ -55,6 +58,7 @@ internal static class DataCommands
             return inspection.HasErrors ? CliApp.ExitDataErrors : CliApp.ExitOk;
         }
         var series = klines.Select(p => KlineFile.Scan(p)).ToList();
+        table.Wait();
         if (json)
         {
             InspectJson.WriteKlines(stdout, series);

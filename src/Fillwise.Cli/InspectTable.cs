@@ -67,6 +67,21 @@ internal static class InspectTable
         WriteIssues(console, all.SelectMany(s => s.Errors).ToList(), all.Sum(s => s.Errors.Count), all.SelectMany(s => s.Warnings).ToList(), all.Sum(s => s.Warnings.Count));
     }
 
+    /// <summary>
+    /// Renders a throwaway table of the same shape to nowhere. Run on another core while the data is read, it
+    /// compiles the rendering code first (the first table took ~60 ms, a quarter of inspecting a 28 MB capture), so
+    /// the real one prints at once.
+    /// </summary>
+    public static void Prepare()
+    {
+        var console = Console(TextWriter.Null);
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("capture").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("lines", $"{94_000:N0}");
+        table.AddRow(Markup.Escape("BTCUSDT book"), "[green]synced[/], 0 gaps");
+        console.Write(table);
+        console.MarkupLine($"[red]error:[/] {Markup.Escape("line 1: expected a combined-stream message")}");
+    }
+
     private static string BarTime(long openTimeMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(openTimeMs).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
