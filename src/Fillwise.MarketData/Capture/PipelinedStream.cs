@@ -19,7 +19,7 @@ internal sealed class PipelinedStream : Stream
     private readonly BlockingCollection<Block> _full = new(Depth);
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _producer;
-    private Block _current;
+    private Block? _current;
     private int _offset;
     private bool _done;
 
@@ -30,7 +30,11 @@ internal sealed class PipelinedStream : Stream
         _producer.Start();
     }
 
-    private readonly record struct Block(byte[]? Buffer, int Length, Exception? Error);
+    // A class, not a struct: the queue's generic code over a reference type is precompiled with the framework, where
+    // over a struct it was compiled on every start (14 methods); a block is 256 KB, so the allocation is nothing.
+    private sealed record Block(byte[]? Buffer, int Length, Exception? Error);
+
+    private static readonly Block End = new(null, 0, null);
 
     private void Produce()
     {
@@ -68,7 +72,7 @@ internal sealed class PipelinedStream : Stream
                 }
                 if (length < BlockSize)
                 {
-                    _full.Add(default, _stop.Token);
+                    _full.Add(End, _stop.Token);
                     return;
                 }
             }
@@ -89,9 +93,9 @@ internal sealed class PipelinedStream : Stream
             {
                 return 0;
             }
-            if (_current.Buffer is { } data && _offset < _current.Length)
+            if (_current is { Buffer: { } data } current && _offset < current.Length)
             {
-                var n = Math.Min(buffer.Length, _current.Length - _offset);
+                var n = Math.Min(buffer.Length, current.Length - _offset);
                 data.AsSpan(_offset, n).CopyTo(buffer);
                 _offset += n;
                 return n;
@@ -114,11 +118,11 @@ internal sealed class PipelinedStream : Stream
 
     private void Release()
     {
-        if (_current.Buffer is { } data)
+        if (_current?.Buffer is { } data)
         {
             ArrayPool<byte>.Shared.Return(data);
         }
-        _current = default;
+        _current = null;
     }
 
     protected override void Dispose(bool disposing)

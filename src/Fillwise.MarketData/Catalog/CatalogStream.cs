@@ -47,8 +47,13 @@ internal sealed class CatalogStream : IDisposable
         _producer.Start();
     }
 
-    /// <summary>A decoded group, the end of the stream (both null), or the failure that stopped the producer.</summary>
-    private readonly record struct Item(RowGroupBatch? Batch, ExceptionDispatchInfo? Error);
+    /// <summary>
+    /// A decoded group, the end of the stream (both null), or the failure that stopped the producer. A class: the
+    /// queue's code over a reference type is precompiled with the framework, over a struct it was compiled on every start.
+    /// </summary>
+    private sealed record Item(RowGroupBatch? Batch, ExceptionDispatchInfo? Error);
+
+    private static readonly Item End = new(null, null);
 
     public Market Market { get; }
     public Symbol Symbol { get; }
@@ -158,7 +163,7 @@ internal sealed class CatalogStream : IDisposable
                     reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 }
             }
-            _full.Add(default, _stop.Token);
+            _full.Add(End, _stop.Token);
         }
         catch (OperationCanceledException)
         {
