@@ -5,6 +5,11 @@ if (args.Length > 0 && args[0] == "load")
 {
     return await Fillwise.Benchmarks.LoadTest.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "stalls")
+{
+    // The machine's floor for the replay's wall-clock decision p99 (bench/README.md).
+    return Fillwise.Benchmarks.Stalls.Run(args[1..]);
+}
 if (args.Length == 4 && args[0] == "klines-shifted")
 {
     // Longer bar inputs for the memory measurement in bench/README.md: real files, later copies time-shifted.
