@@ -100,13 +100,16 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
             Assert.Equal(0, Run(["replay", .. Capture, "--arrivals", "5s", "--db", Path.Combine(_dir, "learn.db"), "--intel-save", model]).Exit);
             prior = ["--intel-prior", model];
         }
+        // A parent every 2 s makes ~1,500 rows, so the writer has committed its first 512-row batch well before the
+        // crash (a commit by time alone depends on how fast the machine runs: the warm-up made the run too quick).
+        string[] arrivals = ["--arrivals", "2s"];
         var uninterrupted = Path.Combine(_dir, $"clean-{fromPrior}.db");
-        Assert.Equal(0, Run(["replay", .. Capture, "--db", uninterrupted, .. prior]).Exit);
+        Assert.Equal(0, Run(["replay", .. Capture, .. arrivals, "--db", uninterrupted, .. prior]).Exit);
 
         var crashed = Path.Combine(_dir, $"crashed-{fromPrior}.db");
         var cli = typeof(CliApp).Assembly.Location;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        foreach (var arg in (string[])[cli, "replay", .. Capture, "--db", crashed, .. prior])
+        foreach (var arg in (string[])[cli, "replay", .. Capture, .. arrivals, "--db", crashed, .. prior])
         {
             start.ArgumentList.Add(arg);
         }
@@ -126,7 +129,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
             Assert.True(stored > 0, "committed batches survived the crash");
         }
 
-        var (exit, output, _) = Run(["replay", .. Capture, "--db", crashed, .. prior]);
+        var (exit, output, _) = Run(["replay", .. Capture, .. arrivals, "--db", crashed, .. prior]);
         Assert.Equal(0, exit);
         Assert.Contains("resumed", output, StringComparison.Ordinal);
         using var a = TelemetryStore.Open(uninterrupted);
