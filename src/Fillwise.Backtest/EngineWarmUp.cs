@@ -1,21 +1,25 @@
+using Fillwise.Core;
 using Fillwise.Execution;
+using Fillwise.Execution.Signals;
 using Fillwise.Telemetry;
 using Fillwise.Venues.Replay;
 
 namespace Fillwise.Backtest;
 
 /// <summary>
-/// A throwaway run of the same policy and order source over the first minute of the run's own data (two hours of
-/// bars), started on another core while the store is set up, and awaited before the run's first event. The CLI
-/// compiles each method fully optimised on its first call (tiering is off), so without it the run's first decisions
-/// paid for compiling the decision path: ~30 ms for the first, ~4 ms for the first intel choice, which set the
-/// decision p99. Nothing of the warm-up is kept: its venue, executor, policy and telemetry are its own, its metrics
-/// are silenced, and an error it meets is left for the run itself to meet and report.
+/// A throwaway run over the first minute of the run's own data (two hours of bars): the same policy and order
+/// source, with seeded arrivals beside it so it decides even when the run's first signal comes later. It runs on
+/// another core while the store is set up, and the run waits for it before its first event. The CLI compiles each
+/// method, optimised, on its first call (tiering is off); without the warm-up the run's first decisions paid for
+/// compiling the decision path (~30 ms the first, ~4 ms the first intel choice), which set the decision p99.
+/// Nothing of it is kept: its venue, executor, policy and telemetry are its own, its metrics are silenced, and an
+/// error it meets is left for the run to meet and report.
 /// </summary>
-internal sealed class EngineWarmUp : IDisposable
+public sealed class EngineWarmUp : IDisposable
 {
     private static readonly TimeSpan TickWindow = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan BarWindow = TimeSpan.FromHours(2);
+    private const decimal ArrivalNotional = 5_000m;
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _task;
@@ -23,11 +27,17 @@ internal sealed class EngineWarmUp : IDisposable
     private EngineWarmUp(BacktestInputs inputs, BacktestSpec spec)
     {
         var window = inputs.IsTickMode ? TickWindow : BarWindow;
+        // Thirty arrivals over the window, whatever the run's own order source does in it.
+        var arrivals = new ArrivalOptions(window / 30, ArrivalNotional, spec.Seed);
+        var warm = spec with { Orders = () => new WithArrivals(spec.Orders(), new SeededArrivals(arrivals)) };
         var token = _stop.Token;
-        _task = Task.Run(() => Run(inputs, spec, window, token), CancellationToken.None);
+        _task = Task.Run(() => Run(inputs, warm, new StopAfter(window.Ticks * 100, this), token), CancellationToken.None);
     }
 
     public static EngineWarmUp Start(BacktestInputs inputs, BacktestSpec spec) => new(inputs, spec);
+
+    /// <summary>Decisions the warm-up made (read after <see cref="Wait"/>).</summary>
+    public long Decisions { get; private set; }
 
     /// <summary>Waits until the warm-up has run its window (or failed, which the run will report itself).</summary>
     public void Wait() => _task.Wait(CancellationToken.None);
@@ -40,7 +50,7 @@ internal sealed class EngineWarmUp : IDisposable
         _stop.Dispose();
     }
 
-    private static void Run(BacktestInputs inputs, BacktestSpec spec, TimeSpan window, CancellationToken token)
+    private static void Run(BacktestInputs inputs, BacktestSpec spec, StopAfter stop, CancellationToken token)
     {
         ExecutionMetrics.SilencedOnThisThread = true;
         try
@@ -48,7 +58,7 @@ internal sealed class EngineWarmUp : IDisposable
             // The run's own sink chain (records kept in memory instead of the store), so its first records are not
             // the first calls of the chain either.
             using var background = new BackgroundTelemetry(new MemoryTelemetry());
-            BacktestEngine.Run(inputs, spec, new PacedCommits(background, TimeProvider.System), new StopAfter(window.Ticks * 100), cancellationToken: token);
+            BacktestEngine.Run(inputs, spec, new PacedCommits(background, TimeProvider.System), stop, cancellationToken: token);
         }
         catch (Exception)
         {
@@ -61,13 +71,14 @@ internal sealed class EngineWarmUp : IDisposable
         }
     }
 
-    /// <summary>Ends the warm-up once the venue's clock is <c>windowNs</c> past its first event.</summary>
-    private sealed class StopAfter(long windowNs) : IRunHooks
+    /// <summary>Ends the warm-up once the venue's clock is <c>windowNs</c> past its first event; counts its decisions.</summary>
+    private sealed class StopAfter(long windowNs, EngineWarmUp owner) : IRunHooks
     {
         private long _startNs = long.MinValue;
 
         public void AfterStep(long steps, ReplayVenue venue, Executor executor)
         {
+            owner.Decisions = executor.DecisionLatency.Count;
             if (steps == 0)
             {
                 return;
@@ -84,4 +95,23 @@ internal sealed class EngineWarmUp : IDisposable
     }
 
     private sealed class WindowDone : Exception;
+
+    /// <summary>Two order sources side by side: each schedules its own wake-ups, which the executor hands back to it.</summary>
+    private sealed class WithArrivals(ISignalSource own, ISignalSource arrivals) : ISignalSource
+    {
+        public void Start(ISignalHost host)
+        {
+            own.Start(host);
+            arrivals.Start(host);
+        }
+
+        public void OnWake(long payload, ISignalHost host) =>
+            throw new InvalidOperationException("A wake-up goes to the source that asked for it, never to the pair.");
+
+        public void OnMarket(in MarketUpdate update, ISignalHost host)
+        {
+            own.OnMarket(update, host);
+            arrivals.OnMarket(update, host);
+        }
+    }
 }
