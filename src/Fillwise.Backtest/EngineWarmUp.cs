@@ -24,17 +24,19 @@ public sealed class EngineWarmUp : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _task;
 
-    private EngineWarmUp(BacktestInputs inputs, BacktestSpec spec)
+    private EngineWarmUp(BacktestInputs inputs, BacktestSpec spec, TimeProvider wallClock)
     {
         var window = inputs.IsTickMode ? TickWindow : BarWindow;
         // Thirty arrivals over the window, whatever the run's own order source does in it.
         var arrivals = new ArrivalOptions(window / 30, ArrivalNotional, spec.Seed);
         var warm = spec with { Orders = () => new WithArrivals(spec.Orders(), new SeededArrivals(arrivals)) };
-        var token = _stop.Token;
-        _task = Task.Run(() => Run(inputs, warm, new StopAfter(window.Ticks * 100, this), token), CancellationToken.None);
+        var stop = new StopAfter(window.Ticks * 100, _stop.Token, this);
+        // A thread of its own: a task queued on a busy pool could be run inline by Wait, losing the overlap.
+        _task = Task.Factory.StartNew(() => Run(inputs, warm, stop, wallClock), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    public static EngineWarmUp Start(BacktestInputs inputs, BacktestSpec spec) => new(inputs, spec);
+    /// <param name="wallClock">The clock the run's commits are paced by (the warm-up's sink chain is the run's).</param>
+    public static EngineWarmUp Start(BacktestInputs inputs, BacktestSpec spec, TimeProvider? wallClock = null) => new(inputs, spec, wallClock ?? TimeProvider.System);
 
     /// <summary>Decisions the warm-up made (read after <see cref="Wait"/>).</summary>
     public long Decisions { get; private set; }
@@ -42,7 +44,7 @@ public sealed class EngineWarmUp : IDisposable
     /// <summary>Waits until the warm-up has run its window (or failed, which the run will report itself).</summary>
     public void Wait() => _task.Wait(CancellationToken.None);
 
-    /// <summary>Stops a warm-up no run will follow (the run was already complete) and waits for it.</summary>
+    /// <summary>Stops the warm-up within one step if it is still running (no run follows: the run was complete, or its lock was held) and waits for it.</summary>
     public void Dispose()
     {
         _stop.Cancel();
@@ -50,7 +52,7 @@ public sealed class EngineWarmUp : IDisposable
         _stop.Dispose();
     }
 
-    private static void Run(BacktestInputs inputs, BacktestSpec spec, StopAfter stop, CancellationToken token)
+    private static void Run(BacktestInputs inputs, BacktestSpec spec, StopAfter stop, TimeProvider wallClock)
     {
         ExecutionMetrics.SilencedOnThisThread = true;
         try
@@ -58,7 +60,7 @@ public sealed class EngineWarmUp : IDisposable
             // The run's own sink chain (records kept in memory instead of the store), so its first records are not
             // the first calls of the chain either.
             using var background = new BackgroundTelemetry(new MemoryTelemetry());
-            BacktestEngine.Run(inputs, spec, new PacedCommits(background, TimeProvider.System), stop, cancellationToken: token);
+            BacktestEngine.Run(inputs, spec, new PacedCommits(background, wallClock), stop);
         }
         catch (Exception)
         {
@@ -71,14 +73,15 @@ public sealed class EngineWarmUp : IDisposable
         }
     }
 
-    /// <summary>Ends the warm-up once the venue's clock is <c>windowNs</c> past its first event; counts its decisions.</summary>
-    private sealed class StopAfter(long windowNs, EngineWarmUp owner) : IRunHooks
+    /// <summary>Ends the warm-up once the venue's clock is <c>windowNs</c> past its first event, or when stopped; counts its decisions.</summary>
+    private sealed class StopAfter(long windowNs, CancellationToken stopped, EngineWarmUp owner) : IRunHooks
     {
         private long _startNs = long.MinValue;
 
         public void AfterStep(long steps, ReplayVenue venue, Executor executor)
         {
             owner.Decisions = executor.DecisionLatency.Count;
+            stopped.ThrowIfCancellationRequested();
             if (steps == 0)
             {
                 return;

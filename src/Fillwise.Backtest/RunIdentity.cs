@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Fillwise.Core;
 using Fillwise.Execution;
 
 namespace Fillwise.Backtest;
@@ -27,6 +29,12 @@ public static class RunIdentity
             Add($"{Path.GetFileName(file)}={FileHash(file)}");
         }
         Add(OptionsText(options));
+        if (FiltersText(inputs) is { } filters)
+        {
+            // Filters overridden by --symbol-file change fills and costs: another run. (Only then, so the ids of runs
+            // on the built-in table stay what they were.)
+            Add(filters);
+        }
         if (priorFingerprint is not null)
         {
             // A run that starts from a learned model is a different run from a cold one.
@@ -37,6 +45,19 @@ public static class RunIdentity
 
     /// <summary>The effective options as the identity hashes them: the JSON the reflection-based serializer writes.</summary>
     public static string OptionsText(ExecutorOptions options) => JsonSerializer.Serialize(options, OptionsJson.Default.ExecutorOptions);
+
+    /// <summary>The trading filters of the data's symbols as the run uses them, or null when they are the built-in table's.</summary>
+    private static string? FiltersText(BacktestInputs inputs)
+    {
+        var market = inputs.Quality.Market;
+        var used = inputs.Quality.Symbols.OrderBy(s => s.Value, StringComparer.Ordinal).Select(symbol => inputs.Catalog.TryGet(market, symbol, out var f) ? f : null).ToList();
+        if (used.All(f => f is not null && SymbolCatalog.Default.TryGet(market, f.Symbol, out var builtIn) && builtIn == f))
+        {
+            return null;
+        }
+        return "filters=" + string.Join(';', used.Select(f => f is null ? "?" : string.Create(CultureInfo.InvariantCulture,
+            $"{f.Market.Name()}:{f.Symbol.Value}:{f.TickSize}:{f.StepSize}:{f.MinNotional}:{f.ContractSize}:{f.MakerFeeRate}:{f.TakerFeeRate}")));
+    }
 
     /// <summary>SHA-256 of a file's bytes, hex.</summary>
     public static string FileHash(string path)

@@ -44,16 +44,17 @@ public static class StoredBacktest
     /// the commits (<see cref="PacedCommits"/>).
     /// </summary>
     public static Summary? Run(string dbPath, BacktestInputs inputs, BacktestSpec spec, string orderSource, IReadOnlyList<string> adaptations,
-        IRunHooks? hooks = null, IExecutionMirror? mirror = null, bool force = false, Action<IReadOnlyList<Symbol>>? switchedOff = null, TimeProvider? wallClock = null)
+        IRunHooks? hooks = null, IExecutionMirror? mirror = null, bool force = false, Action<IReadOnlyList<Symbol>>? switchedOff = null, TimeProvider? wallClock = null,
+        CancellationToken cancellationToken = default)
     {
         // Compiles the decision path on the other core while the store is set up (see EngineWarmUp).
-        using var warmUp = EngineWarmUp.Start(inputs, spec);
+        using var warmUp = EngineWarmUp.Start(inputs, spec, wallClock);
         var runId = RunId(inputs, spec, orderSource);
         using var store = TelemetryStore.Open(dbPath);
         try
         {
             using var runLock = RunLock.Take(store, runId);
-            return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff, wallClock ?? TimeProvider.System, warmUp);
+            return RunLocked(store, runId, inputs, spec, adaptations, hooks, mirror, force, switchedOff, wallClock ?? TimeProvider.System, warmUp, cancellationToken);
         }
         catch (DbException e)
         {
@@ -64,7 +65,7 @@ public static class StoredBacktest
     }
 
     private static Summary? RunLocked(TelemetryStore store, string runId, BacktestInputs inputs, BacktestSpec spec, IReadOnlyList<string> adaptations,
-        IRunHooks? hooks, IExecutionMirror? mirror, bool force, Action<IReadOnlyList<Symbol>>? switchedOff, TimeProvider wallClock, EngineWarmUp warmUp)
+        IRunHooks? hooks, IExecutionMirror? mirror, bool force, Action<IReadOnlyList<Symbol>>? switchedOff, TimeProvider wallClock, EngineWarmUp warmUp, CancellationToken cancellationToken)
     {
         var status = store.StatusOf(runId);
         if (status == RunStatus.Complete && !force)
@@ -89,7 +90,7 @@ public static class StoredBacktest
         try
         {
             warmUp.Wait();
-            result = BacktestEngine.Run(inputs, spec, new PacedCommits(background, wallClock), all, mirror);
+            result = BacktestEngine.Run(inputs, spec, new PacedCommits(background, wallClock), all, mirror, cancellationToken);
             background.Complete();
             writer.Flush();
         }

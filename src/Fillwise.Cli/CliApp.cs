@@ -11,6 +11,9 @@ public static class CliApp
     public const int ExitUsage = 2;
     public const int ExitInternal = 70;
 
+    /// <summary>128 + SIGINT, as a shell reports a process stopped by Ctrl+C.</summary>
+    public const int ExitInterrupted = 130;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Fillwise: execution intelligence for crypto perpetual futures.");
@@ -34,6 +37,12 @@ public static class CliApp
             // Ctrl+C / SIGTERM cancel the command's token; the process then waits this long for the command to end
             // (live's kill switch cancels every working order and waits up to 5 s for the acknowledgements).
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+        }
+        catch (Exception e) when (e is OperationCanceledException || (e is AggregateException all && all.InnerExceptions.All(x => x is OperationCanceledException)))
+        {
+            // Ctrl+C or SIGTERM: a replay keeps what it committed and resumes from there when run again.
+            stderr.WriteLine("fillwise: interrupted. A replay resumes from its last commit when run again with the same arguments.");
+            return ExitInterrupted;
         }
         catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or Backtest.RunRefusedException or Fillwise.Core.OptionsException or IOException)
         {

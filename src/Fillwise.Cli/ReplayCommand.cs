@@ -125,7 +125,7 @@ internal static class ReplayCommand
                         stderr.WriteLine($"fillwise: {symbol.Value} is switched off by a toggle in {shown}: every {symbol.Value} order of this run will be denied (switch it on in the dashboard, fillwise serve --db {shown}).");
                     }
                 }
-                var summary = await Task.Run(() => StoredBacktest.Run(dbPath, inputs, spec, label, adaptations, hooks, firestore, parse.GetValue(force), Announce), ct).ConfigureAwait(false);
+                var summary = await Task.Run(() => StoredBacktest.Run(dbPath, inputs, spec, label, adaptations, hooks, firestore, parse.GetValue(force), Announce, cancellationToken: ct), ct).ConfigureAwait(false);
                 if (!Console.IsErrorRedirected)
                 {
                     stderr.WriteLine();

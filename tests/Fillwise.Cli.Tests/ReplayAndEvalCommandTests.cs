@@ -87,6 +87,78 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.Equal(24, btc.GetProperty("hourly").GetArrayLength());
     }
 
+    [Fact]
+    public async Task CtrlCStopsAPacedReplayWithExit130AndTheRunResumes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        string[] args = ["replay", .. Capture, "--arrivals", "2s", "--policy", "static"];
+        var uninterrupted = Path.Combine(_dir, "sigint-clean.db");
+        Assert.Equal(0, Run([.. args, "--db", uninterrupted]).Exit);
+
+        var interrupted = Path.Combine(_dir, "sigint.db");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
+        // Paced at 30 replay seconds a second: the 8-minute capture would take 16 s.
+        foreach (var arg in (string[])[typeof(CliApp).Assembly.Location, .. args, "--db", interrupted, "--pace", "30"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using (var process = Process.Start(start)!)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var deadline = TimeProvider.System.GetTimestamp();
+            while (!RunIsStored(interrupted))
+            {
+                Assert.False(process.HasExited, "the replay ended before its run was stored");
+                Assert.True(TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(60), "no run was stored within 60 s");
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+            }
+            Assert.Equal(0, Kill(process.Id, 2));
+            Assert.True(process.WaitForExit(30_000), "the replay did not stop within 30 s of Ctrl+C");
+            Assert.Equal(CliApp.ExitInterrupted, process.ExitCode);
+            var said = await stderr;
+            Assert.Contains("interrupted. A replay resumes", said, StringComparison.Ordinal);
+            Assert.DoesNotContain("internal error", said, StringComparison.Ordinal);
+        }
+        using (var store = TelemetryStore.Open(interrupted))
+        {
+            Assert.Equal("running", store.Query("SELECT status FROM runs").Single()[0]);
+        }
+
+        var (exit, output, _) = Run([.. args, "--db", interrupted]);
+        Assert.Equal(0, exit);
+        Assert.Contains("resumed", output, StringComparison.Ordinal);
+        using var a = TelemetryStore.Open(uninterrupted);
+        using var b = TelemetryStore.Open(interrupted);
+        Assert.Equal(a.Dump(), b.Dump());
+    }
+
+    /// <summary>The store holds the run's row (read-only, so the writing process is not disturbed).</summary>
+    private static bool RunIsStored(string db)
+    {
+        if (!File.Exists(db))
+        {
+            return false;
+        }
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM runs";
+            return (long)command.ExecuteScalar()! > 0;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return false; // not created yet, or locked for a moment
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

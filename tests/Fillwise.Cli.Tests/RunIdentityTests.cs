@@ -77,6 +77,29 @@ public sealed class RunIdentityTests : IDisposable
     }
 
     [Fact]
+    public void ASymbolsFileThatChangesTheRunsFiltersIsAnotherRun()
+    {
+        string Id(params string[] extra)
+        {
+            var run = Cli.Run(["replay", .. Capture, "--db", Db, "--policy", "static", "--json", "--force", .. extra]);
+            Assert.True(run.Exit == 0, run.Err);
+            return RunId(run.Out);
+        }
+        string SymbolsFile(string name, string symbol, string minNotional)
+        {
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, $$"""{"symbols": [{"symbol": "{{symbol}}", "tickSize": "0.10", "stepSize": "0.001", "minNotional": "{{minNotional}}"}]}""");
+            return path;
+        }
+
+        var builtIn = Id();
+        // Another minimum notional for the run's own symbol: other filters, another run.
+        Assert.NotEqual(builtIn, Id("--symbol-file", SymbolsFile("btc.json", "BTCUSDT", "50")));
+        // A file that only touches a symbol the data does not hold leaves the run what it was.
+        Assert.Equal(builtIn, Id("--symbol-file", SymbolsFile("other.json", "SOLUSDT", "5")));
+    }
+
+    [Fact]
     public void ACompleteRunIsNotRunAgainAndForceReplacesIt()
     {
         var first = Cli.Run(["replay", .. Capture, "--db", Db, "--policy", "static", "--json"]);

@@ -31,7 +31,8 @@ internal sealed class PipelinedStream : Stream
     }
 
     // A class, not a struct: the queue's generic code over a reference type is precompiled with the framework, where
-    // over a struct it was compiled on every start (14 methods); a block is 256 KB, so the allocation is nothing.
+    // over a struct it was compiled on every start (14 methods). One small object per 256 KB of data (the buffer itself
+    // comes from the pool).
     private sealed record Block(byte[]? Buffer, int Length, Exception? Error);
 
     private static readonly Block End = new(null, 0, null);
