@@ -24,6 +24,9 @@ public sealed record DataQuality(
 {
     public bool IsClean => DataErrors == 0;
 
+    /// <summary>Symbols whose book was not in sync at the end of the data (no depth snapshot, or a gap after the last one).</summary>
+    public IReadOnlyList<Symbol> NotSynced { get; init; } = [];
+
     /// <summary>One sentence for a strict command (eval): how many errors and the first, located.</summary>
     public string ErrorSentence(string what) =>
         $"{what}: {DataErrors:N0} data error(s) in the input (first: {FirstErrors.FirstOrDefault()?.ToString() ?? "(not kept)"}); fix the data (see fillwise data inspect) or pass --allow-data-errors.";
@@ -53,6 +56,7 @@ internal static class InputCheck
         long events = 0, errors = 0, gaps = 0, start = long.MaxValue, end = long.MinValue;
         var issues = new List<DataIssue>();
         var symbols = new HashSet<Symbol>();
+        var notSynced = new List<Symbol>();
         var markets = new SortedDictionary<Market, string>();
         var recorded = new List<(string Key, RecordedEvents Events)>();
         // The same grouping as ReplayVenues.FromCaptures: one stream per symbol named in the file name.
@@ -62,6 +66,7 @@ internal static class InputCheck
             using var ordered = new FileOrderCheck(reader);
             var recorder = record is null ? null : new RecordedEvents.Recorder(ordered);
             var books = CaptureInspection.Run((IMarketEventSource?)recorder ?? ordered);
+            notSynced.AddRange(books.Where(b => !b.Synced).Select(b => b.Symbol));
             if (recorder is not null)
             {
                 recorded.Add((group.Key, recorder.Recorded()));
@@ -93,7 +98,7 @@ internal static class InputCheck
         var market = markets.Count == 1 ? markets.Keys.First() : Market.UsdM;
         Known(symbols, catalog, market, paths[0]);
         record?.AddRange(recorded.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Events));
-        return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end, market);
+        return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end, market) { NotSynced = notSynced };
     }
 
     /// <summary>The same book checks over a catalog selection (the catalog refused overlapping or unclean writes when it was made).</summary>
@@ -116,7 +121,10 @@ internal static class InputCheck
         {
             record!.Add(recorder.Recorded());
         }
-        return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs, selection.Market);
+        return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs, selection.Market)
+        {
+            NotSynced = [.. books.Where(b => !b.Synced).Select(b => b.Symbol)],
+        };
     }
 
     public static (IReadOnlyList<KlineSeries> Series, DataQuality Quality) Klines(IReadOnlyList<string> pathsOrDirectories, SymbolCatalog catalog)

@@ -85,4 +85,20 @@ public sealed class CatalogReplayTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("--from", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AWindowWithoutADepthSnapshotIsRefusedSayingSo()
+    {
+        var catalog = Path.Combine(_dir, "catalog");
+        var (exit, _, error) = Cli.Run(["data", "convert", .. Files, "--catalog", catalog]);
+        Assert.True(exit == 0, error);
+        // The captures' one snapshot is in their first second: a window from 23:58 has none, so no quote, no order.
+        (exit, _, error) = Cli.Run(["replay", "--catalog", catalog, "--symbols", "BTCUSDT", "--from", "2024-07-18T23:58:00Z", "--arrivals", "2s", "--db", Path.Combine(_dir, "w.db")]);
+        Assert.Equal(2, exit);
+        Assert.Contains("no parent order was placed", error, StringComparison.Ordinal);
+        Assert.Contains("The book of BTCUSDT was not in sync at the end of the data", error, StringComparison.Ordinal);
+        // With the snapshot inside the window, the same replay runs.
+        (exit, _, error) = Cli.Run(["replay", "--catalog", catalog, "--symbols", "BTCUSDT", "--to", "2024-07-19T00:01:00Z", "--arrivals", "2s", "--db", Path.Combine(_dir, "w.db")]);
+        Assert.True(exit == 0, error);
+    }
 }
