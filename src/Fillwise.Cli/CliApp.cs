@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Fillwise.MarketData;
 
 namespace Fillwise.Cli;
@@ -32,13 +33,19 @@ public static class CliApp
             stderr.WriteLine($"fillwise: {usage.TrimEnd('.')}. See '{CommandPath(parse.CommandResult)} --help'.");
             return ExitUsage;
         }
+        // Only a cancellation that a signal asked for is an interruption; any other is an internal error.
+        var interrupted = false;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Volatile.Write(ref interrupted, true));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Volatile.Write(ref interrupted, true));
         try
         {
             // Ctrl+C / SIGTERM cancel the command's token; the process then waits this long for the command to end
             // (live's kill switch cancels every working order and waits up to 5 s for the acknowledgements).
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
         }
-        catch (Exception e) when (e is OperationCanceledException || (e is AggregateException all && all.InnerExceptions.All(x => x is OperationCanceledException)))
+        catch (Exception e) when ((e is OperationCanceledException || (e is AggregateException all && all.InnerExceptions.All(x => x is OperationCanceledException)))
+            // The command line's own handler may run first and cancel: ours then sets the flag a moment later.
+            && (Volatile.Read(ref interrupted) || SpinWait.SpinUntil(() => Volatile.Read(ref interrupted), TimeSpan.FromSeconds(1))))
         {
             // Ctrl+C or SIGTERM: a replay keeps what it committed and resumes from there when run again.
             stderr.WriteLine("fillwise: interrupted. A replay resumes from its last commit when run again with the same arguments.");
