@@ -30,7 +30,7 @@ public sealed class EngineWarmUp : IDisposable
         // Thirty arrivals over the window, whatever the run's own order source does in it.
         var arrivals = new ArrivalOptions(window / 30, ArrivalNotional, spec.Seed);
         var warm = spec with { Orders = () => new WithArrivals(spec.Orders(), new SeededArrivals(arrivals)) };
-        var stop = new StopAfter(window.Ticks * 100, _stop.Token, this);
+        var stop = new StopAfter(window.Ticks * 100, _stop, this);
         // A thread of its own: a task queued on a busy pool could be run inline by Wait, losing the overlap.
         _task = Task.Factory.StartNew(() => Run(inputs, warm, stop, wallClock), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -64,7 +64,7 @@ public sealed class EngineWarmUp : IDisposable
         }
         catch (Exception)
         {
-            // The end of its window, a cancellation, or an error: the warm-up only compiles code, and whatever it
+            // The end of its window or of the run (a cancellation), or an error: the warm-up only compiles code, and whatever it
             // meets in the data or the options the run meets too, and reports in full.
         }
         finally
@@ -73,31 +73,25 @@ public sealed class EngineWarmUp : IDisposable
         }
     }
 
-    /// <summary>Ends the warm-up once the venue's clock is <c>windowNs</c> past its first event, or when stopped; counts its decisions.</summary>
-    private sealed class StopAfter(long windowNs, CancellationToken stopped, EngineWarmUp owner) : IRunHooks
+    /// <summary>Ends the warm-up (a cancellation) once the venue's clock is <c>windowNs</c> past its first event, or when stopped; counts its decisions.</summary>
+    private sealed class StopAfter(long windowNs, CancellationTokenSource stop, EngineWarmUp owner) : IRunHooks
     {
         private long _startNs = long.MinValue;
 
         public void AfterStep(long steps, ReplayVenue venue, Executor executor)
         {
             owner.Decisions = executor.DecisionLatency.Count;
-            stopped.ThrowIfCancellationRequested();
-            if (steps == 0)
-            {
-                return;
-            }
-            if (_startNs == long.MinValue)
+            if (steps > 0 && _startNs == long.MinValue)
             {
                 _startNs = venue.NowNs;
             }
-            else if (venue.NowNs - _startNs > windowNs)
+            else if (steps > 0 && venue.NowNs - _startNs > windowNs)
             {
-                throw new WindowDone();
+                stop.Cancel();
             }
+            stop.Token.ThrowIfCancellationRequested();
         }
     }
-
-    private sealed class WindowDone : Exception;
 
     /// <summary>Two order sources side by side: each schedules its own wake-ups, which the executor hands back to it.</summary>
     private sealed class WithArrivals(ISignalSource own, ISignalSource arrivals) : ISignalSource

@@ -66,7 +66,7 @@ internal static class InputCheck
             using var ordered = new FileOrderCheck(reader);
             var recorder = record is null ? null : new RecordedEvents.Recorder(ordered);
             var books = CaptureInspection.Run((IMarketEventSource?)recorder ?? ordered);
-            notSynced.AddRange(books.Where(b => !b.Synced).Select(b => b.Symbol));
+            notSynced.AddRange(NotSynced(books));
             if (recorder is not null)
             {
                 recorded.Add((group.Key, recorder.Recorded()));
@@ -123,7 +123,7 @@ internal static class InputCheck
         }
         return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs, selection.Market)
         {
-            NotSynced = [.. books.Where(b => !b.Synced).Select(b => b.Symbol)],
+            NotSynced = [.. NotSynced(books)],
         };
     }
 
@@ -172,6 +172,8 @@ internal static class InputCheck
             series.Min(s => s.FirstOpenTimeMs) * 1_000_000, series.Max(s => s.LastOpenTimeMs + s.IntervalMs) * 1_000_000);
         return (series, quality);
     }
+
+    private static IEnumerable<Symbol> NotSynced(IEnumerable<BookReport> books) => books.Where(b => !b.Synced).Select(b => b.Symbol);
 
     private static void Exists(string path)
     {
