@@ -1,4 +1,7 @@
 using System.Runtime;
+using Fillwise.Backtest;
+using Fillwise.Execution;
+using Fillwise.Venues.Replay;
 
 namespace Fillwise.Cli;
 
@@ -9,12 +12,15 @@ namespace Fillwise.Cli;
 /// the same kind of command compiles them on another core ahead of their first call. One profile per kind of command
 /// (its words and its input option, e.g. <c>replay-capture</c>), in the user's cache directory. A profile names each
 /// assembly by its build id (MVID), so after a rebuild the runtime skips the stale entries and the run records afresh.
+/// A replay ends its profile when its engine starts (<see cref="StopAtFirstStep"/>): by then the warm-up has compiled
+/// the decision path, and compiles still running on the other core would share the cores with the run's decisions.
 /// Only timing changes: results are the same with or without a profile. <c>FILLWISE_JIT_PROFILE=off</c> turns it off,
 /// <c>FILLWISE_JIT_PROFILE=DIR</c> keeps the profiles in DIR; a directory that cannot be created is skipped silently.
 /// </summary>
 internal static class JitProfile
 {
     private static readonly string[] InputOptions = ["--capture", "--klines", "--catalog"];
+    private static int _started;
 
     public static void Start(IReadOnlyList<string> args)
     {
@@ -28,10 +34,35 @@ internal static class JitProfile
             Directory.CreateDirectory(dir);
             ProfileOptimization.SetProfileRoot(dir);
             ProfileOptimization.StartProfile(name);
+            _started = 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             // Only a head start: the command runs the same without it.
+        }
+    }
+
+    /// <summary>Writes what was recorded so far and stops recording and the compiles ahead (once; nothing when no profile runs).</summary>
+    public static void Stop()
+    {
+        if (Interlocked.Exchange(ref _started, 0) == 1)
+        {
+            ProfileOptimization.StartProfile(null);
+        }
+    }
+
+    /// <summary>A run hook that stops the profile just before the run's first event (step 0 is called before the loop).</summary>
+    public sealed class StopAtFirstStep : IRunHooks
+    {
+        private bool _done;
+
+        public void AfterStep(long steps, ReplayVenue venue, Executor executor)
+        {
+            if (!_done)
+            {
+                _done = true;
+                Stop();
+            }
         }
     }
 

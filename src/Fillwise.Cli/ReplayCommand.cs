@@ -194,10 +194,11 @@ internal static class ReplayCommand
         }
     }
 
-    /// <summary>Pacing, the progress bar on an interactive terminal, and the crash-test hook (FILLWISE_CRASH_AFTER_STEPS: die like kill -9, no flush).</summary>
-    private static IRunHooks? RunHooksFor(BacktestInputs inputs, double? pace, TextWriter? progress, CancellationToken ct)
+    /// <summary>The end of the JIT profile, pacing, the progress bar on an interactive terminal, and the crash-test hook (FILLWISE_CRASH_AFTER_STEPS: die like kill -9, no flush).</summary>
+    private static IRunHooks RunHooksFor(BacktestInputs inputs, double? pace, TextWriter? progress, CancellationToken ct)
     {
-        var hooks = new List<IRunHooks>();
+        // Compiles ahead on the other core end when the engine starts: the decisions get the cores (JitProfile).
+        var hooks = new List<IRunHooks> { new JitProfile.StopAtFirstStep() };
         if (pace is { } p)
         {
             hooks.Add(new PaceHook(p, TimeProvider.System, ct));
@@ -216,7 +217,7 @@ internal static class ReplayCommand
                 progress?.Write(ProgressBar.Render(venue.NowNs, range, venue.Stats.MarketEvents, venue.Stats.Fills));
             }));
         }
-        return hooks.Count == 0 ? null : new RunHooks(hooks);
+        return new RunHooks(hooks);
     }
 
     internal static void Print(TextWriter stdout, StoredBacktest.Summary s, string dbPath, bool json)
