@@ -14,24 +14,30 @@ namespace Fillwise.Cli;
 /// assembly by its build id (MVID), so after a rebuild the runtime skips the stale entries and the run records afresh.
 /// A replay ends its profile when its engine starts (<see cref="StopAtFirstStep"/>): by then the warm-up has compiled
 /// the decision path, and compiles still running on the other core would share the cores with the run's decisions.
-/// Only timing changes: results are the same with or without a profile. <c>FILLWISE_JIT_PROFILE=off</c> turns it off,
-/// <c>FILLWISE_JIT_PROFILE=DIR</c> keeps the profiles in DIR; a directory that cannot be created is skipped silently.
+/// Only timing changes: results are the same with or without a profile. <c>FILLWISE_JIT_PROFILE=off</c> (or 0, false,
+/// no; any case) turns it off, <c>FILLWISE_JIT_PROFILE=DIR</c> keeps the profiles in DIR; a directory that cannot be
+/// created is skipped silently.
 /// </summary>
 internal static class JitProfile
 {
     private static readonly string[] InputOptions = ["--capture", "--klines", "--catalog"];
+    private static readonly string[] OffSettings = ["off", "0", "false", "no"];
+
+    /// <summary>Real profiles are 10-60 KB; the runtime reads the whole file into memory (a 3 GB one took 13 s and 2 GB).</summary>
+    private const long MaxProfileBytes = 4 << 20;
+
     private static int _started;
 
     public static void Start(IReadOnlyList<string> args)
     {
-        var setting = Environment.GetEnvironmentVariable("FILLWISE_JIT_PROFILE");
-        if (setting is "off" or "0" || Name(args) is not { } name || (setting is { Length: > 0 } ? setting : DefaultDirectory()) is not { } dir)
+        if (Name(args) is not { } name || ProfileDirectory(Environment.GetEnvironmentVariable) is not { } dir)
         {
             return;
         }
         try
         {
             Directory.CreateDirectory(dir);
+            ClearUnusable(Path.Combine(dir, name));
             ProfileOptimization.SetProfileRoot(dir);
             ProfileOptimization.StartProfile(name);
             _started = 1;
@@ -78,12 +84,39 @@ internal static class JitProfile
         return string.Join('-', input is null ? words : [.. words, input[2..]]) + ".jitprofile";
     }
 
-    private static string? DefaultDirectory()
+    /// <summary>
+    /// The profiles' directory, or null when they are off. A setting that reads as "off" in any case turns them off
+    /// (<c>OFF</c> had made a directory named OFF in the working directory). A relative XDG_CACHE_HOME is ignored, as
+    /// the XDG spec asks: it would put a cache in whatever directory the command was started from.
+    /// </summary>
+    internal static string? ProfileDirectory(Func<string, string?> environment)
     {
+        var setting = environment("FILLWISE_JIT_PROFILE");
+        if (!string.IsNullOrWhiteSpace(setting))
+        {
+            return OffSettings.Contains(setting.Trim(), StringComparer.OrdinalIgnoreCase) ? null : setting;
+        }
         var cache = OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-            : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : environment("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg) ? xdg
             : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? Path.Combine(home, ".cache")
             : null;
         return cache is null ? null : Path.Combine(cache, "fillwise", "jit");
+    }
+
+    /// <summary>
+    /// Leaves at the profile's path only what the runtime can safely use: nothing, or a regular file of a profile's
+    /// size. The runtime reads the whole file before the command starts and writes through links: a named pipe there
+    /// hung the command for good, a huge file was read into memory, and a link (say in a shared FILLWISE_JIT_PROFILE
+    /// directory such as /tmp) would have its target overwritten. Anything else is removed, so the run records
+    /// afresh; when it cannot be removed (IOException, UnauthorizedAccessException) the run goes without a profile.
+    /// A pipe and an empty file both read as 0 bytes here; an empty file is no profile either.
+    /// </summary>
+    private static void ClearUnusable(string path)
+    {
+        var file = new FileInfo(path);
+        if (file.LinkTarget is not null || (file.Exists && file.Length is 0 or > MaxProfileBytes))
+        {
+            file.Delete();
+        }
     }
 }
