@@ -134,11 +134,15 @@ public sealed class ProgressHook(Action<ReplayVenue, long> progress) : IRunHooks
 /// <summary>Several hooks in order.</summary>
 public sealed class RunHooks(params IReadOnlyList<IRunHooks> hooks) : IRunHooks
 {
+    // An array walked by index: a foreach over the interface boxed an enumerator on every step (72 bytes a step
+    // with the store's hooks around the CLI's).
+    private readonly IRunHooks[] _hooks = [.. hooks];
+
     public void AfterStep(long steps, ReplayVenue venue, Executor executor)
     {
-        foreach (var hook in hooks)
+        for (var i = 0; i < _hooks.Length; i++)
         {
-            hook.AfterStep(steps, venue, executor);
+            _hooks[i].AfterStep(steps, venue, executor);
         }
     }
 }
