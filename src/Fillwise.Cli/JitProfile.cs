@@ -14,6 +14,7 @@ namespace Fillwise.Cli;
 /// assembly by its build id (MVID), so after a rebuild the runtime skips the stale entries and the run records afresh.
 /// A replay ends its profile when its engine starts (<see cref="StopAtFirstStep"/>): by then the warm-up has compiled
 /// the decision path, and compiles still running on the other core would share the cores with the run's decisions.
+/// A run records into a file of its own, which replaces the profile only when the command succeeds.
 /// Only timing changes: results are the same with or without a profile. <c>FILLWISE_JIT_PROFILE=off</c> (or 0, false,
 /// no; any case) turns it off, <c>FILLWISE_JIT_PROFILE=DIR</c> keeps the profiles in DIR; a directory that cannot be
 /// created is skipped silently.
@@ -27,7 +28,15 @@ internal static class JitProfile
     private const long MaxProfileBytes = 4 << 20;
 
     private static int _started;
+    private static string? _final;
+    private static string? _working;
 
+    /// <summary>
+    /// Plays the kind of command's profile and records this run's into a file of the process's own, which
+    /// <see cref="Finish"/> puts in its place only when the command succeeds: a failed or interrupted run (a missing
+    /// file, a usage error, Ctrl+C) would otherwise replace a good profile with a short one, and concurrent runs never
+    /// write the same file.
+    /// </summary>
     public static void Start(IReadOnlyList<string> args)
     {
         if (Name(args) is not { } name || ProfileDirectory(Environment.GetEnvironmentVariable) is not { } dir)
@@ -37,9 +46,20 @@ internal static class JitProfile
         try
         {
             Directory.CreateDirectory(dir);
-            ClearUnusable(Path.Combine(dir, name));
+            var final = Path.Combine(dir, name);
+            ClearUnusable(final);
+            var working = $"{name}.{Environment.ProcessId}.tmp";
+            ClearStale(dir, name);
+            if (File.Exists(final))
+            {
+                // CreateNew: never through a link someone placed at the working name.
+                using var from = new FileStream(final, FileMode.Open, FileAccess.Read);
+                using var to = new FileStream(Path.Combine(dir, working), FileMode.CreateNew, FileAccess.Write);
+                from.CopyTo(to);
+            }
             ProfileOptimization.SetProfileRoot(dir);
-            ProfileOptimization.StartProfile(name);
+            ProfileOptimization.StartProfile(working);
+            (_final, _working) = (final, Path.Combine(dir, working));
             _started = 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -54,6 +74,32 @@ internal static class JitProfile
         if (Interlocked.Exchange(ref _started, 0) == 1)
         {
             ProfileOptimization.StartProfile(null);
+        }
+    }
+
+    /// <summary>At the end of the command: its recording becomes the profile when it succeeded (exit 0), and is dropped otherwise.</summary>
+    public static void Finish(int exitCode)
+    {
+        if (_working is not { } working || _final is not { } final)
+        {
+            return;
+        }
+        Stop();
+        try
+        {
+            if (exitCode == 0 && new FileInfo(working) is { Exists: true, Length: > 0 })
+            {
+                // A rename: a concurrent run reads the old profile or the new one, never half of one.
+                File.Move(working, final, overwrite: true);
+            }
+            else
+            {
+                File.Delete(working);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The profile stays as it was.
         }
     }
 
@@ -117,6 +163,18 @@ internal static class JitProfile
         if (file.LinkTarget is not null || (file.Exists && file.Length is 0 or > MaxProfileBytes))
         {
             file.Delete();
+        }
+    }
+
+    /// <summary>Working files of runs that never finished (killed, crashed) an hour or more ago.</summary>
+    private static void ClearStale(string dir, string name)
+    {
+        foreach (var stale in new DirectoryInfo(dir).EnumerateFiles(name + ".*.tmp"))
+        {
+            if (stale.LastWriteTimeUtc < TimeProvider.System.GetUtcNow().UtcDateTime.AddHours(-1))
+            {
+                stale.Delete();
+            }
         }
     }
 }

@@ -1,4 +1,6 @@
 using Fillwise.Cli;
 
 JitProfile.Start(args);
-return CliApp.Run(args, Console.Out, Console.Error);
+var exit = CliApp.Run(args, Console.Out, Console.Error);
+JitProfile.Finish(exit);
+return exit;

@@ -24,6 +24,12 @@ public sealed class JitProfileTests : IDisposable
         Assert.True(File.Exists(profile), "the first run records the replay's profile");
         Assert.True(new FileInfo(profile).Length > 1_000, $"{new FileInfo(profile).Length} bytes");
 
+        // A failed run (here a missing file, exit 2) leaves the profile as it was: its short recording is dropped.
+        var before = await File.ReadAllBytesAsync(profile);
+        var (exit, _, _) = await Start(profiles, "replay", "--capture", Path.Combine(_dir, "missing.gz"), "--policy", "intel", "--db", Path.Combine(_dir, "x.db"));
+        Assert.Equal(2, exit);
+        Assert.Equal(before, await File.ReadAllBytesAsync(profile));
+
         var playing = await Replay("b.db", profiles);
         var off = await Replay("c.db", "off");
         // A file where the directory should be: it cannot be created, and the run goes on without a profile.
@@ -41,10 +47,23 @@ public sealed class JitProfileTests : IDisposable
     /// <summary>The replay's JSON summary without its wall-clock decision latencies, which are all that may differ.</summary>
     private async Task<string> Replay(string db, string profileSetting)
     {
+        var (exit, output, error) = await Start(profileSetting, "replay", "--capture", TestPaths.SampleCapture("btcusdt_20240718.gz"),
+            TestPaths.SampleCapture("btcusdt_20240719.gz"), "--policy", "intel", "--arrivals", "10s", "--db", Path.Combine(_dir, db), "--json");
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        var summary = JsonNode.Parse(output)!.AsObject();
+        Assert.True(summary["orders"]!.GetValue<int>() > 40, summary.ToJsonString());
+        summary.Remove("decision_latency_p50_us");
+        summary.Remove("decision_latency_p99_us");
+        summary.Remove("db");
+        return summary.ToJsonString();
+    }
+
+    private async Task<(int Exit, string Out, string Err)> Start(string profileSetting, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
         start.Environment["FILLWISE_JIT_PROFILE"] = profileSetting;
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "fillwise.dll"), "replay", "--capture", TestPaths.SampleCapture("btcusdt_20240718.gz"),
-            TestPaths.SampleCapture("btcusdt_20240719.gz"), "--policy", "intel", "--arrivals", "10s", "--db", Path.Combine(_dir, db), "--json"])
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fillwise.dll"));
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -53,12 +72,6 @@ public sealed class JitProfileTests : IDisposable
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}");
-        var summary = JsonNode.Parse(await output)!.AsObject();
-        Assert.True(summary["orders"]!.GetValue<int>() > 40, summary.ToJsonString());
-        summary.Remove("decision_latency_p50_us");
-        summary.Remove("decision_latency_p99_us");
-        summary.Remove("db");
-        return summary.ToJsonString();
+        return (process.ExitCode, await output, await error);
     }
 }
