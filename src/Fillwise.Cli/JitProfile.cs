@@ -31,6 +31,9 @@ internal static class JitProfile
     private static string? _final;
     private static string? _working;
 
+    /// <summary>Whether this run compiles ahead from a recorded profile (its first run of a kind, or with profiles off, does not).</summary>
+    public static bool Playing { get; private set; }
+
     /// <summary>
     /// Plays the kind of command's profile and records this run's into a file of the process's own, which
     /// <see cref="Finish"/> puts in its place only when the command succeeds: a failed or interrupted run (a missing
@@ -50,7 +53,8 @@ internal static class JitProfile
             ClearUnusable(final);
             var working = $"{name}.{Environment.ProcessId}.tmp";
             ClearStale(dir, name);
-            if (File.Exists(final))
+            Playing = File.Exists(final);
+            if (Playing)
             {
                 // CreateNew: never through a link someone placed at the working name.
                 using var from = new FileStream(final, FileMode.Open, FileAccess.Read);
