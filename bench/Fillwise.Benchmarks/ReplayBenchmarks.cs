@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
 using Fillwise.Backtest;
 using Fillwise.Core;
@@ -36,17 +35,7 @@ public class ReplayBenchmarks
     public void Cleanup() => Directory.Delete(_catalog, recursive: true);
 
     [Benchmark(Baseline = true, Description = "decompress only (gzip -dc floor)")]
-    public long DecompressOnly()
-    {
-        using var stream = new GZipStream(File.OpenRead(_path), CompressionMode.Decompress);
-        long total = 0;
-        int read;
-        while ((read = stream.Read(_buffer)) > 0)
-        {
-            total += read;
-        }
-        return total;
-    }
+    public long DecompressOnly() => Repo.Inflate(_path, _buffer);
 
     [Benchmark(Description = "input check only (gzip)")]
     public long CheckOnly() => BacktestInputs.Load([_path], null, SymbolCatalog.Default).Quality.MarketEvents;

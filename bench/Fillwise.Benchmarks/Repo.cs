@@ -12,6 +12,19 @@ internal static class Repo
         Path.Combine(Root, "samples/capture/btcusdt_20240719.gz"),
     ];
 
+    /// <summary>The floor of the reading benchmarks: inflating a gzip file and nothing else (what `gzip -dc` does); the bytes inflated.</summary>
+    public static long Inflate(string path, byte[] buffer)
+    {
+        using var stream = new System.IO.Compression.GZipStream(System.IO.File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
+        long total = 0;
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            total += read;
+        }
+        return total;
+    }
+
     private static string Find()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

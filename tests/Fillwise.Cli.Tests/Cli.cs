@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Fillwise.Cli.Tests;
 
 /// <summary>Runs the real command tree in-process and captures its output.</summary>
@@ -9,5 +11,38 @@ internal static class Cli
         var stderr = new StringWriter();
         var exit = CliApp.Run(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>
+    /// Runs `fillwise` (the build beside the tests) as its own process, where the process is the point (e.g. its JIT
+    /// profile), in <paramref name="workingDirectory"/> with <paramref name="environment"/> (null removes a variable);
+    /// fails the test when it has not ended within <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<(int Exit, string Out, string Err)> RunProcess(IReadOnlyDictionary<string, string?> environment, string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fillwise.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            Assert.Fail($"fillwise {string.Join(' ', args)} did not end within {timeout} ({string.Join(", ", environment.Select(e => $"{e.Key}={e.Value}"))})");
+        }
+        return (process.ExitCode, await output, await error);
     }
 }

@@ -70,30 +70,9 @@ public sealed class JitProfilePathTests : IDisposable
     /// <summary>`fillwise data inspect` of a sample capture, started in the test's directory: its JSON.</summary>
     private async Task<string> Inspect(Dictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "fillwise.dll"), "data", "inspect", TestPaths.SampleCapture("btcusdt_20240718.gz"), "--json"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            Assert.Fail($"fillwise did not finish within a minute ({string.Join(", ", environment.Select(e => $"{e.Key}={e.Value}"))})");
-        }
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}");
-        return await output;
+        var (exit, output, error) = await Cli.RunProcess(environment, _dir, TimeSpan.FromMinutes(1), "data", "inspect", TestPaths.SampleCapture("btcusdt_20240718.gz"), "--json");
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        return output;
     }
 
     private static int Run(string file, params string[] args)

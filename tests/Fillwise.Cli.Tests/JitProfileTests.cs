@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Fillwise.TestData;
 
@@ -58,20 +57,6 @@ public sealed class JitProfileTests : IDisposable
         return summary.ToJsonString();
     }
 
-    private async Task<(int Exit, string Out, string Err)> Start(string profileSetting, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        start.Environment["FILLWISE_JIT_PROFILE"] = profileSetting;
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fillwise.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private Task<(int Exit, string Out, string Err)> Start(string profileSetting, params string[] args) =>
+        Cli.RunProcess(new Dictionary<string, string?> { ["FILLWISE_JIT_PROFILE"] = profileSetting }, _dir, TimeSpan.FromMinutes(2), args);
 }
