@@ -53,8 +53,8 @@ internal static class JitProfile
             ClearUnusable(final);
             var working = $"{name}.{Environment.ProcessId}.tmp";
             ClearStale(dir, name);
-            Playing = File.Exists(final);
-            if (Playing)
+            var playing = File.Exists(final);
+            if (playing)
             {
                 // CreateNew: never through a link someone placed at the working name.
                 using var from = new FileStream(final, FileMode.Open, FileAccess.Read);
@@ -65,6 +65,7 @@ internal static class JitProfile
             ProfileOptimization.StartProfile(working);
             (_final, _working) = (final, Path.Combine(dir, working));
             _started = 1;
+            Playing = playing;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
