@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Fillwise.TestData;
+
 namespace Fillwise.Cli.Tests;
 
 /// <summary>Runs the real command tree in-process and captures its output.</summary>
@@ -20,17 +22,7 @@ internal static class Cli
     /// </summary>
     public static async Task<(int Exit, string Out, string Err)> RunProcess(IReadOnlyDictionary<string, string?> environment, string workingDirectory, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fillwise.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
+        using var process = FillwiseProcess.Start(workingDirectory, environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);

@@ -94,17 +94,12 @@ public sealed class LiveCommandTests : IAsyncLifetime
         Assert.Contains(runs, r => !((string)r[0]!).EndsWith(session, StringComparison.Ordinal) && (string)r[1]! == "complete");
     }
 
-    private Process StartLive(string db, string duration)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        foreach (var arg in (string[])[typeof(CliApp).Assembly.Location, "live", "--venue", _address, "--symbols", "BTCUSDT", "--arrivals", "500ms", "--duration", duration, "--policy", "static", "--trade", "--json", "--db", db])
+    private Process StartLive(string db, string duration) =>
+        FillwiseProcess.Start(_dir, new Dictionary<string, string?>
         {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment[BinanceCredentials.KeyVariable] = ExchangeOptions.DefaultApiKey;
-        start.Environment[BinanceCredentials.SecretVariable] = ExchangeOptions.DefaultApiSecret;
-        return Process.Start(start)!;
-    }
+            [BinanceCredentials.KeyVariable] = ExchangeOptions.DefaultApiKey,
+            [BinanceCredentials.SecretVariable] = ExchangeOptions.DefaultApiSecret,
+        }, "live", "--venue", _address, "--symbols", "BTCUSDT", "--arrivals", "500ms", "--duration", duration, "--policy", "static", "--trade", "--json", "--db", db);
 
     /// <summary>Waits until the exchange holds at least one resting order of ours (maker legs of the static policy).</summary>
     private async Task<IReadOnlyList<OrderUpdate>> WaitForWorkingOrders(Process process)

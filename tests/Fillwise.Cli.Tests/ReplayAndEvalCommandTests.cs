@@ -99,13 +99,8 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.Equal(0, Run([.. args, "--db", uninterrupted]).Exit);
 
         var interrupted = Path.Combine(_dir, "sigint.db");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
         // Paced at 30 replay seconds a second: the 8-minute capture would take 16 s.
-        foreach (var arg in (string[])[typeof(CliApp).Assembly.Location, .. args, "--db", interrupted, "--pace", "30"])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using (var process = Process.Start(start)!)
+        using (var process = FillwiseProcess.Start(_dir, null, [.. args, "--db", interrupted, "--pace", "30"]))
         {
             var stderr = process.StandardError.ReadToEndAsync();
             var deadline = TimeProvider.System.GetTimestamp();
@@ -179,14 +174,7 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.Equal(0, Run(["replay", .. Capture, .. arrivals, "--db", uninterrupted, .. prior]).Exit);
 
         var crashed = Path.Combine(_dir, $"crashed-{fromPrior}.db");
-        var cli = typeof(CliApp).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        foreach (var arg in (string[])[cli, "replay", .. Capture, .. arrivals, "--db", crashed, .. prior])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["FILLWISE_CRASH_AFTER_STEPS"] = "65536";
-        using (var process = Process.Start(start)!)
+        using (var process = FillwiseProcess.Start(_dir, new Dictionary<string, string?> { ["FILLWISE_CRASH_AFTER_STEPS"] = "65536" }, ["replay", .. Capture, .. arrivals, "--db", crashed, .. prior]))
         {
             process.StandardOutput.ReadToEnd();
             var stderr = process.StandardError.ReadToEnd();

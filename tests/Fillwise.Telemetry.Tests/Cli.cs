@@ -19,16 +19,7 @@ internal static class Cli
     }
 
     /// <summary>Starts `fillwise` (the build output beside the tests) as a separate process with redirected output.</summary>
-    public static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Path.GetTempPath() };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fillwise.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        return Process.Start(start)!;
-    }
+    public static Process Start(params string[] args) => FillwiseProcess.Start(Path.GetTempPath(), null, args);
 
     /// <summary>Waits for a started process; returns its exit code and output.</summary>
     public static async Task<(int Exit, string Out, string Err)> Finish(Process process, TimeSpan timeout)

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace Fillwise.TestData;
+
+/// <summary>
+/// The real `fillwise` (the build output beside the tests) started as its own process, for tests where the process is
+/// the point: signals, kill -9, concurrent writers, its JIT profile. Output redirected; <c>null</c> in
+/// <paramref name="environment"/> removes a variable.
+/// </summary>
+public static class FillwiseProcess
+{
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params IReadOnlyList<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fillwise.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        return Process.Start(start)!;
+    }
+}
