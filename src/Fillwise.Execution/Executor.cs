@@ -231,6 +231,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         {
             PredictedFillProbability = plan.FillProbability,
             ExpectedCostBps = plan.ExpectedCostBps,
+            GiveUpBps = plan.GiveUpBps,
         };
         var qualityChanged = state.Intel.LastRouterQuality != intel.Router.Quality && state.Parents > 1;
         state.Intel.LastRouterQuality = intel.Router.Quality;

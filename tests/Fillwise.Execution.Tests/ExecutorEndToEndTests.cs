@@ -127,4 +127,33 @@ public sealed class ExecutorEndToEndTests
             Assert.True(children[^1].TimeNs - children[0].TimeNs >= 10_000_000_000, "the taker leg follows the 10 s timeout");
         }
     }
+
+    [Fact]
+    public void AGiveUpDistanceTakesOnlyOnceTheTouchHasRunThatFar()
+    {
+        var router = new RouterOptions { StaticMakerTimeout = TimeSpan.FromSeconds(120), StaticGiveUpBps = 2 };
+        var (telemetry, _) = Run(new ExecutorOptions { Router = router }, TimeSpan.FromSeconds(10), policy: "static");
+        var early = 0;
+        foreach (var parent in telemetry.Parents.Where(p => p.Context is not null))
+        {
+            Assert.Equal(2, parent.Context!.GiveUpBps);
+            var children = telemetry.Children.Where(c => c.ParentId == parent.ParentId).ToList();
+            var taker = children.FirstOrDefault(c => c.Type == OrderType.Market);
+            if (taker is null || taker.TimeNs - children[0].TimeNs >= 120_000_000_000)
+            {
+                continue;
+            }
+            early++;
+            // Given up before the timeout: the touch on our side had run 2 bps from the arrival touch, so the taker
+            // paid at least that much over the arrival mid, less the half spread (BTCUSDT: one tick, ~0.01 bps).
+            var sign = parent.Side == Side.Buy ? 1 : -1;
+            foreach (var fill in telemetry.Fills.Where(f => f.ChildId == taker.ChildId))
+            {
+                Assert.True(sign * (fill.Price - parent.ArrivalMid) / parent.ArrivalMid * 10_000 >= 1.95m, $"parent {parent.ParentId}: taker at {fill.Price}, arrival mid {parent.ArrivalMid}");
+            }
+        }
+        Assert.True(early > 0, "some parents gave up before their 120 s timeout on this capture");
+        var (patient, _) = Run(new ExecutorOptions { Router = router with { StaticGiveUpBps = 0 } }, TimeSpan.FromSeconds(10), policy: "static");
+        Assert.True(patient.Results.Count(r => r.UsedFallback) < telemetry.Results.Count(r => r.UsedFallback), "without a give-up distance fewer parents end taking");
+    }
 }

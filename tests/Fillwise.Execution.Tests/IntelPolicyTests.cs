@@ -84,4 +84,31 @@ public sealed class IntelPolicyTests
         Assert.False(take.MakerFirst, take.View.Reason.ToString());
         Assert.StartsWith("chose take", take.View.Reason.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WhenThePriceRunsAwayGivingUpEarlyCostsLessThanWaitingForTheTimeout()
+    {
+        // The market rises 1 tick every 100 ms, buyers lift the ask and nobody sells: a resting buy never fills. Given up
+        // once the bid has run 0.5 bps (3 s), it takes at ~0.51 bps over the arrival mid; waiting the 5 s timeout takes
+        // at ~0.84. (Buy-side shadows only: the flow is "with us" for buys; no shrinkage toward the sells' outcomes.)
+        var options = Options with { Intel = Options.Intel with { PegReprices = 0, GiveUpBps = [0.5], Shrinkage = 0 } };
+        var policy = ExecutionPolicies.Create("intel", options);
+        for (var t = 0L; t < 300; t++)
+        {
+            var now = T0 + t * Second / 10;
+            var quote = Quote(now, 60_000m + t * 0.1m);
+            policy.OnMarket(t % 10 == 5 ? quote with { Kind = MarketUpdateKind.Trade, TradePrice = quote.AskPrice, TradeQuantity = Fixed8.FromDecimal(0.5m), TradeAggressor = Side.Buy } : quote, now, Btc);
+        }
+        var reason = PlanBuy(policy, T0 + 30 * Second, 60_030m).View.Reason.ToString();
+        var candidates = reason[reason.IndexOf(':', StringComparison.Ordinal)..];
+        double Cost(string action)
+        {
+            var at = candidates.IndexOf($" {action} ", StringComparison.Ordinal);
+            Assert.True(at >= 0, $"{action} in: {reason}");
+            return double.Parse(candidates[(at + action.Length + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.True(Cost("touch 5s give-up-0.5bps") - 5 is > 0.45 and < 0.6, reason);
+        Assert.True(Cost("touch 5s") - 5 is > 0.8 and < 0.9, reason);
+        Assert.True(Cost("take") < Cost("touch 5s give-up-0.5bps"), reason);
+    }
 }

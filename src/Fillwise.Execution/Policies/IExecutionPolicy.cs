@@ -32,6 +32,12 @@ public readonly record struct ExecutionPlan(bool MakerFirst, double OffsetBps, T
 
     /// <summary>The policy's expected cost of the chosen action, bps vs arrival mid incl. fees; NaN when it does not predict.</summary>
     public double ExpectedCostBps { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Give up waiting (0 = never): while the maker leg rests, once the touch on the order's side has run this many bps
+    /// away from where it stood at arrival, cancel and take the remainder — waiting has become dearer than taking.
+    /// </summary>
+    public double GiveUpBps { get; init; }
 }
 
 /// <summary>

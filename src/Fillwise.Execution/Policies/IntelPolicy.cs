@@ -28,12 +28,13 @@ internal sealed class IntelPolicy : IExecutionPolicy
     {
         _router = options.Router;
         _o = options.Intel;
-        _kinds = [new LegKind(true, 0), new LegKind(false, 0), .. _o.BehindBps.Select(b => new LegKind(false, b))];
+        _kinds = [new LegKind(true, 0), new LegKind(false, 0), .. _o.BehindBps.Select(b => new LegKind(false, b)),
+            .. _o.GiveUpBps.SelectMany(g => new[] { new LegKind(true, 0, g), new LegKind(false, 0, g) })];
         _actions = 1 + _kinds.Length * _o.PatiencesS.Count;
         _names = new ActionNames(_kinds, _o.PatiencesS);
         if (prior is not null && (prior.Layout != IntelModel.LayoutOf(_o) || prior.Actions != _actions))
         {
-            throw new OptionsException($"the intel prior was learned with actions [{prior.Layout}], these options have [{IntelModel.LayoutOf(_o)}]; learn it again with the same Intel.PatiencesS and Intel.BehindBps.");
+            throw new OptionsException($"the intel prior was learned with actions [{prior.Layout}], these options have [{IntelModel.LayoutOf(_o)}]; learn it again with the same Intel.PatiencesS, Intel.BehindBps and Intel.GiveUpBps.");
         }
         _model = new CostModel(_actions, _o.Shrinkage) { Prior = prior is null ? null : CostModel.From(prior, _o.Shrinkage) };
         _shadows = new ShadowTracker(_o, _kinds, _model, options);
@@ -101,6 +102,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         {
             FillProbability = bestFill,
             ExpectedCostBps = bestCost,
+            GiveUpBps = kind.GiveUpBps,
         };
     }
 

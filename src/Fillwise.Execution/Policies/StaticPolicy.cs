@@ -19,7 +19,7 @@ internal sealed class StaticPolicy(RouterOptions router) : IExecutionPolicy
 
     public string Name => "static";
 
-    public ExecutionPlan Plan(in PolicyInputs inputs) => new(true, router.StaticOffsetBps, router.StaticMakerTimeout, View(inputs), router.StaticPegReprices);
+    public ExecutionPlan Plan(in PolicyInputs inputs) => new(true, router.StaticOffsetBps, router.StaticMakerTimeout, View(inputs), router.StaticPegReprices) { GiveUpBps = router.StaticGiveUpBps };
 
     public PolicyView View(in PolicyInputs inputs) => _view with { Quality = inputs.Intel.Router.Quality };
 }

@@ -24,4 +24,12 @@ public static class MakerPricing
         var makerBetter = side == Side.Buy ? makerAllIn < takerAllIn : makerAllIn > takerAllIn;
         return makerBetter && price > 0 ? price : 0;
     }
+
+    /// <summary>
+    /// The touch on the order's side at which waiting is given up: <paramref name="giveUpBps"/> away from the touch now,
+    /// in the direction the market runs from a resting order (up for a buy), rounded so the full distance is needed.
+    /// </summary>
+    public static long GiveUpTouch(Side side, long bidRaw, long askRaw, double giveUpBps) => side == Side.Buy
+        ? (long)Math.Ceiling(bidRaw * (1 + giveUpBps / 10_000))
+        : (long)Math.Floor(askRaw * (1 - giveUpBps / 10_000));
 }

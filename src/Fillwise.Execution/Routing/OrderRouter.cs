@@ -16,7 +16,8 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
     private const double NsPerMs = 1_000_000.0;
     private readonly Dictionary<long, ParentExecution> _byChild = [];
     private readonly Dictionary<long, ParentExecution> _working = [];
-    private readonly List<ParentExecution> _pegged = [];
+    /// <summary>Working parents that watch the touch while resting: pegged, or with a give-up distance.</summary>
+    private readonly List<ParentExecution> _watched = [];
 
     /// <summary>Starts working a routed parent: maker-first with its timeout, or taker at once.</summary>
     public void Start(ParentExecution parent)
@@ -24,9 +25,14 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         _working.Add(parent.Id, parent);
         if (parent.Context.MakerFirst)
         {
-            if (parent.Context.PegReprices > 0)
+            if (parent.Context.GiveUpBps > 0)
             {
-                _pegged.Add(parent);
+                var quote = parent.Symbol.Quote;
+                parent.GiveUpTouchRaw = MakerPricing.GiveUpTouch(parent.Side, quote.BidPrice.Raw, quote.AskPrice.Raw, parent.Context.GiveUpBps);
+            }
+            if (parent.Context.PegReprices > 0 || parent.GiveUpTouchRaw > 0)
+            {
+                _watched.Add(parent);
             }
             SendMaker(parent);
         }
@@ -51,25 +57,44 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
     }
 
     /// <summary>
-    /// A new quote: pegged maker legs whose price the touch has moved away from are cancelled and re-posted at
-    /// the new touch (bounded count). Only parents with a peg plan are looked at.
+    /// A new quote, for the resting maker legs that watch the touch. A leg whose touch has run its give-up distance
+    /// away is cancelled and its remainder taken (the timeout's path, early). A pegged leg whose price the touch has
+    /// moved away from is cancelled and re-posted at the new touch (bounded count).
     /// </summary>
     public void OnQuote(in MarketUpdate quote)
     {
-        for (var i = _pegged.Count - 1; i >= 0; i--)
+        for (var i = _watched.Count - 1; i >= 0; i--)
         {
-            var parent = _pegged[i];
-            if (!_working.ContainsKey(parent.Id) || parent.Reprices >= parent.Context.PegReprices)
+            var parent = _watched[i];
+            var exhausted = parent.GiveUpTouchRaw == 0 && parent.Reprices >= parent.Context.PegReprices;
+            if (!_working.ContainsKey(parent.Id) || exhausted || !parent.WorkingIsMaker && parent.WorkingChild != 0)
             {
-                _pegged.RemoveAt(i);
+                _watched.RemoveAt(i); // done, nothing left to watch for, or already taking
                 continue;
             }
-            if (parent.Symbol.Symbol != quote.Symbol || !parent.WorkingIsMaker || parent.CancelRequested || parent.WorkingChild == 0)
+            if (parent.Symbol.Symbol != quote.Symbol || !parent.WorkingIsMaker || parent.WorkingChild == 0)
             {
                 continue;
             }
-            var touch = parent.Side == Side.Buy ? quote.BidPrice.Raw : quote.AskPrice.Raw;
-            var away = parent.Side == Side.Buy ? touch > parent.MakerPriceRaw : touch < parent.MakerPriceRaw;
+            var buy = parent.Side == Side.Buy;
+            var touch = buy ? quote.BidPrice.Raw : quote.AskPrice.Raw;
+            if (parent.GiveUpTouchRaw > 0 && (buy ? touch >= parent.GiveUpTouchRaw : touch <= parent.GiveUpTouchRaw))
+            {
+                // A re-post in flight becomes the fallback: its Canceled (or a lost race) now sends the remainder taker.
+                parent.RepriceRequested = false;
+                if (!parent.CancelRequested)
+                {
+                    parent.CancelRequested = true;
+                    venue.Cancel(parent.Symbol.Symbol, parent.WorkingChild);
+                }
+                _watched.RemoveAt(i);
+                continue;
+            }
+            if (parent.CancelRequested || parent.Reprices >= parent.Context.PegReprices)
+            {
+                continue;
+            }
+            var away = buy ? touch > parent.MakerPriceRaw : touch < parent.MakerPriceRaw;
             if (away && venue.NowNs < parent.DeadlineNs)
             {
                 parent.CancelRequested = true;

@@ -37,6 +37,8 @@ internal sealed class ParentExecution(long id, ParentSignal signal, SymbolState 
     public bool RepriceRequested { get; set; }
     public int Reprices { get; set; }
     public long MakerPriceRaw { get; set; }
+    /// <summary>The touch on the order's side at which waiting is given up (<see cref="RouterContext.GiveUpBps"/>); 0 = never.</summary>
+    public long GiveUpTouchRaw { get; set; }
     /// <summary>When the maker leg gives up (set when it is first posted; a -5022 re-post restarts it).</summary>
     public long DeadlineNs { get; set; }
 

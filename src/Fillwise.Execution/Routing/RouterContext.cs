@@ -28,6 +28,9 @@ public sealed record RouterContext(
 
     public double ExpectedCostBps { get; init; } = double.NaN;
 
+    /// <summary>The plan's give-up distance (<see cref="ExecutionPlan.GiveUpBps"/>); 0 = wait for the timeout.</summary>
+    public double GiveUpBps { get; init; }
+
     /// <summary>The policy's reason in words, written from <see cref="Explanation"/> each time it is read (the decision itself only keeps the values).</summary>
     public string Reason => Explanation.ToString();
 }

@@ -16,6 +16,8 @@ public sealed record RouterOptions
     public double StaticOffsetBps { get; init; }
     /// <summary>Static policy's peg: re-posts at the touch when it moves away, at most this many times (0 = never).</summary>
     public int StaticPegReprices { get; init; }
+    /// <summary>Static policy's give-up distance: take once the touch has run this many bps away from where it stood at arrival (0 = never).</summary>
+    public double StaticGiveUpBps { get; init; }
 
     public void Validate()
     {
@@ -26,5 +28,6 @@ public sealed record RouterOptions
         OptionChecks.AtLeast(MaxPostOnlyRejects, 0, "Router.MaxPostOnlyRejects");
         OptionChecks.Within(StaticPegReprices, 0, 1000, "Router.StaticPegReprices");
         OptionChecks.Within(StaticOffsetBps, 0, 100, "Router.StaticOffsetBps");
+        OptionChecks.Within(StaticGiveUpBps, 0, 100, "Router.StaticGiveUpBps");
     }
 }

@@ -27,7 +27,8 @@ internal sealed class ActionNames
         {
             var kind = kinds[(a - 1) / patiencesS.Count];
             var where = kind.Peg ? "peg" : kind.OffsetBps == 0 ? "touch" : string.Create(CultureInfo.InvariantCulture, $"{kind.OffsetBps}bps-behind");
-            _names[a] = string.Create(CultureInfo.InvariantCulture, $"{where} {patiencesS[(a - 1) % patiencesS.Count]}s");
+            var giveUp = kind.GiveUpBps > 0 ? string.Create(CultureInfo.InvariantCulture, $" give-up-{kind.GiveUpBps}bps") : "";
+            _names[a] = string.Create(CultureInfo.InvariantCulture, $"{where} {patiencesS[(a - 1) % patiencesS.Count]}s{giveUp}");
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class IntelModel
     public long TotalSamples => Symbols.Values.Sum(s => s.Resting);
 
     internal static string LayoutOf(IntelPolicyOptions options) =>
-        $"take|peg,touch{string.Concat(options.BehindBps.Select(b => FormattableString.Invariant($",{b}bps-behind")))} x {string.Join(',', options.PatiencesS)} s|contexts {Context.Count}";
+        $"take|peg,touch{string.Concat(options.BehindBps.Select(b => FormattableString.Invariant($",{b}bps-behind")))}{string.Concat(options.GiveUpBps.Select(g => FormattableString.Invariant($",peg+touch give-up {g}bps")))} x {string.Join(',', options.PatiencesS)} s|contexts {Context.Count}";
 
     /// <summary>One symbol's sums, indexed context x action.</summary>
     internal sealed record Sums(ImmutableArray<double> Cost, ImmutableArray<double> Fills, ImmutableArray<long> N, long Resting);

@@ -7,8 +7,9 @@ public sealed record IntelPolicyOptions
 {
     internal const int MaxPatiences = 8;
     internal const int MaxBehind = 4;
-    /// <summary>Take now, then (peg, touch, each behind offset) x each patience, at most.</summary>
-    internal const int MaxActions = 1 + (2 + MaxBehind) * MaxPatiences;
+    internal const int MaxGiveUps = 2;
+    /// <summary>Take now, then (peg, touch, each behind offset, peg and touch with each give-up distance) x each patience, at most.</summary>
+    internal const int MaxActions = 1 + (2 + MaxBehind + 2 * MaxGiveUps) * MaxPatiences;
 
     /// <summary>How often a pair of shadow orders (buy and sell) is started per symbol.</summary>
     public TimeSpan ShadowEvery { get; init; } = TimeSpan.FromSeconds(1);
@@ -20,6 +21,13 @@ public sealed record IntelPolicyOptions
     /// ETH -0.79 -> -0.12 bps vs static).
     /// </summary>
     public IReadOnlyList<double> BehindBps { get; init; } = [];
+    /// <summary>
+    /// Give-up distances, bps: each adds "peg" and "touch" actions that take the remainder once the touch has run that far
+    /// from where it stood at arrival (waiting has become dearer than taking). Off by default: as constants on the 07-18/19
+    /// captures (the training sets) every distance from 1 to 8 bps cost more than waiting for the timeout, on informed and
+    /// uninformed flow (README, "The evaluation").
+    /// </summary>
+    public IReadOnlyList<double> GiveUpBps { get; init; } = [];
     /// <summary>Re-posts at the touch allowed to a pegged order.</summary>
     public int PegReprices { get; init; } = 20;
     /// <summary>Completed shadow outcomes a symbol needs before the policy trusts its model (cold start = static at the touch).</summary>
@@ -39,6 +47,7 @@ public sealed record IntelPolicyOptions
         OptionChecks.That(PatiencesS.Count is > 0 and <= MaxPatiences && PatiencesS.All(p => p is >= 1 and <= 600) && PatiencesS.Zip(PatiencesS.Skip(1)).All(p => p.First < p.Second),
             "Intel.PatiencesS must be 1 to 8 ascending values within [1, 600] seconds.");
         OptionChecks.That(BehindBps.Count <= MaxBehind && BehindBps.All(b => b is > 0 and <= 50), "Intel.BehindBps must be at most 4 values within (0, 50] bps.");
+        OptionChecks.That(GiveUpBps.Count <= MaxGiveUps && GiveUpBps.All(b => b is > 0 and <= 100), "Intel.GiveUpBps must be at most 2 values within (0, 100] bps.");
         OptionChecks.Within(PegReprices, 0, 1000, "Intel.PegReprices");
         OptionChecks.AtLeast(MinSamples, 1, "Intel.MinSamples");
         OptionChecks.NonNegative(Shrinkage, "Intel.Shrinkage");

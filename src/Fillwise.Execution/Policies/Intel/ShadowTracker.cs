@@ -2,8 +2,11 @@ using Fillwise.Core;
 
 namespace Fillwise.Execution.Policies.Intel;
 
-/// <summary>One way of resting a maker order: pegged to the touch, or fixed at the touch moved OffsetBps away from the market.</summary>
-internal readonly record struct LegKind(bool Peg, double OffsetBps);
+/// <summary>
+/// One way of resting a maker order: pegged to the touch, or fixed at the touch moved OffsetBps away from the market;
+/// with GiveUpBps &gt; 0 it is given up (taken) once the touch has run that far from where it stood at the start.
+/// </summary>
+internal readonly record struct LegKind(bool Peg, double OffsetBps, double GiveUpBps = 0);
 
 /// <summary>
 /// Shadow orders: every <c>ShadowEvery</c> per symbol, a hypothetical buy and sell for each leg kind (pegged to
@@ -43,7 +46,7 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
             for (var k = 0; k < shadow.Legs.Length; k++)
             {
                 shadow.Legs[k].Observe(update, kinds[k].Peg ? options.PegReprices : 0, nowNs);
-                open += shadow.Legs[k].FillNs < 0 ? 1 : 0;
+                open += shadow.Legs[k].Done ? 0 : 1;
             }
             if (open == 0 || shadow.NextDueNs == long.MaxValue)
             {
@@ -68,7 +71,7 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
                 var legs = new ShadowLeg[kinds.Count];
                 for (var k = 0; k < legs.Length; k++)
                 {
-                    legs[k] = new ShadowLeg(update, side, kinds[k].OffsetBps, filters, s.MakerFee, s.TakerFee);
+                    legs[k] = new ShadowLeg(update, side, kinds[k], filters, s.MakerFee, s.TakerFee);
                 }
                 var shadow = new Shadow(update, side, nowNs, Context.Of(side, update.BidQuantity.ToDouble(), update.AskQuantity.ToDouble(), flowImbalance, wideSpread), legs);
                 model.Add(update.Symbol, shadow.Context, 0, TakeCost(s, shadow, update), filled: false);
@@ -96,7 +99,10 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
             {
                 var leg = s.Legs[k];
                 var filled = leg.FillNs >= 0 && leg.FillNs <= due;
-                var cost = filled ? s.Side.Sign() * (leg.FillPrice - s.Mid0) / s.Mid0 * 10_000 + symbol.MakerFeeBps : take;
+                var gaveUp = leg.GaveUpNs >= 0 && leg.GaveUpNs <= due;
+                var cost = filled ? s.Side.Sign() * (leg.FillPrice - s.Mid0) / s.Mid0 * 10_000 + symbol.MakerFeeBps
+                    : gaveUp ? s.Side.Sign() * (leg.GaveUpPrice - s.Mid0) / s.Mid0 * 10_000 + symbol.TakerFeeBps
+                    : take;
                 model.Add(quote.Symbol, s.Context, Action(k, s.NextHorizon), cost, filled);
             }
             s.NextHorizon++;
@@ -136,15 +142,17 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
     private sealed class ShadowLeg
     {
         private readonly Side _side;
+        private readonly long _giveUpTouchRaw;
         private long _priceRaw;
         private double _ahead;
         private int _reprices;
 
-        public ShadowLeg(in MarketUpdate quote, Side side, double offsetBps, SymbolFilters filters, decimal makerFee, decimal takerFee)
+        public ShadowLeg(in MarketUpdate quote, Side side, LegKind kind, SymbolFilters filters, decimal makerFee, decimal takerFee)
         {
             _side = side;
             var touch = side == Side.Buy ? quote.BidPrice.Raw : quote.AskPrice.Raw;
-            var priced = Routing.MakerPricing.MakerPrice(side, quote.BidPrice.Raw, quote.AskPrice.Raw, offsetBps, filters, makerFee, takerFee);
+            _giveUpTouchRaw = kind.GiveUpBps > 0 ? Routing.MakerPricing.GiveUpTouch(side, quote.BidPrice.Raw, quote.AskPrice.Raw, kind.GiveUpBps) : 0;
+            var priced = Routing.MakerPricing.MakerPrice(side, quote.BidPrice.Raw, quote.AskPrice.Raw, kind.OffsetBps, filters, makerFee, takerFee);
             _priceRaw = priced > 0 ? priced : touch;
             // Behind the touch a top-of-book client cannot see the queue: it is counted when the touch gets there.
             _ahead = _priceRaw == touch ? (side == Side.Buy ? quote.BidQuantity : quote.AskQuantity).ToDouble() : double.PositiveInfinity;
@@ -153,9 +161,15 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         public long FillNs { get; private set; } = -1;
         public double FillPrice { get; private set; }
 
+        /// <summary>When the leg was given up and taken at <see cref="GaveUpPrice"/> (the opposite touch then); -1 = not.</summary>
+        public long GaveUpNs { get; private set; } = -1;
+        public double GaveUpPrice { get; private set; }
+
+        public bool Done => FillNs >= 0 || GaveUpNs >= 0;
+
         public void Observe(in MarketUpdate u, int maxReprices, long nowNs)
         {
-            if (FillNs >= 0)
+            if (Done)
             {
                 return;
             }
@@ -172,6 +186,12 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
                 }
             }
             var touch = buy ? u.BidPrice.Raw : u.AskPrice.Raw;
+            if (_giveUpTouchRaw > 0 && (buy ? touch >= _giveUpTouchRaw : touch <= _giveUpTouchRaw))
+            {
+                GaveUpNs = nowNs;
+                GaveUpPrice = (buy ? u.AskPrice : u.BidPrice).ToDouble();
+                return;
+            }
             var shown = (buy ? u.BidQuantity : u.AskQuantity).ToDouble();
             var away = buy ? touch > _priceRaw : touch < _priceRaw;
             if (away && _reprices < maxReprices)
