@@ -111,4 +111,13 @@ public sealed class IntelPolicyTests
         Assert.True(Cost("touch 5s") - 5 is > 0.8 and < 0.9, reason);
         Assert.True(Cost("take") < Cost("touch 5s give-up-0.5bps"), reason);
     }
+
+    [Fact]
+    public void GiveUpDistancesAreBoundedSoEveryActionFitsTheDecisionsInlineCandidates()
+    {
+        new IntelPolicyOptions { GiveUpBps = [2, 8], BehindBps = [1, 2] }.Validate(); // (2 + 2 + 4) x 5 patiences = 40 actions
+        var tooMany = Assert.Throws<OptionsException>(() => new IntelPolicyOptions { GiveUpBps = [2, 8], BehindBps = [1, 2, 3, 4], PatiencesS = [2, 5, 10, 15, 30] }.Validate());
+        Assert.Contains("must be at most 48 actions (got 10 x 5)", tooMany.Message, StringComparison.Ordinal);
+        Assert.Contains("Intel.GiveUpBps", Assert.Throws<OptionsException>(() => new IntelPolicyOptions { GiveUpBps = [0] }.Validate()).Message, StringComparison.Ordinal);
+    }
 }

@@ -8,8 +8,11 @@ public sealed record IntelPolicyOptions
     internal const int MaxPatiences = 8;
     internal const int MaxBehind = 4;
     internal const int MaxGiveUps = 2;
-    /// <summary>Take now, then (peg, touch, each behind offset, peg and touch with each give-up distance) x each patience, at most.</summary>
-    internal const int MaxActions = 1 + (2 + MaxBehind + 2 * MaxGiveUps) * MaxPatiences;
+    /// <summary>
+    /// Take now, then (peg, touch, each behind offset, peg and touch with each give-up distance) x each patience, at most.
+    /// The bound sizes the candidates kept inline with every decision's reason (24 B each), so it stays at 49.
+    /// </summary>
+    internal const int MaxActions = 1 + (2 + MaxBehind) * MaxPatiences;
 
     /// <summary>How often a pair of shadow orders (buy and sell) is started per symbol.</summary>
     public TimeSpan ShadowEvery { get; init; } = TimeSpan.FromSeconds(1);
@@ -48,6 +51,9 @@ public sealed record IntelPolicyOptions
             "Intel.PatiencesS must be 1 to 8 ascending values within [1, 600] seconds.");
         OptionChecks.That(BehindBps.Count <= MaxBehind && BehindBps.All(b => b is > 0 and <= 50), "Intel.BehindBps must be at most 4 values within (0, 50] bps.");
         OptionChecks.That(GiveUpBps.Count <= MaxGiveUps && GiveUpBps.All(b => b is > 0 and <= 100), "Intel.GiveUpBps must be at most 2 values within (0, 100] bps.");
+        var kinds = 2 + BehindBps.Count + 2 * GiveUpBps.Count;
+        OptionChecks.That(1 + kinds * PatiencesS.Count <= MaxActions,
+            $"Intel: (2 + BehindBps + 2 x GiveUpBps) x PatiencesS must be at most {MaxActions - 1} actions (got {kinds} x {PatiencesS.Count}).");
         OptionChecks.Within(PegReprices, 0, 1000, "Intel.PegReprices");
         OptionChecks.AtLeast(MinSamples, 1, "Intel.MinSamples");
         OptionChecks.NonNegative(Shrinkage, "Intel.Shrinkage");
