@@ -115,6 +115,9 @@ public readonly record struct MarketUpdate(
 {
     public bool HasTwoSidedQuote => BookValid && BidPrice.Raw > 0 && AskPrice.Raw > 0;
 
+    /// <summary>Two-sided and not crossed (bid below ask): a quote an order can be priced on.</summary>
+    public bool HasUsableQuote => HasTwoSidedQuote && BidPrice.Raw < AskPrice.Raw;
+
     /// <summary>Mid price in Fixed8 raw units halved exactly (may end in half a unit: rounded down).</summary>
     public Fixed8 Mid => new((BidPrice.Raw + AskPrice.Raw) / 2);
 }

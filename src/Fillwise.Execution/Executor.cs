@@ -78,8 +78,9 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         _changedSinceHealth = true;
         var state = State(update.Symbol);
         state?.OnMarket(update);
-        if (update.HasTwoSidedQuote)
+        if (update.HasUsableQuote)
         {
+            // Resting orders are not re-priced on a crossed book (a re-post there would be rejected, then taken).
             Markouts.OnQuote(update.Symbol, _venue.NowNs, update.Mid.ToDouble());
             _router.OnQuote(update);
         }
@@ -193,9 +194,11 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         var id = _nextParentId++;
         var now = _venue.NowNs;
         var state = State(signal.Symbol);
-        if (state is null || !state.HasFreshQuote(now, _o.MaxQuoteAge))
+        if (state is null || !state.HasFreshQuote(now, _o.MaxQuoteAge) || state.BookProblem != RiskReason.None)
         {
-            _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, 0, 0, RiskDecision.Deny(RiskReason.NoMarketData), null, signal.Source));
+            // The safe action on a missing, stale, out-of-sync, one-sided or crossed book: no new risk, the reason recorded.
+            var reason = state is null || !state.HasFreshQuote(now, _o.MaxQuoteAge) ? RiskReason.NoMarketData : state.BookProblem;
+            _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, 0, 0, RiskDecision.Deny(reason), null, signal.Source));
             return;
         }
         state.Parents++;

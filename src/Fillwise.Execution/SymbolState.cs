@@ -21,9 +21,20 @@ internal sealed class SymbolState(SymbolFilters filters, IntelState.SymbolIntel 
 
     public bool HasFreshQuote(long nowNs, TimeSpan maxAge) => HasQuote && nowNs - QuoteTimeNs <= maxAge.Ticks * 100;
 
+    /// <summary>
+    /// What is wrong with the book as the latest update showed it (<see cref="Risk.RiskReason.None"/> when it is usable):
+    /// out of sync (a gap, no snapshot yet), one side empty, or crossed. The last good quote stays in <see cref="Quote"/>,
+    /// but no new parent order is routed on it while the book is in this state.
+    /// </summary>
+    public Risk.RiskReason BookProblem { get; private set; }
+
     public void OnMarket(in MarketUpdate update)
     {
-        if (update.HasTwoSidedQuote)
+        BookProblem = !update.BookValid ? Risk.RiskReason.BookNotInSync
+            : update.BidPrice.Raw <= 0 || update.AskPrice.Raw <= 0 ? Risk.RiskReason.OneSidedBook
+            : !update.HasUsableQuote ? Risk.RiskReason.CrossedBook
+            : Risk.RiskReason.None;
+        if (update.HasUsableQuote)
         {
             Quote = update;
             HasQuote = true;

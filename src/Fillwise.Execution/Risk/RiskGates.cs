@@ -24,6 +24,12 @@ public enum RiskReason : byte
     InvalidSize,
     /// <summary>No fresh two-sided quote for the symbol (before its data starts, after it stops, or an unknown symbol).</summary>
     NoMarketData,
+    /// <summary>The symbol's book is out of sync (a gap in its update ids, or no snapshot yet): its prices cannot be trusted.</summary>
+    BookNotInSync,
+    /// <summary>One side of the symbol's book is empty: no touch to post at or to take from.</summary>
+    OneSidedBook,
+    /// <summary>The symbol's best bid is at or above its best ask: a post-only order would take, a taker order would pay a wrong price.</summary>
+    CrossedBook,
 }
 
 /// <summary>A gate's typed answer: allow, scale by <c>Scale</c> (0..1), or deny — never an exception.</summary>

@@ -29,7 +29,7 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
 
     public void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters, double flowImbalance, bool wideSpread)
     {
-        if (update.Kind == MarketUpdateKind.Bar || !update.HasTwoSidedQuote)
+        if (update.Kind == MarketUpdateKind.Bar || !update.HasUsableQuote)
         {
             return;
         }
