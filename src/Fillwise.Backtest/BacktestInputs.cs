@@ -78,6 +78,9 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     public ReplayVenue Venue(ReplayVenueOptions options) =>
         IsTickMode ? ReplayVenues.FromSources(TickSources(), Catalog, options) : ReplayVenues.FromBars(Bars, Catalog, options);
 
+    /// <summary>Tick mode: one venue per options over one read of the events, stepped in lockstep (<see cref="ReplayVenueGroup"/>).</summary>
+    public ReplayVenueGroup VenueGroup(IReadOnlyList<ReplayVenueOptions> options) => ReplayVenues.Lockstep(TickSources(), options, Catalog);
+
     /// <summary>
     /// The tick-mode event sources as the replay venue reads them, opened anew (the recorded events, the catalog
     /// selection, or one capture reader per symbol), for a caller that wraps them before building the venue.

@@ -43,6 +43,8 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
 
     public long NowNs { get; private set; }
 
+    internal bool IsAttached => _listener is not null;
+
     public ReplayStats Stats { get; } = new();
 
     /// <summary>Starts the clock at the first recorded event and attaches the client that receives callbacks.</summary>
@@ -68,24 +70,44 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
             throw new InvalidOperationException("Attach a listener before stepping the venue.");
         }
         var hasMarket = _market.TryPeekTime(out var marketNs);
-        var hasPending = _pending.TryPeekKey(out var key);
         // Timers alone do not keep a replay alive (a periodic timer would otherwise run forever): the replay
         // ends when the data is exhausted and every order, cancel and delivery in flight has been handled.
         if (!hasMarket && _pendingWork == 0)
         {
             return false;
         }
-        if (hasPending && (!hasMarket || key.TimeNs <= marketNs))
+        if (!StepOwn(hasMarket ? marketNs : long.MaxValue))
         {
-            var pending = _pending.Dequeue();
-            if (!IsTimer(pending.Kind))
-            {
-                _pendingWork--;
-            }
-            NowNs = Math.Max(NowNs, key.TimeNs);
-            Handle(pending);
-            return true;
+            StepMarket(marketNs);
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Handles the venue's own next event (an order or cancel arriving, a delivery, a timer) when it is due at or
+    /// before <paramref name="marketNs"/>, the time of the next market event, which it precedes; false when the
+    /// market event comes first. With <see cref="StepMarket"/> this is <see cref="Step"/>, split for a group that
+    /// applies each market event to a shared book between the two (<see cref="ReplayVenueGroup"/>).
+    /// </summary>
+    internal bool StepOwn(long marketNs)
+    {
+        if (!_pending.TryPeekKey(out var key) || key.TimeNs > marketNs)
+        {
+            return false;
+        }
+        var pending = _pending.Dequeue();
+        if (!IsTimer(pending.Kind))
+        {
+            _pendingWork--;
+        }
+        NowNs = Math.Max(NowNs, key.TimeNs);
+        Handle(pending);
+        return true;
+    }
+
+    /// <summary>The next market event, at <paramref name="marketNs"/>.</summary>
+    internal void StepMarket(long marketNs)
+    {
         if (marketNs < NowNs)
         {
             Stats.LateEvents++;
@@ -93,7 +115,6 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         NowNs = Math.Max(NowNs, marketNs);
         Stats.MarketEvents++;
         _market.ProcessNext(this);
-        return true;
     }
 
     /// <summary>

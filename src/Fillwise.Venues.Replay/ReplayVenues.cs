@@ -32,7 +32,22 @@ public static class ReplayVenues
     public static ReplayVenue FromSources(IReadOnlyList<IMarketEventSource> sources, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)
     {
         options ??= new ReplayVenueOptions();
-        return new ReplayVenue(new TickMarket(sources, options.QueueModel, options.Seed), catalog ?? SymbolCatalog.Default, options);
+        return new ReplayVenue(new TickMarket(new TickFeed(sources), drivesFeed: true, options.QueueModel, options.Seed), catalog ?? SymbolCatalog.Default, options);
+    }
+
+    /// <summary>
+    /// One venue per options over the same event sources, stepped in lockstep by the group, which reads the data and
+    /// builds the book once for all of them (<see cref="ReplayVenueGroup"/>).
+    /// </summary>
+    public static ReplayVenueGroup Lockstep(IReadOnlyList<IMarketEventSource> sources, IReadOnlyList<ReplayVenueOptions> options, SymbolCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var o in options)
+        {
+            o.Validate();
+        }
+        var feed = new TickFeed(sources);
+        return new ReplayVenueGroup(feed, [.. options.Select(o => new ReplayVenue(new TickMarket(feed, drivesFeed: false, o.QueueModel, o.Seed), catalog ?? SymbolCatalog.Default, o))]);
     }
 
     /// <summary>Bar mode over loaded kline series (coarser: a bar is known at its close; see <c>BarMarket</c>).</summary>

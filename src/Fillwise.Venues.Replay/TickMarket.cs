@@ -7,66 +7,49 @@ using Fillwise.MarketData.Capture;
 namespace Fillwise.Venues.Replay;
 
 /// <summary>
-/// Tick mode over Binance captures or the Parquet catalog (any <see cref="IMarketEventSource"/>): one L2 book per symbol rebuilt with Binance's sync rules, resting orders
-/// with a queue position, taker orders walking the book. Several readers (one per symbol's files) are merged by
-/// receive time. Matching reads the reader's current event in place, so processing allocates nothing per event.
+/// Tick mode over Binance captures or the Parquet catalog: the L2 books of a <see cref="TickFeed"/>, with this venue's
+/// resting orders (queue position) on top, and taker orders walking the book. A market that drives its own feed
+/// applies each event itself; one of a <see cref="ReplayVenueGroup"/> follows a feed the group applies once for all.
+/// Matching reads the feed's current event in place, so processing allocates nothing per event.
 /// </summary>
 internal sealed class TickMarket : IMarketModel, IDisposable
 {
-    private readonly IMarketEventSource[] _readers;
-    private readonly bool[] _hasEvent;
+    private readonly TickFeed _feed;
+    private readonly bool _drivesFeed;
     private readonly Dictionary<Symbol, TickSymbol> _symbols = [];
     private readonly QueueModel _queueModel;
     private DeterministicRandom _queueRandom;
 
-    public TickMarket(IReadOnlyList<IMarketEventSource> readers, QueueModel queueModel, ulong seed)
+    /// <param name="drivesFeed">True: this market applies and advances the feed (a venue of its own). False: a group does.</param>
+    public TickMarket(TickFeed feed, bool drivesFeed, QueueModel queueModel, ulong seed)
     {
+        _feed = feed;
+        _drivesFeed = drivesFeed;
         _queueModel = queueModel;
-        _readers = [.. readers];
-        _hasEvent = new bool[_readers.Length];
-        for (var i = 0; i < _readers.Length; i++)
-        {
-            _hasEvent[i] = _readers[i].MoveNext();
-        }
         _queueRandom = DeterministicRandom.ForStream(seed, streamId: 2);
     }
 
     public IReadOnlyCollection<TickSymbol> Symbols => _symbols.Values;
 
-    public bool TryPeekTime(out long timeNs)
-    {
-        var index = NextReader();
-        timeNs = index >= 0 ? _readers[index].ReceiveTimeNs : 0;
-        return index >= 0;
-    }
+    public bool TryPeekTime(out long timeNs) => _feed.TryPeekTime(out timeNs);
 
     public void ProcessNext(IMatchingSink sink)
     {
-        var index = NextReader();
-        var reader = _readers[index];
-        var state = SymbolState(reader.Symbol, reader.Market);
+        if (_drivesFeed)
+        {
+            _feed.Apply();
+        }
+        var reader = _feed.Current;
+        var state = SymbolState(reader.Symbol, _feed.CurrentBook);
         switch (reader.Kind)
         {
             case CaptureEventKind.DepthUpdate:
             case CaptureEventKind.Snapshot:
-                if (reader.Kind == CaptureEventKind.Snapshot)
-                {
-                    state.Book.ApplySnapshot(reader.UpdateIds.Final, reader.Bids, reader.Asks);
-                }
-                else if (state.Book.Apply(reader.Depth()) == DiffOutcome.Gap)
-                {
-                    ExecutionMetrics.BookGap(state.Symbol);
-                }
                 if (state.Resting.Count > 0)
                 {
                     UpdateQueues(state);
                 }
                 sink.Publish(TopOfBook(state, MarketUpdateKind.Book, reader.ReceiveTimeNs, default));
-                break;
-            case CaptureEventKind.BookTicker:
-                // Kept on the book for inspection; matching and quotes come from the L2 book alone, so the
-                // prices a client sees are the prices it can be matched against.
-                state.Book.ApplyTicker(reader.TopOfBook);
                 break;
             case CaptureEventKind.Trade:
                 var trade = reader.Trade;
@@ -77,7 +60,10 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 sink.Publish(TopOfBook(state, MarketUpdateKind.Trade, reader.ReceiveTimeNs, trade));
                 break;
         }
-        _hasEvent[index] = reader.MoveNext();
+        if (_drivesFeed)
+        {
+            _feed.MoveNext();
+        }
     }
 
     public void OnArrival(IMatchingSink sink, VenueOrder order)
@@ -130,32 +116,20 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     public bool Remove(VenueOrder order) =>
         _symbols.TryGetValue(order.Request.Symbol, out var state) && state.Resting.Remove(order);
 
+    /// <summary>A market that drives its feed owns it; a group's feed is the group's to dispose.</summary>
     public void Dispose()
     {
-        foreach (var reader in _readers)
+        if (_drivesFeed)
         {
-            reader.Dispose();
+            _feed.Dispose();
         }
     }
 
-    private int NextReader()
-    {
-        var best = -1;
-        for (var i = 0; i < _readers.Length; i++)
-        {
-            if (_hasEvent[i] && (best < 0 || _readers[i].ReceiveTimeNs < _readers[best].ReceiveTimeNs))
-            {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private TickSymbol SymbolState(Symbol symbol, Market market)
+    private TickSymbol SymbolState(Symbol symbol, OrderBook book)
     {
         if (!_symbols.TryGetValue(symbol, out var state))
         {
-            state = new TickSymbol(symbol, market);
+            state = new TickSymbol(symbol, book);
             _symbols.Add(symbol, state);
         }
         return state;
@@ -289,13 +263,13 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     }
 }
 
-/// <summary>Per-symbol state of the tick market.</summary>
-internal sealed class TickSymbol(Symbol symbol, Market market)
+/// <summary>Per-symbol state of the tick market: the feed's book and this venue's orders on it.</summary>
+internal sealed class TickSymbol(Symbol symbol, OrderBook book)
 {
     public Symbol Symbol { get; } = symbol;
 
-    /// <summary>The book syncs by its market's rule (spot diffs chain on U = last u + 1, futures on pu).</summary>
-    public OrderBook Book { get; } = new(symbol, new OrderBookOptions { Market = market });
+    /// <summary>The feed's book (synced by its market's rule: spot diffs chain on U = last u + 1, futures on pu); never changed by orders.</summary>
+    public OrderBook Book { get; } = book;
     public List<VenueOrder> Resting { get; } = [];
     public ConsumedLiquidity ConsumedBids { get; } = new();
     public ConsumedLiquidity ConsumedAsks { get; } = new();

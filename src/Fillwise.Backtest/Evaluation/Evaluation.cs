@@ -70,15 +70,11 @@ public static class Evaluation
         {
             log?.WriteLine($"fillwise: intel learned {prior.TotalSamples:N0} shadow outcomes on the training data and starts from them.");
         }
-        var outcomes = new PolicyOutcome[names.Length];
-        Parallel.For(0, names.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-        {
-            var r = BacktestEngine.Run(test, new BacktestSpec(names[i], spec.Seed, spec.Orders, options, Prior: names[i] == "intel" ? prior : null));
-            outcomes[i] = new PolicyOutcome(r.Stats, r.Telemetry, r.Venue, r.Health, r.MarkedCosts);
-        });
+        var results = BacktestEngine.RunMany(test, [.. names.Select(n => new BacktestSpec(n, spec.Seed, spec.Orders, options, Prior: n == "intel" ? prior : null))]);
         for (var i = 0; i < names.Length; i++)
         {
-            runs[names[i]] = outcomes[i];
+            var r = results[i];
+            runs[names[i]] = new PolicyOutcome(r.Stats, r.Telemetry, r.Venue, r.Health, r.MarkedCosts);
         }
         var difference = runs.TryGetValue("intel", out var intel) && runs.TryGetValue("static", out var stat)
             ? PairedDifference.Compute(intel.MarkedCosts, stat.MarkedCosts, spec.Seed)

@@ -11,7 +11,8 @@ public sealed record FixedSetting(double OffsetBps, int TimeoutS, bool Peg = fal
 
 /// <summary>
 /// The static policy over a grid of fixed settings on the same orders, so a policy can be compared with the
-/// best constant. Runs in parallel; each cell is an independent deterministic replay.
+/// best constant. Each cell is an independent deterministic replay; the cells run in lockstep groups, one per core
+/// (<see cref="BacktestEngine.RunMany"/>).
 /// </summary>
 public static class FixedSettingGrid
 {
@@ -32,19 +33,17 @@ public static class FixedSettingGrid
 
     public static IReadOnlyList<Cell> Run(BacktestInputs inputs, EvalSpec spec)
     {
-        var cells = new Cell[Settings.Count];
-        Parallel.For(0, cells.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-        {
-            cells[i] = new Cell(Settings[i], RunOne(inputs, spec, Settings[i]));
-        });
-        return cells;
+        var results = BacktestEngine.RunMany(inputs, [.. Settings.Select(s => SpecFor(inputs, spec, s))]);
+        return [.. Settings.Select((s, i) => new Cell(s, results[i]))];
     }
 
     /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
-    public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
+    public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting) => BacktestEngine.Run(inputs, SpecFor(inputs, spec, setting));
+
+    private static BacktestSpec SpecFor(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
     {
         var (options, _) = inputs.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
         options = options with { Router = options.Router with { StaticOffsetBps = setting.OffsetBps, StaticMakerTimeout = TimeSpan.FromSeconds(setting.TimeoutS), StaticPegReprices = setting.Peg ? PegReprices : 0 } };
-        return BacktestEngine.Run(inputs, new BacktestSpec("static", spec.Seed, spec.Orders, options));
+        return new BacktestSpec("static", spec.Seed, spec.Orders, options);
     }
 }
