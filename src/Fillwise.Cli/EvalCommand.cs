@@ -20,8 +20,10 @@ internal static class EvalCommand
         var report = new Option<string?>("--report") { Description = "Directory for the Markdown report and plots (must not exist, or be empty)." };
         var json = new Option<string?>("--json") { Description = "Write the JSON result to this file ('-' for stdout; the file must not exist)." };
         var allowErrors = new Option<bool>("--allow-data-errors") { Description = "Evaluate even when the input has data errors (malformed lines are left out); by default any data error fails the evaluation." };
+        var sets = new Option<string[]>("--set") { Description = "Leave-one-out: one capture set per --set (its files comma-separated); each set is evaluated with the others as training data (instead of --capture/--train)." };
+        var seeds = new Option<string?>("--seeds") { Description = "With --set: comma-separated seeds, one row per set and seed (default: --seed)." };
         var command = new Command("eval", "Compare execution policies on the same data and the same seeded parent orders.");
-        foreach (var option in setup.All.Concat([policies, train, grid, report, json, allowErrors]))
+        foreach (var option in setup.All.Concat([policies, train, grid, report, json, allowErrors, sets, seeds]))
         {
             command.Options.Add(option);
         }
@@ -37,6 +39,19 @@ internal static class EvalCommand
             if (reportDir is not null && (File.Exists(reportDir) || (Directory.Exists(reportDir) && Directory.EnumerateFileSystemEntries(reportDir).Any())))
             {
                 throw new UsageException($"--report {reportDir}: exists and is not an empty directory.");
+            }
+            var chosen = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(RunSetup.Policy).Distinct().ToList();
+            if (parse.GetValue(sets) is { Length: > 0 } setArguments)
+            {
+                if (parse.GetValue(train) is { Length: > 0 } || parse.GetValue(setup.Capture) is { Length: > 0 } || parse.GetValue(setup.Klines) is { Length: > 0 } || parse.GetValue(setup.CatalogDir) is not null)
+                {
+                    throw new UsageException("--set replaces --capture, --klines, --catalog and --train: each set is evaluated with the others as training data.");
+                }
+                return EvalLeaveOneOut.Run(parse, setup, setArguments, parse.GetValue(seeds), chosen, parse.GetValue(allowErrors), jsonPath, reportDir, stdout, stderr);
+            }
+            if (parse.GetValue(seeds) is not null)
+            {
+                throw new UsageException("--seeds goes with --set (a leave-one-out evaluation); for one evaluation use --seed.");
             }
             var inputs = setup.Inputs(parse, preload: true);
             var trainFiles = parse.GetValue(train);
@@ -56,7 +71,6 @@ internal static class EvalCommand
                     stderr.WriteLine(ReplayCommand.QualityLine(some.Quality));
                 }
             }
-            var chosen = parse.GetValue(policies)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(RunSetup.Policy).Distinct().ToList();
             var (orders, label) = setup.ArrivalSource(parse, inputs);
             var spec = new EvalSpec(chosen, parse.GetValue(setup.Seed), orders, label, setup.Options(parse), !parse.GetValue(setup.NoAdapt));
             setup.WarnUnused(parse, chosen, inputs.IsTickMode, stderr);

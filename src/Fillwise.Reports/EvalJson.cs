@@ -101,7 +101,7 @@ public static class EvalJson
         w.WriteNumber("unfinished", s.Orders - results);
     }
 
-    private static void Difference(Utf8JsonWriter w, string name, PairedDifference? d)
+    internal static void Difference(Utf8JsonWriter w, string name, PairedDifference? d)
     {
         if (d is null)
         {
@@ -119,7 +119,7 @@ public static class EvalJson
         w.WriteEndObject();
     }
 
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    internal static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
     {
         w.WriteStartArray(name);
         foreach (var value in values)
@@ -130,7 +130,7 @@ public static class EvalJson
     }
 
     /// <summary>Rounded to 4 decimals so the output is stable; NaN (nothing measured) is null.</summary>
-    private static void Number(Utf8JsonWriter w, string name, double value)
+    internal static void Number(Utf8JsonWriter w, string name, double value)
     {
         w.WritePropertyName(name);
         NumberValue(w, value);

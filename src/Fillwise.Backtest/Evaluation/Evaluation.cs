@@ -11,7 +11,11 @@ public sealed record PolicyOutcome(PolicyStats Stats, MemoryTelemetry Telemetry,
 public sealed record EvalSpec(IReadOnlyList<string> Policies, ulong Seed, Func<ISignalSource> Orders, string OrdersLabel, ExecutorOptions Options, bool Adapt = true);
 
 /// <summary>The best fixed setting of the grid and where it was chosen ("train" or "hindsight"), with its run on the evaluated data.</summary>
-public sealed record BestFixed(FixedSetting Setting, string ChosenOn, PolicyStats Stats);
+public sealed record BestFixed(FixedSetting Setting, string ChosenOn, PolicyStats Stats)
+{
+    /// <summary>Its cost per parent on the evaluated data (unfinished parents marked), for paired comparisons.</summary>
+    public IReadOnlyDictionary<long, double> MarkedCosts { get; init; } = new Dictionary<long, double>();
+}
 
 public sealed record EvalResult(
     SortedDictionary<string, PolicyOutcome> Policies,
@@ -92,7 +96,7 @@ public static class Evaluation
         // Chosen on the mean over every routed parent (unfinished ones marked), so a cell cannot win by leaving its hard parents unfinished.
         var best = cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
         var bestOnTest = train is null ? best.Result : FixedSettingGrid.RunOne(test, spec, best.Setting);
-        var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", bestOnTest.Stats);
+        var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", bestOnTest.Stats) { MarkedCosts = bestOnTest.MarkedCosts };
         return result with
         {
             Grid = cells,

@@ -100,12 +100,13 @@ internal sealed class RunSetup
     }
 
     /// <summary>The arrival schedule (uninformed or informed) and its label for the run identity.</summary>
-    public (Func<ISignalSource> Source, string Label) ArrivalSource(ParseResult parse, BacktestInputs inputs)
+    /// <param name="seed">The schedule's seed when not --seed's (a leave-one-out evaluation over several seeds).</param>
+    public (Func<ISignalSource> Source, string Label) ArrivalSource(ParseResult parse, BacktestInputs inputs, ulong? seed = null)
     {
         var text = parse.GetValue(Arrivals);
         var informed = text?.StartsWith("informed:", StringComparison.OrdinalIgnoreCase) == true;
         var every = text is null ? (inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10)) : Durations.Parse(informed ? text[9..] : text, "--arrivals");
-        var options = new ArrivalOptions(every, parse.GetValue(Notional), parse.GetValue(Seed));
+        var options = new ArrivalOptions(every, parse.GetValue(Notional), seed ?? parse.GetValue(Seed));
         Guard(options.Validate);
         var label = string.Create(CultureInfo.InvariantCulture, $"{(informed ? "informed" : "arrivals")}:{every.TotalMilliseconds}ms:{options.Notional}");
         TimeSpan? window = informed ? TimeSpan.FromSeconds(5) : null;

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Fillwise.Backtest;
+
+/// <summary>One evaluated set and seed of a leave-one-out evaluation.</summary>
+/// <param name="Set">The set's label (its symbols and time span).</param>
+/// <param name="Warm">The evaluation with the other sets as training data: intel starts from what it learned there, the best fixed setting is chosen there.</param>
+/// <param name="Cold">Intel on the set without a prior.</param>
+/// <param name="Hindsight">The grid's best cell on the set itself (the constant nobody could have picked beforehand).</param>
+public sealed record LeaveOneOutRow(
+    string Set,
+    ulong Seed,
+    EvalResult Warm,
+    PolicyOutcome Cold,
+    PairedDifference? ColdMinusStatic,
+    PairedDifference? ColdMinusBestFixed,
+    BestFixed Hindsight,
+    PairedDifference? IntelMinusHindsight,
+    PairedDifference? ColdMinusHindsight);
+
+/// <summary>
+/// The evaluation tables of the README from one command (issue 12's "evaluation as a feature"): for each set and each
+/// seed, the other sets are the training data (leave-one-out). Per row: every policy, intel warm (learned on the
+/// training sets) and cold, against static, against the best fixed setting chosen on the training sets, and against
+/// the best fixed setting in hindsight on the set itself; every comparison paired per parent with its block-bootstrap
+/// 95 % interval. Walk-forward throughout: nothing of the evaluated set is used before it happens.
+/// </summary>
+public static class LeaveOneOut
+{
+    /// <param name="sets">Capture sets, each loaded (and checked) on its own; the training data of a set is the others' files, in time order.</param>
+    public static IReadOnlyList<LeaveOneOutRow> Run(IReadOnlyList<BacktestInputs> sets, IReadOnlyList<ulong> seeds, Func<ulong, EvalSpec> specFor, TextWriter? log = null)
+    {
+        if (sets.Count < 2)
+        {
+            throw new Fillwise.Core.OptionsException("--set: give at least two sets (each is evaluated with the others as training data).");
+        }
+        if (sets.Any(s => s.Captures.Count == 0))
+        {
+            throw new Fillwise.Core.OptionsException("--set takes capture files (a leave-one-out evaluation of kline or catalog data is not supported).");
+        }
+        var preloaded = sets.Select(s => s.Preloaded()).ToList();
+        var rows = new List<LeaveOneOutRow>();
+        for (var i = 0; i < preloaded.Count; i++)
+        {
+            var test = preloaded[i];
+            // One symbol's files must come in time order: the other sets by their first event.
+            var trainFiles = preloaded.Where((_, k) => k != i).OrderBy(s => s.Quality.StartNs).SelectMany(s => s.Captures).ToList();
+            var train = BacktestInputs.Load(trainFiles, null, test.Catalog, preload: true);
+            foreach (var seed in seeds)
+            {
+                var spec = specFor(seed);
+                log?.WriteLine($"fillwise: set {i + 1} of {preloaded.Count} ({Label(test)}), seed {seed} ...");
+                var warm = Evaluation.Run(test, spec with { Policies = [.. spec.Policies.Union(["static", "intel"])] }, grid: true, train);
+                var (options, _) = test.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
+                var coldRun = BacktestEngine.Run(test, new BacktestSpec("intel", seed, spec.Orders, options));
+                var cold = new PolicyOutcome(coldRun.Stats, coldRun.Telemetry, coldRun.Venue, coldRun.Health, coldRun.MarkedCosts);
+                var cells = FixedSettingGrid.Run(test, spec);
+                var bestCell = cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
+                var hindsight = new BestFixed(bestCell.Setting, "hindsight", bestCell.Stats) { MarkedCosts = bestCell.Result.MarkedCosts };
+                var intel = warm.Policies["intel"].MarkedCosts;
+                var stat = warm.Policies["static"].MarkedCosts;
+                rows.Add(new LeaveOneOutRow(
+                    Label(test), seed, warm, cold,
+                    PairedDifference.Compute(cold.MarkedCosts, stat, seed),
+                    warm.Best is { } best ? PairedDifference.Compute(cold.MarkedCosts, best.MarkedCosts, seed) : null,
+                    hindsight,
+                    PairedDifference.Compute(intel, hindsight.MarkedCosts, seed),
+                    PairedDifference.Compute(cold.MarkedCosts, hindsight.MarkedCosts, seed)));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>"BTCUSDT 2024-07-18 23:57 UTC, 8 min": the set's symbols and the span of its data.</summary>
+    public static string Label(BacktestInputs set)
+    {
+        var q = set.Quality;
+        var start = DateTimeOffset.UnixEpoch.AddTicks(q.StartNs / 100);
+        var minutes = (q.EndNs - q.StartNs) / 60_000_000_000.0;
+        return string.Create(CultureInfo.InvariantCulture, $"{string.Join("+", q.Symbols.Select(s => s.Value).Order(StringComparer.Ordinal))} {start:yyyy-MM-dd HH:mm} UTC, {minutes:F0} min");
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Fillwise.Backtest;
+
+namespace Fillwise.Reports;
+
+/// <summary>
+/// A leave-one-out evaluation as the README's tables: one row per set and seed, costs in bps (mean over every routed
+/// parent, unfinished ones marked), each difference with its paired 95 % interval; bold where intel is significantly
+/// cheaper, italics where it is significantly dearer; cold intel (no prior) in brackets. Also as JSON.
+/// </summary>
+public static class LeaveOneOutReport
+{
+    private static readonly string[] Columns =
+    [
+        "set", "seed", "pairs", "taker", "static", "rules", "intel [cold]", "intel - static [cold]",
+        "best fixed (train)", "intel - best fixed [cold]", "best fixed (hindsight)", "intel - hindsight [cold]",
+    ];
+
+    public static string Markdown(IReadOnlyList<LeaveOneOutRow> rows, string orders)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Leave-one-out evaluation, parent orders {orders}; costs in bps incl. fees, unfinished parents marked at the last opposite touch.\n\n");
+        text.Append("| ").AppendJoin(" | ", Columns).Append(" |\n");
+        text.Append('|').AppendJoin("", Columns.Select((_, i) => i < 2 ? "---|" : "---:|")).Append('\n');
+        foreach (var r in rows)
+        {
+            var p = r.Warm.Policies;
+            text.Append("| ").AppendJoin(" | ",
+            [
+                r.Set, I(r.Seed), I(r.Warm.IntelMinusStatic?.Pairs ?? 0),
+                Cost(p, "taker"), Cost(p, "static"), Cost(p, "rules"),
+                $"{Cost(p, "intel")} [{F(r.Cold.Stats.CostBpsMeanMarked)}]",
+                $"{Diff(r.Warm.IntelMinusStatic)} [{Mean(r.ColdMinusStatic)}]",
+                r.Warm.Best is { } best ? $"{Setting(best.Setting)}: {F(best.Stats.CostBpsMeanMarked)}" : "-",
+                $"{Diff(r.Warm.IntelMinusBestFixed)} [{Mean(r.ColdMinusBestFixed)}]",
+                $"{Setting(r.Hindsight.Setting)}: {F(r.Hindsight.Stats.CostBpsMeanMarked)}",
+                $"{Diff(r.IntelMinusHindsight)} [{Mean(r.ColdMinusHindsight)}]",
+            ]).Append(" |\n");
+        }
+        return text.ToString();
+    }
+
+    public static string Json(IReadOnlyList<LeaveOneOutRow> rows, string orders)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("orders", orders);
+            w.WriteStartArray("rows");
+            foreach (var r in rows)
+            {
+                w.WriteStartObject();
+                w.WriteString("set", r.Set);
+                w.WriteNumber("seed", r.Seed);
+                w.WriteStartObject("cost_bps_mean_marked");
+                foreach (var (name, run) in r.Warm.Policies)
+                {
+                    EvalJson.Number(w, name, run.Stats.CostBpsMeanMarked);
+                }
+                EvalJson.Number(w, "intel_cold", r.Cold.Stats.CostBpsMeanMarked);
+                w.WriteEndObject();
+                EvalJson.Difference(w, "intel_minus_static_bps", r.Warm.IntelMinusStatic);
+                EvalJson.Difference(w, "intel_cold_minus_static_bps", r.ColdMinusStatic);
+                Best(w, "best_fixed_train", r.Warm.Best);
+                EvalJson.Difference(w, "intel_minus_best_fixed_bps", r.Warm.IntelMinusBestFixed);
+                EvalJson.Difference(w, "intel_cold_minus_best_fixed_bps", r.ColdMinusBestFixed);
+                Best(w, "best_fixed_hindsight", r.Hindsight);
+                EvalJson.Difference(w, "intel_minus_best_hindsight_bps", r.IntelMinusHindsight);
+                EvalJson.Difference(w, "intel_cold_minus_best_hindsight_bps", r.ColdMinusHindsight);
+                w.WriteNumber("intel_prior_samples", r.Warm.IntelPriorSamples);
+                EvalJson.Strings(w, "inputs", r.Warm.Inputs);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void Best(Utf8JsonWriter w, string name, BestFixed? best)
+    {
+        if (best is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        w.WriteString("setting", best.Setting.ToString());
+        EvalJson.Number(w, "cost_bps_mean_marked", best.Stats.CostBpsMeanMarked);
+        w.WriteString("chosen_on", best.ChosenOn);
+        w.WriteEndObject();
+    }
+
+    private static string Cost(IReadOnlyDictionary<string, PolicyOutcome> policies, string name) =>
+        policies.TryGetValue(name, out var run) ? F(run.Stats.CostBpsMeanMarked) : "-";
+
+    private static string Setting(FixedSetting s) => s.Peg ? $"peg {I(s.TimeoutS)} s" : s.OffsetBps == 0 ? $"touch {I(s.TimeoutS)} s" : string.Create(CultureInfo.InvariantCulture, $"{s.OffsetBps} bps behind {s.TimeoutS} s");
+
+    /// <summary>"**-0.79 [-1.34, -0.15]**": bold when the interval is below zero (intel cheaper), italics when above.</summary>
+    private static string Diff(PairedDifference? d)
+    {
+        if (d is null)
+        {
+            return "-";
+        }
+        var text = string.Create(CultureInfo.InvariantCulture, $"{d.Mean:+0.00;-0.00} [{d.Low:+0.00;-0.00}, {d.High:+0.00;-0.00}]");
+        return d.High < 0 ? $"**{text}**" : d.Low > 0 ? $"*{text}*" : text;
+    }
+
+    private static string Mean(PairedDifference? d) => d is null ? "-" : d.High < 0 ? $"**{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}**" : d.Low > 0 ? $"*{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}*" : d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
+
+    private static string F(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : "-";
+
+    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string I(ulong value) => value.ToString(CultureInfo.InvariantCulture);
+}

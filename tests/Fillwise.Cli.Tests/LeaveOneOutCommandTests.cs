@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Fillwise.TestData;
+
+namespace Fillwise.Cli.Tests;
+
+/// <summary>
+/// `eval --set A --set B`: each set evaluated with the others as training data, one row per set and seed — the same
+/// numbers as the matching `eval --capture A --train B`, plus cold intel and the best constant in hindsight.
+/// </summary>
+public sealed class LeaveOneOutCommandTests
+{
+    private static readonly string SampleSet = string.Join(',', TestPaths.SampleCapture("btcusdt_20240718.gz"), TestPaths.SampleCapture("btcusdt_20240719.gz"));
+
+    [SharedDataFact]
+    public void EachSetIsEvaluatedWithTheOthersAsTrainingDataLikeEvalWithTrain()
+    {
+        var eth = new[] { TestPaths.Shared("binance-usdm", "ethusdt_20240718.gz"), TestPaths.Shared("binance-usdm", "ethusdt_20240719.gz") };
+        var (exit, output, error) = Cli.Run(["eval", "--set", SampleSet, "--set", string.Join(',', eth), "--seeds", "1", "--policies", "static,intel", "--arrivals", "5s", "--json", "-"]);
+        Assert.True(exit == 0, error);
+        var rows = JsonDocument.Parse(output).RootElement.GetProperty("rows");
+        Assert.Equal(2, rows.GetArrayLength());
+        Assert.StartsWith("BTCUSDT 2024-07-18", rows[0].GetProperty("set").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("ETHUSDT 2024-07-18", rows[1].GetProperty("set").GetString(), StringComparison.Ordinal);
+        foreach (var row in rows.EnumerateArray())
+        {
+            Assert.True(row.GetProperty("intel_minus_static_bps").GetProperty("pairs").GetInt32() > 50);
+            Assert.Equal("train", row.GetProperty("best_fixed_train").GetProperty("chosen_on").GetString());
+            Assert.Equal("hindsight", row.GetProperty("best_fixed_hindsight").GetProperty("chosen_on").GetString());
+            // The constant chosen in hindsight on the set is the cheapest there: never dearer than the one chosen on training data.
+            Assert.True(row.GetProperty("best_fixed_hindsight").GetProperty("cost_bps_mean_marked").GetDouble() <= row.GetProperty("best_fixed_train").GetProperty("cost_bps_mean_marked").GetDouble());
+            Assert.True(row.GetProperty("intel_prior_samples").GetInt64() > 0, "warm intel learned on the other set");
+        }
+
+        // The first row is `eval --capture <sample set> --train <eth set>`, number for number.
+        var (single, alone, singleError) = Cli.Run(["eval", "--capture", .. SampleSet.Split(','), "--train", .. eth, "--seed", "1", "--policies", "static,intel", "--arrivals", "5s", "--json", "-"]);
+        Assert.True(single == 0, singleError);
+        var root = JsonDocument.Parse(alone).RootElement;
+        foreach (var key in new[] { "intel_minus_static_bps", "intel_minus_best_fixed_bps" })
+        {
+            Assert.Equal(JsonSerializer.Serialize(root.GetProperty(key)), JsonSerializer.Serialize(rows[0].GetProperty(key)));
+        }
+        Assert.Equal(root.GetProperty("policies").GetProperty("intel").GetProperty("cost_bps_mean_marked").GetDouble(), rows[0].GetProperty("cost_bps_mean_marked").GetProperty("intel").GetDouble());
+    }
+
+    [Fact]
+    public void MisusedSetsAndSeedsAreOneSentenceAndExit2()
+    {
+        var (exit, _, error) = Cli.Run(["eval", "--set", SampleSet]);
+        Assert.Equal(2, exit);
+        Assert.Contains("at least two sets", error, StringComparison.Ordinal);
+        (exit, _, error) = Cli.Run(["eval", "--set", SampleSet, "--set", SampleSet, "--capture", TestPaths.SampleCapture("btcusdt_20240718.gz")]);
+        Assert.Equal(2, exit);
+        Assert.Contains("--set replaces --capture", error, StringComparison.Ordinal);
+        (exit, _, error) = Cli.Run(["eval", "--set", SampleSet, "--set", SampleSet, "--seeds", "1,x"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("--seeds: 'x' is not a seed", error, StringComparison.Ordinal);
+        (exit, _, error) = Cli.Run(["eval", "--capture", TestPaths.SampleCapture("btcusdt_20240718.gz"), "--seeds", "1,7"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("--seeds goes with --set", error, StringComparison.Ordinal);
+    }
+}
