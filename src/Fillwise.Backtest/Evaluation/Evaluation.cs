@@ -93,8 +93,7 @@ public static class Evaluation
         }
         log?.WriteLine($"fillwise: fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on {(train is null ? "the evaluated data (hindsight)" : "the training data")} ...");
         var cells = FixedSettingGrid.Run(train ?? test, spec);
-        // Chosen on the mean over every routed parent (unfinished ones marked), so a cell cannot win by leaving its hard parents unfinished.
-        var best = cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
+        var best = FixedSettingGrid.Best(cells);
         var bestOnTest = train is null ? best.Result : FixedSettingGrid.RunOne(test, spec, best.Setting);
         var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", bestOnTest.Stats) { MarkedCosts = bestOnTest.MarkedCosts };
         return result with

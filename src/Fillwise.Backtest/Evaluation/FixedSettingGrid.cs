@@ -38,6 +38,12 @@ public static class FixedSettingGrid
     }
 
     /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
+    /// <summary>
+    /// The cheapest cell by the mean over every routed parent (unfinished ones marked), so a cell cannot win by leaving
+    /// its hard parents unfinished.
+    /// </summary>
+    public static Cell Best(IReadOnlyList<Cell> cells) => cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
+
     public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting) => BacktestEngine.Run(inputs, SpecFor(inputs, spec, setting));
 
     private static BacktestSpec SpecFor(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)

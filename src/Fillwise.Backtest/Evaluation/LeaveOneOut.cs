@@ -54,8 +54,7 @@ public static class LeaveOneOut
                 var (options, _) = test.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
                 var coldRun = BacktestEngine.Run(test, new BacktestSpec("intel", seed, spec.Orders, options));
                 var cold = new PolicyOutcome(coldRun.Stats, coldRun.Telemetry, coldRun.Venue, coldRun.Health, coldRun.MarkedCosts);
-                var cells = FixedSettingGrid.Run(test, spec);
-                var bestCell = cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
+                var bestCell = FixedSettingGrid.Best(FixedSettingGrid.Run(test, spec));
                 var hindsight = new BestFixed(bestCell.Setting, "hindsight", bestCell.Stats) { MarkedCosts = bestCell.Result.MarkedCosts };
                 var intel = warm.Policies["intel"].MarkedCosts;
                 var stat = warm.Policies["static"].MarkedCosts;
