@@ -78,7 +78,9 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
             }
             var buy = parent.Side == Side.Buy;
             var touch = buy ? quote.BidPrice.Raw : quote.AskPrice.Raw;
-            if (parent.GiveUpTouchRaw > 0 && (buy ? touch >= parent.GiveUpTouchRaw : touch <= parent.GiveUpTouchRaw))
+            // Only an acknowledged leg is given up: a cancel racing ahead of its order would be refused as unknown, the
+            // remainder taken, and the order would then rest untracked. The next quote checks again.
+            if (parent.GiveUpTouchRaw > 0 && parent.WorkingAcked && (buy ? touch >= parent.GiveUpTouchRaw : touch <= parent.GiveUpTouchRaw))
             {
                 // A re-post in flight becomes the fallback: its Canceled (or a lost race) now sends the remainder taker.
                 parent.RepriceRequested = false;
@@ -115,6 +117,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         switch (e.Kind)
         {
             case OrderEventKind.Accepted:
+                parent.WorkingAcked |= current;
                 if (double.IsNaN(parent.FirstAckLatencyMs))
                 {
                     parent.FirstAckLatencyMs = (venue.NowNs - parent.WorkingSentNs) / NsPerMs;
@@ -180,6 +183,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         parent.WorkingChild = child;
         parent.WorkingIsMaker = isMaker;
         parent.WorkingSentNs = venue.NowNs;
+        parent.WorkingAcked = false;
         parent.CancelRequested = false;
         _byChild[child] = parent;
         var quantity = new Fixed8(parent.RemainingRaw);

@@ -32,6 +32,8 @@ internal sealed class ParentExecution(long id, ParentSignal signal, SymbolState 
     public long WorkingChild { get; set; }
     public bool WorkingIsMaker { get; set; }
     public long WorkingSentNs { get; set; }
+    /// <summary>The venue has acknowledged the working child (a cancel sent before that could arrive before the order).</summary>
+    public bool WorkingAcked { get; set; }
     public bool CancelRequested { get; set; }
     /// <summary>The working maker child is being cancelled to re-post at the touch (peg), not to fall back.</summary>
     public bool RepriceRequested { get; set; }
