@@ -37,13 +37,13 @@ public static class FixedSettingGrid
         return [.. Settings.Select((s, i) => new Cell(s, results[i]))];
     }
 
-    /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
     /// <summary>
     /// The cheapest cell by the mean over every routed parent (unfinished ones marked), so a cell cannot win by leaving
     /// its hard parents unfinished.
     /// </summary>
     public static Cell Best(IReadOnlyList<Cell> cells) => cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
 
+    /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
     public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting) => BacktestEngine.Run(inputs, SpecFor(inputs, spec, setting));
 
     private static BacktestSpec SpecFor(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
