@@ -63,23 +63,4 @@ public sealed class UnusableBookTests
 
         public void OnMarket(in MarketUpdate update, ISignalHost host) => host.Emit(new ParentSignal(host.NowNs, update.Symbol, Side.Buy, null, 1_000m));
     }
-
-    private sealed class RecordingVenue : IVenue
-    {
-        public List<OrderRequest> Submitted { get; } = [];
-
-        public TimeProvider Time => TimeProvider.System;
-
-        public long NowNs { get; set; }
-
-        public void Submit(in OrderRequest request) => Submitted.Add(request);
-
-        public void Cancel(Symbol symbol, long clientOrderId)
-        {
-        }
-
-        public void SetTimer(long dueNs, long token)
-        {
-        }
-    }
 }

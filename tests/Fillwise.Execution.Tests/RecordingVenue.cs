@@ -1,0 +1,23 @@
+using Fillwise.Core;
+
+namespace Fillwise.Execution.Tests;
+
+/// <summary>A venue that only records what the executor sends; the test plays the venue's answers itself.</summary>
+internal sealed class RecordingVenue : IVenue
+{
+    public List<OrderRequest> Submitted { get; } = [];
+
+    public List<long> Cancelled { get; } = [];
+
+    public TimeProvider Time => TimeProvider.System;
+
+    public long NowNs { get; set; }
+
+    public void Submit(in OrderRequest request) => Submitted.Add(request);
+
+    public void Cancel(Symbol symbol, long clientOrderId) => Cancelled.Add(clientOrderId);
+
+    public void SetTimer(long dueNs, long token)
+    {
+    }
+}
