@@ -67,6 +67,27 @@ public sealed class GiveUpRaceTests
     [Theory]
     [InlineData(Side.Buy)]
     [InlineData(Side.Sell)]
+    public void APostOnlyRejectOfARepostWhoseTimeoutCancelFollowsItSendsTheRemainderTaker(Side side)
+    {
+        var maker = Start(side, pegReprices: 5);
+        // The peg re-posts just before the 60 s deadline; the deadline passes while the re-post is on its way.
+        var deadline = T0 + 60_000_000_000;
+        Market(deadline - 5_000_000, side == Side.Buy ? Bid + 0.1m : Bid - 0.1m);
+        Answer(OrderEventKind.Canceled, maker, deadline - 2_000_000);
+        var repost = _venue.Submitted[^1];
+        Assert.Equal(OrderType.PostOnly, repost.Type);
+        var timeout = _venue.Timers.Last(t => t.DueNs == deadline);
+        _venue.NowNs = deadline;
+        _executor.OnTimer(timeout.Token);
+        Assert.Equal([maker.ClientOrderId, repost.ClientOrderId], _venue.Cancelled);
+        Answer(OrderEventKind.Rejected, repost, deadline + 8_000_000, RejectCodes.PostOnlyWouldTake);
+        var sent = _venue.Submitted.Skip(2).ToList();
+        Assert.True(sent.Count == 1 && sent[0].Type == OrderType.Market, $"after the timeout: {string.Join(", ", sent.Select(o => o.Type))}");
+    }
+
+    [Theory]
+    [InlineData(Side.Buy)]
+    [InlineData(Side.Sell)]
     public void AGiveUpWhileAPegRepostsCancelIsInFlightTakesOnItsCanceled(Side side)
     {
         var maker = Start(side, pegReprices: 5);

@@ -9,6 +9,9 @@ internal sealed class RecordingVenue : IVenue
 
     public List<long> Cancelled { get; } = [];
 
+    /// <summary>Every timer asked for: when, and the token to hand back to the listener's OnTimer.</summary>
+    public List<(long DueNs, long Token)> Timers { get; } = [];
+
     public TimeProvider Time => TimeProvider.System;
 
     public long NowNs { get; set; }
@@ -17,7 +20,5 @@ internal sealed class RecordingVenue : IVenue
 
     public void Cancel(Symbol symbol, long clientOrderId) => Cancelled.Add(clientOrderId);
 
-    public void SetTimer(long dueNs, long token)
-    {
-    }
+    public void SetTimer(long dueNs, long token) => Timers.Add((dueNs, token));
 }
