@@ -67,6 +67,10 @@ public static class BacktestEngine
     public static BacktestResult[] RunMany(BacktestInputs inputs, IReadOnlyList<BacktestSpec> specs, CancellationToken cancellationToken = default)
     {
         var results = new BacktestResult[specs.Count];
+        if (specs.Count == 0)
+        {
+            return results; // no group to make (a parallelism of 0 is refused)
+        }
         var groups = Math.Min(Environment.ProcessorCount, specs.Count);
         if (!inputs.IsTickMode)
         {

@@ -59,4 +59,11 @@ public sealed class LockstepRunTests
         Assert.NotEqual(together[1].Stats.CostBpsMean, together[2].Stats.CostBpsMean);
         Assert.NotEqual(together[0].Stats.CostBpsMean, together[6].Stats.CostBpsMean);
     }
+
+    [Fact]
+    public void NoRunsGiveNoResultsInTickAndBarMode()
+    {
+        Assert.Empty(BacktestEngine.RunMany(BacktestInputs.Load(Capture, null, SymbolCatalog.Default), []));
+        Assert.Empty(BacktestEngine.RunMany(BacktestInputs.Load(null, [TestPaths.SampleKlines("BTCUSDT-1m.csv.gz")], SymbolCatalog.Default), []));
+    }
 }

@@ -130,6 +130,37 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.Equal(a.Dump(), b.Dump());
     }
 
+    [Fact]
+    public async Task CtrlCStopsAnEvalAtOnceWithExit130AndWritesNoResult()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        // A month of bars for three symbols, the four policies and the 30-cell grid: many seconds of work in parallel
+        // runs. Eval keeps nothing to resume from, so the signal's default (end the process) is the right answer.
+        var json = Path.Combine(_dir, "interrupted.json");
+        using var process = FillwiseProcess.Start(_dir, null, "eval", "--klines", Path.Combine(TestPaths.Samples, "klines"), "--grid", "--json", json);
+        var said = new System.Text.StringBuilder();
+        while (await process.StandardError.ReadLineAsync() is { } line)
+        {
+            said.AppendLine(line);
+            if (line.StartsWith("fillwise: eval ", StringComparison.Ordinal))
+            {
+                break; // the runs have started
+            }
+        }
+        Assert.False(process.HasExited, $"eval ended before it could be interrupted: {said}");
+        var interruptedAt = TimeProvider.System.GetTimestamp();
+        Assert.Equal(0, Kill(process.Id, 2));
+        said.Append(await process.StandardError.ReadToEndAsync());
+        Assert.True(process.WaitForExit(30_000), "eval did not stop within 30 s of Ctrl+C");
+        Assert.True(TimeProvider.System.GetElapsedTime(interruptedAt) < TimeSpan.FromSeconds(5), $"eval took {TimeProvider.System.GetElapsedTime(interruptedAt)} to stop after Ctrl+C");
+        Assert.True(process.ExitCode == CliApp.ExitInterrupted, $"exit {process.ExitCode}: {said}");
+        Assert.DoesNotContain("internal error", said.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(json), "an interrupted eval wrote a result");
+    }
+
     /// <summary>The store holds the run's row (read-only, so the writing process is not disturbed).</summary>
     private static bool RunIsStored(string db)
     {

@@ -118,6 +118,8 @@ public sealed class IntelPolicyTests
         new IntelPolicyOptions { GiveUpBps = [2, 8], BehindBps = [1, 2] }.Validate(); // (2 + 2 + 4) x 5 patiences = 40 actions
         var tooMany = Assert.Throws<OptionsException>(() => new IntelPolicyOptions { GiveUpBps = [2, 8], BehindBps = [1, 2, 3, 4], PatiencesS = [2, 5, 10, 15, 30] }.Validate());
         Assert.Contains("must be at most 48 actions (got 10 x 5)", tooMany.Message, StringComparison.Ordinal);
-        Assert.Contains("Intel.GiveUpBps", Assert.Throws<OptionsException>(() => new IntelPolicyOptions { GiveUpBps = [0] }.Validate()).Message, StringComparison.Ordinal);
+        // The message names the option, its range and the value given (the house style of every option message).
+        Assert.EndsWith("Intel.GiveUpBps must be at most 2 values within (0, 100] bps (got [0]).", Assert.Throws<OptionsException>(() => new IntelPolicyOptions { GiveUpBps = [0] }.Validate()).Message, StringComparison.Ordinal);
+        Assert.EndsWith("(got [1, 2.5, 3]).", Assert.Throws<OptionsException>(() => new IntelPolicyOptions { GiveUpBps = [1, 2.5, 3] }.Validate()).Message, StringComparison.Ordinal);
     }
 }

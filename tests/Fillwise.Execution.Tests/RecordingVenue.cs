@@ -2,12 +2,15 @@ using Fillwise.Core;
 
 namespace Fillwise.Execution.Tests;
 
-/// <summary>A venue for executor tests: the clock is set by the test, and every order and cancel is recorded, nothing more.</summary>
+/// <summary>A venue that only records what the executor sends; the test plays the venue's answers itself.</summary>
 internal sealed class RecordingVenue : IVenue
 {
     public List<OrderRequest> Submitted { get; } = [];
 
     public List<long> Cancelled { get; } = [];
+
+    /// <summary>Every timer asked for: when, and the token to hand back to the listener's OnTimer.</summary>
+    public List<(long DueNs, long Token)> Timers { get; } = [];
 
     public TimeProvider Time => TimeProvider.System;
 
@@ -17,7 +20,5 @@ internal sealed class RecordingVenue : IVenue
 
     public void Cancel(Symbol symbol, long clientOrderId) => Cancelled.Add(clientOrderId);
 
-    public void SetTimer(long dueNs, long token)
-    {
-    }
+    public void SetTimer(long dueNs, long token) => Timers.Add((dueNs, token));
 }

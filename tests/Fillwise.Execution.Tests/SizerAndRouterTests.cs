@@ -53,6 +53,21 @@ public sealed class SizerAndRouterTests
         Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), new Fixed8(price).ToDecimal());
     }
 
+    [Theory]
+    [InlineData(Side.Buy, 2.0, "64012.8")]        // 2 bps above the bid
+    [InlineData(Side.Sell, 2.0, "63987.29998")]   // 2 bps below the ask (64,000.1 x 0.9998, rounded down)
+    [InlineData(Side.Buy, 100.0, "64640.0")]
+    [InlineData(Side.Sell, 100.0, "63360.099")]
+    [InlineData(Side.Buy, 1e-13, "64000.00000001")]  // too small to move a double: still one raw unit past the touch
+    [InlineData(Side.Sell, 1e-13, "64000.09999999")]
+    public void TheGiveUpTouchIsAlwaysStrictlyPastTheTouchNow(Side side, double giveUpBps, string expected)
+    {
+        // Waiting is given up once the touch has run the distance: a touch that has not moved at all never qualifies,
+        // however small the (validated, > 0) distance is.
+        var touch = MakerPricing.GiveUpTouch(side, Fixed8.FromDecimal(64_000.0m).Raw, Fixed8.FromDecimal(64_000.1m).Raw, giveUpBps);
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), new Fixed8(touch).ToDecimal());
+    }
+
     [Fact]
     public void FeeAwareCheckGoesTakerWhenMakingIsNoCheaper()
     {

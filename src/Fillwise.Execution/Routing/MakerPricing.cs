@@ -27,9 +27,11 @@ public static class MakerPricing
 
     /// <summary>
     /// The touch on the order's side at which waiting is given up: <paramref name="giveUpBps"/> away from the touch now,
-    /// in the direction the market runs from a resting order (up for a buy), rounded so the full distance is needed.
+    /// in the direction the market runs from a resting order (up for a buy), rounded so the full distance is needed, and
+    /// at least one raw unit past the touch: a distance too small to move the double (the options take any value
+    /// above 0) would otherwise give up on the very next quote, with the touch not having moved at all.
     /// </summary>
     public static long GiveUpTouch(Side side, long bidRaw, long askRaw, double giveUpBps) => side == Side.Buy
-        ? (long)Math.Ceiling(bidRaw * (1 + giveUpBps / 10_000))
-        : (long)Math.Floor(askRaw * (1 - giveUpBps / 10_000));
+        ? Math.Max(bidRaw + 1, (long)Math.Ceiling(bidRaw * (1 + giveUpBps / 10_000)))
+        : Math.Min(askRaw - 1, (long)Math.Floor(askRaw * (1 - giveUpBps / 10_000)));
 }

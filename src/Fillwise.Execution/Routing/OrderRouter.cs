@@ -225,7 +225,10 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         if (reject.Code == RejectCodes.PostOnlyWouldTake.Code && parent.WorkingIsMaker)
         {
             parent.PostOnlyRejects++;
-            if (parent.PostOnlyRejects <= options.Router.MaxPostOnlyRejects)
+            // A leg refused on its way in after the router stopped waiting for it (given up or timed out: its cancel follows
+            // it) is not posted again with a fresh timeout: the remainder goes taker, as that cancel's answer would send it.
+            var stoppedWaiting = parent.CancelRequested && !parent.RepriceRequested;
+            if (parent.PostOnlyRejects <= options.Router.MaxPostOnlyRejects && !stoppedWaiting)
             {
                 SendMaker(parent);
                 return;

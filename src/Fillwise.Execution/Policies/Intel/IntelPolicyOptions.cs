@@ -50,7 +50,8 @@ public sealed record IntelPolicyOptions
         OptionChecks.That(PatiencesS.Count is > 0 and <= MaxPatiences && PatiencesS.All(p => p is >= 1 and <= 600) && PatiencesS.Zip(PatiencesS.Skip(1)).All(p => p.First < p.Second),
             "Intel.PatiencesS must be 1 to 8 ascending values within [1, 600] seconds.");
         OptionChecks.That(BehindBps.Count <= MaxBehind && BehindBps.All(b => b is > 0 and <= 50), "Intel.BehindBps must be at most 4 values within (0, 50] bps.");
-        OptionChecks.That(GiveUpBps.Count <= MaxGiveUps && GiveUpBps.All(b => b is > 0 and <= 100), "Intel.GiveUpBps must be at most 2 values within (0, 100] bps.");
+        OptionChecks.That(GiveUpBps.Count <= MaxGiveUps && GiveUpBps.All(b => b is > 0 and <= 100),
+            FormattableString.Invariant($"Intel.GiveUpBps must be at most 2 values within (0, 100] bps (got [{string.Join(", ", GiveUpBps.Select(b => FormattableString.Invariant($"{b}")))}])."));
         var kinds = 2 + BehindBps.Count + 2 * GiveUpBps.Count;
         OptionChecks.That(1 + kinds * PatiencesS.Count <= MaxActions,
             $"Intel: (2 + BehindBps + 2 x GiveUpBps) x PatiencesS must be at most {MaxActions - 1} actions (got {kinds} x {PatiencesS.Count}).");
