@@ -7,8 +7,8 @@ namespace Fillwise.Execution.Tests;
 
 /// <summary>
 /// The give-up distance against the venue's answers in flight, played by hand in the order a venue sends them: one
-/// static parent (maker-first at the touch, 60 s timeout, give up at 2 bps) on generated BTCUSDT quotes. Whatever
-/// arrives after the give-up, the remainder ends taker and is never posted again.
+/// static parent (maker-first at the touch, 60 s timeout, give up at 2 bps) on generated BTCUSDT quotes. Only an
+/// acknowledged leg is given up; whatever arrives after the give-up, the remainder ends taker and is never posted again.
 /// </summary>
 public sealed class GiveUpRaceTests
 {
@@ -50,18 +50,23 @@ public sealed class GiveUpRaceTests
     [Theory]
     [InlineData(Side.Buy)]
     [InlineData(Side.Sell)]
-    public void APostOnlyRejectOfTheLegBeingGivenUpSendsTheRemainderTakerNotANewMakerLeg(Side side)
+    public void ALegOnItsWayIsNotGivenUpAndItsRepostAfterAPostOnlyRejectIsGivenUpOnceAcknowledged(Side side)
     {
         var maker = Start(side);
-        // The touch runs away while the leg is still on its way: given up, its cancel follows it.
+        // The touch runs away while the leg is still on its way: a cancel now could overtake it, so nothing is sent.
         RunAway(side, T0 + 2_000_000);
-        Assert.Equal([maker.ClientOrderId], _venue.Cancelled);
-        // The market came back through the leg's price before it arrived: the venue refuses it (-5022), then the cancel.
+        Assert.Empty(_venue.Cancelled);
+        // The market came back through the leg's price before it arrived: the venue refuses it (-5022), and it is posted again.
         Answer(OrderEventKind.Rejected, maker, T0 + 20_000_000, RejectCodes.PostOnlyWouldTake);
-        Answer(OrderEventKind.CancelRejected, maker, T0 + 30_000_000, RejectCodes.CancelUnknownOrder);
-        var sent = _venue.Submitted.Skip(1).ToList();
-        Assert.True(sent.Count == 1 && sent[0].Type == OrderType.Market, $"after the give-up: {string.Join(", ", sent.Select(o => o.Type))}");
-        Assert.Equal(maker.Quantity, sent[0].Quantity);
+        var repost = _venue.Submitted[^1];
+        Assert.Equal(OrderType.PostOnly, repost.Type);
+        // Acknowledged, with the touch still past the give-up distance: the next quote gives it up, its Canceled takes.
+        Answer(OrderEventKind.Accepted, repost, T0 + 40_000_000);
+        RunAway(side, T0 + 41_000_000);
+        Assert.Equal([repost.ClientOrderId], _venue.Cancelled);
+        Answer(OrderEventKind.Canceled, repost, T0 + 60_000_000);
+        var taker = Assert.Single(_venue.Submitted, o => o.Type == OrderType.Market);
+        Assert.Equal(maker.Quantity, taker.Quantity);
     }
 
     [Theory]
@@ -91,6 +96,7 @@ public sealed class GiveUpRaceTests
     public void AGiveUpWhileAPegRepostsCancelIsInFlightTakesOnItsCanceled(Side side)
     {
         var maker = Start(side, pegReprices: 5);
+        Answer(OrderEventKind.Accepted, maker, T0 + 500_000);
         // One tick away: the peg cancels to re-post at the new touch.
         Market(T0 + 1_000_000, side == Side.Buy ? Bid + 0.1m : Bid - 0.1m);
         Assert.Equal([maker.ClientOrderId], _venue.Cancelled);
