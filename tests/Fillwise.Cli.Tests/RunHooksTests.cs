@@ -28,13 +28,21 @@ public sealed class RunHooksTests
         var hooks = new RunHooks(first, new RunHooks(new List<IRunHooks> { second, third }));
         hooks.AfterStep(0, null!, null!); // the first call compiles
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (long step = 1; step <= 10_000; step++)
+        // Measured three times, the least counts: a one-off 7,192 B once landed on this thread in a full test run (not
+        // from the hooks; most likely the runtime itself, e.g. tiered compilation promoting them), while an allocation
+        // per step shows in every pass (72 B x 10,000 before the fix).
+        var least = long.MaxValue;
+        for (var pass = 0; pass < 3; pass++)
         {
-            hooks.AfterStep(step, null!, null!);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (long step = 1; step <= 10_000; step++)
+            {
+                hooks.AfterStep(step, null!, null!);
+            }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal([10_001L, 10_001L, 10_001L], [first.Calls, second.Calls, third.Calls]);
+        Assert.Equal(0, least);
+        Assert.Equal([30_001L, 30_001L, 30_001L], [first.Calls, second.Calls, third.Calls]);
     }
 }
