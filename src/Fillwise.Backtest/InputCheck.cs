@@ -27,6 +27,10 @@ public sealed record DataQuality(
     /// <summary>Symbols whose book was not in sync at the end of the data (no depth snapshot, or a gap after the last one).</summary>
     public IReadOnlyList<Symbol> NotSynced { get; init; } = [];
 
+    /// <summary>Why no order could be placed on some symbols (null when every book was in sync at the end of the data).</summary>
+    public string? NotSyncedSentence() => NotSynced.Count == 0 ? null
+        : $"The book of {string.Join(", ", NotSynced.Select(s => s.Value))} was not in sync at the end of the data: orders need a depth snapshot first (a catalog's --from/--to window must contain one).";
+
     /// <summary>One sentence for a strict command (eval): how many errors and the first, located.</summary>
     public string ErrorSentence(string what) =>
         $"{what}: {DataErrors:N0} data error(s) in the input (first: {FirstErrors.FirstOrDefault()?.ToString() ?? "(not kept)"}); fix the data (see fillwise data inspect) or pass --allow-data-errors.";

@@ -109,8 +109,7 @@ public static class StoredBacktest
         if (result.Tally.Parents == 0)
         {
             store.DeleteRun(runId);
-            var unsynced = inputs.Quality.NotSynced.Count == 0 ? ""
-                : $" The book of {string.Join(", ", inputs.Quality.NotSynced.Select(s => s.Value))} was not in sync at the end of the data: orders need a depth snapshot first (a catalog's --from/--to window must contain one).";
+            var unsynced = inputs.Quality.NotSyncedSentence() is { } sentence ? $" {sentence}" : "";
             throw new RunRefusedException($"run {runId}: no parent order was placed over the data ({inputs.Quality.MarketEvents:N0} market events); nothing was stored. Check the order source's times and symbols against the data.{unsynced}");
         }
         store.CompleteRun(runId);

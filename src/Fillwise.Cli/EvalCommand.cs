@@ -70,6 +70,11 @@ internal static class EvalCommand
                 {
                     stderr.WriteLine(ReplayCommand.QualityLine(some.Quality));
                 }
+                if (checkedInputs?.Quality.NotSyncedSentence() is { } unsynced)
+                {
+                    // Its orders are all refused (no market data): say why, rather than leave a table of zeros unexplained.
+                    stderr.WriteLine($"fillwise: {string.Join(", ", checkedInputs.Files.Take(3))}: {unsynced}");
+                }
             }
             var (orders, label) = setup.ArrivalSource(parse, inputs);
             var spec = new EvalSpec(chosen, parse.GetValue(setup.Seed), orders, label, setup.Options(parse), !parse.GetValue(setup.NoAdapt));

@@ -198,6 +198,12 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         {
             // The safe action on a missing, stale, out-of-sync, one-sided or crossed book: no new risk, the reason recorded.
             var reason = state is null || !state.HasFreshQuote(now, _o.MaxQuoteAge) ? RiskReason.NoMarketData : state.BookProblem;
+            if (state is not null)
+            {
+                // Counted in the symbol's health like a gate's denial, so the dashboard's "denied" shows them too.
+                state.Parents++;
+                state.Denied++;
+            }
             _telemetry.Parent(new ParentRecord(id, now, signal.Symbol, signal.Side, 0, 0, RiskDecision.Deny(reason), null, signal.Source));
             return;
         }

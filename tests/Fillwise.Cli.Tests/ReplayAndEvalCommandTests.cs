@@ -449,4 +449,16 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("conflict", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnEvalWhoseBookNeverSyncsSaysWhyItPlacedNoOrder()
+    {
+        // The second file of the sample pair alone has no depth snapshot: its book never syncs, so it never has a quote
+        // and the arrivals (drawn among symbols with a fresh quote) place no parent at all.
+        var (exit, output, error) = Run(["eval", "--capture", TestPaths.SampleCapture("btcusdt_20240719.gz"), "--policies", "static", "--json", "-"]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("The book of BTCUSDT was not in sync at the end of the data", error, StringComparison.Ordinal);
+        var stat = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("policies").GetProperty("static");
+        Assert.Equal(0, stat.GetProperty("orders").GetInt32());
+    }
 }

@@ -47,6 +47,9 @@ public sealed class UnusableBookTests
             [RiskReason.None, RiskReason.CrossedBook, RiskReason.CrossedBook, RiskReason.OneSidedBook, RiskReason.BookNotInSync, RiskReason.None],
             telemetry.Parents.Select(p => p.Risk.Reason));
         Assert.Equal(2, venue.Submitted.Count);
+        // The symbol's health counts the refusals like any gate's denial (the dashboard's "denied").
+        var health = Assert.Single(executor.Health());
+        Assert.Equal((6, 4), (health.Parents, health.Denied));
         Assert.Equal([60_000.05m, 60_000.55m], telemetry.Parents.Where(p => !p.Risk.IsDenied).Select(p => p.ArrivalMid));
     }
 
