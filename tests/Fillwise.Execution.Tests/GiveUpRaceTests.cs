@@ -27,7 +27,7 @@ public sealed class GiveUpRaceTests
     private OrderRequest Start(Side side, int pegReprices = 0)
     {
         var options = new ExecutorOptions { Router = new RouterOptions { StaticMakerTimeout = TimeSpan.FromSeconds(60), StaticGiveUpBps = 2, StaticPegReprices = pegReprices } };
-        _executor = new Executor(_venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("static", options), _telemetry, new OneParent(side));
+        _executor = new Executor(_venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("static", options), _telemetry, new OneParent(side, 5_000m));
         Market(T0, Bid);
         return Assert.Single(_venue.Submitted, o => o.Type == OrderType.PostOnly);
     }
@@ -122,28 +122,5 @@ public sealed class GiveUpRaceTests
         var taker = Assert.Single(_venue.Submitted, o => o.Type == OrderType.Market);
         Assert.Equal(maker.Quantity.Raw - part.Raw, taker.Quantity.Raw);
         Assert.Single(_venue.Cancelled);
-    }
-
-    /// <summary>One 5,000 USDT parent on the first update.</summary>
-    private sealed class OneParent(Side side) : ISignalSource
-    {
-        private bool _sent;
-
-        public void Start(ISignalHost host)
-        {
-        }
-
-        public void OnWake(long payload, ISignalHost host)
-        {
-        }
-
-        public void OnMarket(in MarketUpdate update, ISignalHost host)
-        {
-            if (!_sent)
-            {
-                _sent = true;
-                host.Emit(new ParentSignal(host.NowNs, update.Symbol, side, null, 5_000m));
-            }
-        }
     }
 }

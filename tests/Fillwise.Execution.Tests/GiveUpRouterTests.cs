@@ -25,7 +25,7 @@ public sealed class GiveUpRouterTests
     {
         var venue = new RecordingVenue();
         var options = new ExecutorOptions { Router = new RouterOptions { StaticMakerTimeout = TimeSpan.FromSeconds(120), StaticGiveUpBps = 2 } };
-        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("static", options), new MemoryTelemetry(), new OneParent(side));
+        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("static", options), new MemoryTelemetry(), new OneParent(side, 1_000m));
         void At(long offsetNs, decimal bid)
         {
             venue.NowNs = T0 + offsetNs;
@@ -54,7 +54,7 @@ public sealed class GiveUpRouterTests
     {
         var venue = new RecordingVenue();
         var options = new ExecutorOptions { Router = new RouterOptions { StaticMakerTimeout = TimeSpan.FromSeconds(120) } };
-        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("static", options), new MemoryTelemetry(), new OneParent(Side.Buy));
+        var executor = new Executor(venue, SymbolCatalog.Default, options, ExecutionPolicies.Create("static", options), new MemoryTelemetry(), new OneParent(Side.Buy, 1_000m));
         venue.NowNs = T0;
         executor.OnMarket(Quote(T0, 60_000m));
         var maker = Assert.Single(venue.Submitted);
@@ -62,28 +62,5 @@ public sealed class GiveUpRouterTests
         venue.NowNs = T0 + 1_000_000;
         executor.OnMarket(Quote(venue.NowNs, 60_100m));
         Assert.Empty(venue.Cancelled);
-    }
-
-    /// <summary>One parent of 1,000 USDT on the first market update.</summary>
-    private sealed class OneParent(Side side) : ISignalSource
-    {
-        private bool _sent;
-
-        public void Start(ISignalHost host)
-        {
-        }
-
-        public void OnWake(long payload, ISignalHost host)
-        {
-        }
-
-        public void OnMarket(in MarketUpdate update, ISignalHost host)
-        {
-            if (!_sent)
-            {
-                _sent = true;
-                host.Emit(new ParentSignal(host.NowNs, update.Symbol, side, null, 1_000m));
-            }
-        }
     }
 }

@@ -52,18 +52,4 @@ public sealed class UnusableBookTests
         Assert.Equal((6, 4), (health.Parents, health.Denied));
         Assert.Equal([60_000.05m, 60_000.55m], telemetry.Parents.Where(p => !p.Risk.IsDenied).Select(p => p.ArrivalMid));
     }
-
-    /// <summary>Asks to buy 1,000 USDT of the updated symbol on every market update.</summary>
-    private sealed class BuyOnEveryUpdate : ISignalSource
-    {
-        public void Start(ISignalHost host)
-        {
-        }
-
-        public void OnWake(long payload, ISignalHost host)
-        {
-        }
-
-        public void OnMarket(in MarketUpdate update, ISignalHost host) => host.Emit(new ParentSignal(host.NowNs, update.Symbol, Side.Buy, null, 1_000m));
-    }
 }
