@@ -37,6 +37,11 @@ internal static class EvalLeaveOneOut
             {
                 stderr.WriteLine(ReplayCommand.QualityLine(set.Quality));
             }
+            if (set.Quality.NotSyncedSentence() is { } unsynced)
+            {
+                // Its orders are all refused (no market data): say why, rather than leave a row of dashes unexplained.
+                stderr.WriteLine($"fillwise: {argument}: {unsynced}");
+            }
             sets.Add(set);
         }
         if (sets.Count < 2)

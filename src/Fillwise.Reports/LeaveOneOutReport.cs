@@ -102,15 +102,16 @@ public static class LeaveOneOutReport
     /// <summary>"**-0.79 [-1.34, -0.15]**": bold when the interval is below zero (intel cheaper), italics when above.</summary>
     private static string Diff(PairedDifference? d)
     {
-        if (d is null)
+        if (d is null || !double.IsFinite(d.Mean))
         {
+            // No pairs (e.g. a set whose book never synced): there is no difference to show.
             return "-";
         }
         var text = string.Create(CultureInfo.InvariantCulture, $"{d.Mean:+0.00;-0.00} [{d.Low:+0.00;-0.00}, {d.High:+0.00;-0.00}]");
         return d.High < 0 ? $"**{text}**" : d.Low > 0 ? $"*{text}*" : text;
     }
 
-    private static string Mean(PairedDifference? d) => d is null ? "-" : d.High < 0 ? $"**{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}**" : d.Low > 0 ? $"*{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}*" : d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
+    private static string Mean(PairedDifference? d) => d is null || !double.IsFinite(d.Mean) ? "-" : d.High < 0 ? $"**{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}**" : d.Low > 0 ? $"*{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}*" : d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
 
     private static string F(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : "-";
 

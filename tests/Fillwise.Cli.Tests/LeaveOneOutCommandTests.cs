@@ -58,4 +58,38 @@ public sealed class LeaveOneOutCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("--seeds goes with --set", error, StringComparison.Ordinal);
     }
+    [Fact]
+    public void SetsThatRepeatOrOverlapInTimeAreRefusedBeforeTheRun()
+    {
+        // A set in its own training data would be chosen on and learned from the very data it is evaluated on.
+        var july18 = TestPaths.SampleCapture("btcusdt_20240718.gz");
+        foreach (var args in new[] { new[] { "--set", july18, "--set", july18 }, ["--set", SampleSet, "--set", july18] })
+        {
+            var (exit, output, error) = Cli.Run(["eval", .. args, "--policies", "static,intel", "--arrivals", "5s"]);
+            Assert.Equal(2, exit);
+            Assert.Contains("overlap in time", error, StringComparison.Ordinal);
+            Assert.Equal("", output);
+            Assert.Single(error.Trim().Split('\n'));
+        }
+    }
+
+    [SharedDataFact]
+    public void SetsOfDifferentMarketsAreRefused()
+    {
+        var (exit, _, error) = Cli.Run(["eval", "--set", TestPaths.Shared("binance-spot", "ethusdt_20240808.gz"), "--set", TestPaths.Shared("binance-usdm", "ethusdt_20240718.gz"), "--policies", "static,intel", "--arrivals", "5s"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("one market", error, StringComparison.Ordinal);
+        Assert.Contains("spot", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASetWhoseBookNeverSyncsIsNamedAndItsEmptyCellsAreDashes()
+    {
+        // btcusdt_20240719.gz alone holds no depth snapshot: every order on it is refused (no market data).
+        var (exit, output, error) = Cli.Run(["eval", "--set", TestPaths.SampleCapture("btcusdt_20240719.gz"), "--set", TestPaths.SampleCapture("btcusdt_20240718.gz"), "--policies", "static,intel", "--arrivals", "5s"]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("btcusdt_20240719.gz: The book of BTCUSDT was not in sync", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", output, StringComparison.Ordinal);
+        Assert.Contains("| BTCUSDT 2024-07-19 00:00 UTC, 5 min | 1 | 0 | - | - | - | - [-] | - [-] |", output, StringComparison.Ordinal);
+    }
 }

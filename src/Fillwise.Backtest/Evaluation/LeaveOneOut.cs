@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fillwise.Core;
 
 namespace Fillwise.Backtest;
 
@@ -38,6 +39,7 @@ public static class LeaveOneOut
         {
             throw new Fillwise.Core.OptionsException("--set takes capture files (a leave-one-out evaluation of kline or catalog data is not supported).");
         }
+        Disjoint(sets);
         var preloaded = sets.Select(s => s.Preloaded()).ToList();
         var rows = new List<LeaveOneOutRow>();
         for (var i = 0; i < preloaded.Count; i++)
@@ -68,6 +70,30 @@ public static class LeaveOneOut
             }
         }
         return rows;
+    }
+
+    /// <summary>
+    /// A set's training data is the other sets: they must be of its market (a prior learned under other fees and
+    /// another book misleads) and must not hold its symbols over its time (a set given twice, or overlapping, would be
+    /// learned from and chosen on the very data it is evaluated on).
+    /// </summary>
+    private static void Disjoint(IReadOnlyList<BacktestInputs> sets)
+    {
+        for (var i = 0; i < sets.Count; i++)
+        {
+            for (var k = i + 1; k < sets.Count; k++)
+            {
+                var (a, b) = (sets[i].Quality, sets[k].Quality);
+                if (a.Market != b.Market)
+                {
+                    throw new OptionsException($"--set: set {i + 1} ({Label(sets[i])}) is {a.Market.Name()} and set {k + 1} ({Label(sets[k])}) is {b.Market.Name()}; each set is evaluated with the others as training data, so all sets must be of one market.");
+                }
+                if (a.Symbols.Overlaps(b.Symbols) && a.StartNs <= b.EndNs && b.StartNs <= a.EndNs)
+                {
+                    throw new OptionsException($"--set: sets {i + 1} ({Label(sets[i])}) and {k + 1} ({Label(sets[k])}) hold the same symbol and overlap in time; each set is evaluated with the others as training data, so give each span of a symbol in one set only.");
+                }
+            }
+        }
     }
 
     /// <summary>"BTCUSDT 2024-07-18 23:57 UTC, 8 min": the set's symbols and the span of its data.</summary>
