@@ -12,6 +12,10 @@ internal static class EvalLeaveOneOut
     public static int Run(ParseResult parse, RunSetup setup, string[] setArguments, string? seedsText, IReadOnlyList<string> policies, bool allowErrors,
         string? jsonPath, string? reportDir, TextWriter stdout, TextWriter stderr)
     {
+        if (seedsText is not null && parse.GetResult(setup.Seed) is { Implicit: false })
+        {
+            throw new UsageException("--seed and --seeds conflict: with --set give every seed in --seeds, e.g. --seeds 1,7.");
+        }
         var seeds = seedsText is null ? [parse.GetValue(setup.Seed)] : seedsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(t => ulong.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seed) ? seed : throw new UsageException($"--seeds: '{t}' is not a seed (a whole number).")).Distinct().ToList();
         if (seeds.Count == 0)

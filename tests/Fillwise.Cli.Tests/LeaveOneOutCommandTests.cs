@@ -54,6 +54,10 @@ public sealed class LeaveOneOutCommandTests
         (exit, _, error) = Cli.Run(["eval", "--set", SampleSet, "--set", SampleSet, "--seeds", "1,x"]);
         Assert.Equal(2, exit);
         Assert.Contains("--seeds: 'x' is not a seed", error, StringComparison.Ordinal);
+        // --seed would be silently ignored next to --seeds.
+        (exit, _, error) = Cli.Run(["eval", "--set", SampleSet, "--set", SampleSet, "--seed", "5", "--seeds", "1,7"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("--seed and --seeds conflict", error, StringComparison.Ordinal);
         (exit, _, error) = Cli.Run(["eval", "--capture", TestPaths.SampleCapture("btcusdt_20240718.gz"), "--seeds", "1,7"]);
         Assert.Equal(2, exit);
         Assert.Contains("--seeds goes with --set", error, StringComparison.Ordinal);
