@@ -58,22 +58,11 @@ internal static class EvalCommand
             BacktestInputs? trainInputs = trainFiles is { Length: > 0 }
                 ? BacktestInputs.Load(inputs.IsTickMode ? trainFiles : null, inputs.IsTickMode ? null : trainFiles, inputs.Catalog, preload: true)
                 : null;
-            // A comparison on data with holes is a comparison of what the holes did: strict unless the user says so.
             foreach (var checkedInputs in new[] { inputs, trainInputs })
             {
-                if (checkedInputs is { Quality.IsClean: false } bad && !parse.GetValue(allowErrors))
+                if (checkedInputs is not null && !Usable(checkedInputs, string.Join(", ", checkedInputs.Files.Take(3)), parse.GetValue(allowErrors), stderr))
                 {
-                    stderr.WriteLine($"fillwise: {bad.Quality.ErrorSentence(string.Join(", ", bad.Files.Take(3)))}");
                     return CliApp.ExitDataErrors;
-                }
-                if (checkedInputs is { } some && (!some.Quality.IsClean || some.Quality.BookGaps > 0))
-                {
-                    stderr.WriteLine(ReplayCommand.QualityLine(some.Quality));
-                }
-                if (checkedInputs?.Quality.NotSyncedSentence() is { } unsynced)
-                {
-                    // Its orders are all refused (no market data): say why, rather than leave a table of zeros unexplained.
-                    stderr.WriteLine($"fillwise: {string.Join(", ", checkedInputs.Files.Take(3))}: {unsynced}");
                 }
             }
             var (orders, label) = setup.ArrivalSource(parse, inputs);
@@ -100,5 +89,29 @@ internal static class EvalCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Says on stderr what is wrong with an evaluation's data, named <paramref name="name"/>: data errors (fatal unless
+    /// allowed: a comparison on data with holes is a comparison of what the holes did), book gaps, and a book that never
+    /// synced (its orders are all refused: said, rather than a table of zeros left unexplained). False: refuse to run.
+    /// </summary>
+    internal static bool Usable(BacktestInputs inputs, string name, bool allowErrors, TextWriter stderr)
+    {
+        var q = inputs.Quality;
+        if (!q.IsClean && !allowErrors)
+        {
+            stderr.WriteLine($"fillwise: {q.ErrorSentence(name)}");
+            return false;
+        }
+        if (!q.IsClean || q.BookGaps > 0)
+        {
+            stderr.WriteLine(ReplayCommand.QualityLine(q));
+        }
+        if (q.NotSyncedSentence() is { } unsynced)
+        {
+            stderr.WriteLine($"fillwise: {name}: {unsynced}");
+        }
+        return true;
     }
 }

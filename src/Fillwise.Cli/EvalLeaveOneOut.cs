@@ -32,19 +32,9 @@ internal static class EvalLeaveOneOut
                 throw new UsageException("--set: give the set's capture files, comma-separated.");
             }
             var set = BacktestInputs.Load(files, null, catalog, preload: true);
-            if (!set.Quality.IsClean && !allowErrors)
+            if (!EvalCommand.Usable(set, argument, allowErrors, stderr))
             {
-                stderr.WriteLine($"fillwise: {set.Quality.ErrorSentence(argument)}");
                 return CliApp.ExitDataErrors;
-            }
-            if (!set.Quality.IsClean || set.Quality.BookGaps > 0)
-            {
-                stderr.WriteLine(ReplayCommand.QualityLine(set.Quality));
-            }
-            if (set.Quality.NotSyncedSentence() is { } unsynced)
-            {
-                // Its orders are all refused (no market data): say why, rather than leave a row of dashes unexplained.
-                stderr.WriteLine($"fillwise: {argument}: {unsynced}");
             }
             sets.Add(set);
         }

@@ -100,18 +100,22 @@ public static class LeaveOneOutReport
     private static string Setting(FixedSetting s) => s.Peg ? $"peg {I(s.TimeoutS)} s" : s.OffsetBps == 0 ? $"touch {I(s.TimeoutS)} s" : string.Create(CultureInfo.InvariantCulture, $"{s.OffsetBps} bps behind {s.TimeoutS} s");
 
     /// <summary>"**-0.79 [-1.34, -0.15]**": bold when the interval is below zero (intel cheaper), italics when above.</summary>
-    private static string Diff(PairedDifference? d)
+    private static string Diff(PairedDifference? d) =>
+        Marked(d, x => string.Create(CultureInfo.InvariantCulture, $"{x.Mean:+0.00;-0.00} [{x.Low:+0.00;-0.00}, {x.High:+0.00;-0.00}]"));
+
+    /// <summary>The mean alone, marked the same way (cold intel, in brackets).</summary>
+    private static string Mean(PairedDifference? d) => Marked(d, x => x.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture));
+
+    private static string Marked(PairedDifference? d, Func<PairedDifference, string> text)
     {
         if (d is null || !double.IsFinite(d.Mean))
         {
             // No pairs (e.g. a set whose book never synced): there is no difference to show.
             return "-";
         }
-        var text = string.Create(CultureInfo.InvariantCulture, $"{d.Mean:+0.00;-0.00} [{d.Low:+0.00;-0.00}, {d.High:+0.00;-0.00}]");
-        return d.High < 0 ? $"**{text}**" : d.Low > 0 ? $"*{text}*" : text;
+        var shown = text(d);
+        return d.High < 0 ? $"**{shown}**" : d.Low > 0 ? $"*{shown}*" : shown;
     }
-
-    private static string Mean(PairedDifference? d) => d is null || !double.IsFinite(d.Mean) ? "-" : d.High < 0 ? $"**{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}**" : d.Low > 0 ? $"*{d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture)}*" : d.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
 
     private static string F(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : "-";
 

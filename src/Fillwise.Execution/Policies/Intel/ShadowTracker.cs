@@ -82,11 +82,11 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
         }
     }
 
-    private static double TakeCost(SymbolShadows symbol, Shadow s, in MarketUpdate quote)
-    {
-        var opposite = s.Side == Side.Buy ? quote.AskPrice.ToDouble() : quote.BidPrice.ToDouble();
-        return s.Side.Sign() * (opposite - s.Mid0) / s.Mid0 * 10_000 + symbol.TakerFeeBps;
-    }
+    private static double TakeCost(SymbolShadows symbol, Shadow s, in MarketUpdate quote) =>
+        CostBps(s, s.Side == Side.Buy ? quote.AskPrice.ToDouble() : quote.BidPrice.ToDouble(), symbol.TakerFeeBps);
+
+    /// <summary>A fill at <paramref name="price"/> against the shadow's arrival mid, in bps on the shadow's side, fee included.</summary>
+    private static double CostBps(Shadow s, double price, double feeBps) => s.Side.Sign() * (price - s.Mid0) / s.Mid0 * 10_000 + feeBps;
 
     /// <summary>Emits every horizon that has passed; true when the shadow is done.</summary>
     private bool Emit(SymbolShadows symbol, Shadow s, in MarketUpdate quote, long nowNs)
@@ -100,8 +100,8 @@ internal sealed class ShadowTracker(IntelPolicyOptions options, IReadOnlyList<Le
                 var leg = s.Legs[k];
                 var filled = leg.FillNs >= 0 && leg.FillNs <= due;
                 var gaveUp = leg.GaveUpNs >= 0 && leg.GaveUpNs <= due;
-                var cost = filled ? s.Side.Sign() * (leg.FillPrice - s.Mid0) / s.Mid0 * 10_000 + symbol.MakerFeeBps
-                    : gaveUp ? s.Side.Sign() * (leg.GaveUpPrice - s.Mid0) / s.Mid0 * 10_000 + symbol.TakerFeeBps
+                var cost = filled ? CostBps(s, leg.FillPrice, symbol.MakerFeeBps)
+                    : gaveUp ? CostBps(s, leg.GaveUpPrice, symbol.TakerFeeBps)
                     : take;
                 model.Add(quote.Symbol, s.Context, Action(k, s.NextHorizon), cost, filled);
             }
