@@ -13,7 +13,8 @@ namespace Fillwise.Backtest;
 /// method, optimised, on its first call (tiering is off); without the warm-up the run's first decisions paid for
 /// compiling the decision path (~30 ms the first, ~4 ms the first intel choice), which set the decision p99.
 /// Nothing of it is kept: its venue, executor, policy and telemetry are its own, its metrics are silenced, and an
-/// error it meets is left for the run to meet and report.
+/// error it meets is left for the run to meet and report. It ends by cycling the young generation
+/// (<see cref="YoungGeneration"/>), so that the run's decisions do not pay for first writes to fresh memory either.
 /// </summary>
 public sealed class EngineWarmUp : IDisposable
 {
@@ -23,6 +24,7 @@ public sealed class EngineWarmUp : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _task;
+    private volatile bool _disposed;
 
     private EngineWarmUp(BacktestInputs inputs, BacktestSpec spec, TimeProvider wallClock)
     {
@@ -32,7 +34,7 @@ public sealed class EngineWarmUp : IDisposable
         var warm = spec with { Orders = () => new WithArrivals(spec.Orders(), new SeededArrivals(arrivals)) };
         var stop = new StopAfter(window.Ticks * 100, _stop, this);
         // A thread of its own: a task queued on a busy pool could be run inline by Wait, losing the overlap.
-        _task = Task.Factory.StartNew(() => Run(inputs, warm, stop, wallClock), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _task = Task.Factory.StartNew(() => Run(inputs, warm, stop, wallClock, this), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <param name="wallClock">The clock the run's commits are paced by (the warm-up's sink chain is the run's).</param>
@@ -41,18 +43,22 @@ public sealed class EngineWarmUp : IDisposable
     /// <summary>Decisions the warm-up made (read after <see cref="Wait"/>).</summary>
     public long Decisions { get; private set; }
 
+    /// <summary>Throwaway memory allocated at its end to cycle the young generation (read after <see cref="Wait"/>; 0 when disposed early).</summary>
+    public long PrefaultedBytes { get; private set; }
+
     /// <summary>Waits until the warm-up has run its window (or failed, which the run will report itself).</summary>
     public void Wait() => _task.Wait(CancellationToken.None);
 
     /// <summary>Stops the warm-up within one step if it is still running (no run follows: the run was complete, or its lock was held) and waits for it.</summary>
     public void Dispose()
     {
+        _disposed = true;
         _stop.Cancel();
         Wait();
         _stop.Dispose();
     }
 
-    private static void Run(BacktestInputs inputs, BacktestSpec spec, StopAfter stop, TimeProvider wallClock)
+    private static void Run(BacktestInputs inputs, BacktestSpec spec, StopAfter stop, TimeProvider wallClock, EngineWarmUp owner)
     {
         ExecutionMetrics.SilencedOnThisThread = true;
         try
@@ -70,6 +76,12 @@ public sealed class EngineWarmUp : IDisposable
         finally
         {
             ExecutionMetrics.SilencedOnThisThread = false;
+        }
+        if (!owner._disposed)
+        {
+            // Still on the other core while the store is set up: the run then allocates on pages already written,
+            // and its decisions stop paying for first writes (see YoungGeneration).
+            owner.PrefaultedBytes = YoungGeneration.Prefault();
         }
     }
 

@@ -49,4 +49,17 @@ public sealed class EngineWarmUpTests : IDisposable
         // Thirty seeded arrivals over its minute; the first come before the book has a quote.
         Assert.InRange(warmUp.Decisions, 20, 31);
     }
+
+    [Fact]
+    public void TheWarmUpEndsByCyclingTheYoungGeneration()
+    {
+        var inputs = BacktestInputs.Load([TestPaths.SampleCapture("btcusdt_20240718.gz")], null, SymbolCatalog.Default);
+        var collections = GC.CollectionCount(0);
+        using var warmUp = EngineWarmUp.Start(inputs, new BacktestSpec("intel", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5000m, 1)), new ExecutorOptions()));
+        warmUp.Wait();
+        // Collected twice since it started (other tests' collections count too, which only shortens the loop),
+        // within its 64 MB bound.
+        Assert.True(GC.CollectionCount(0) - collections >= 2, $"{GC.CollectionCount(0) - collections} young collections");
+        Assert.InRange(warmUp.PrefaultedBytes, 1, 64L << 20);
+    }
 }
