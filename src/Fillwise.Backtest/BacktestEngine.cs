@@ -64,8 +64,13 @@ public static class BacktestEngine
     /// venues in lockstep over one read of the data and one book (<see cref="ReplayVenueGroup"/>): the book is built
     /// once per core instead of once per run. Bar mode runs each on its own, in parallel.
     /// </summary>
-    public static BacktestResult[] RunMany(BacktestInputs inputs, IReadOnlyList<BacktestSpec> specs, CancellationToken cancellationToken = default)
+    /// <param name="keepRecords">
+    /// False when only each run's statistics and marked costs are wanted (a grid's cells): the records then go nowhere and
+    /// each run holds a few numbers per parent (its <see cref="RunTally"/>) instead of every record it wrote.
+    /// </param>
+    public static BacktestResult[] RunMany(BacktestInputs inputs, IReadOnlyList<BacktestSpec> specs, bool keepRecords = true, CancellationToken cancellationToken = default)
     {
+        var sink = keepRecords ? null : DiscardTelemetry.Instance;
         var results = new BacktestResult[specs.Count];
         if (specs.Count == 0)
         {
@@ -74,14 +79,14 @@ public static class BacktestEngine
         var groups = Math.Min(Environment.ProcessorCount, specs.Count);
         if (!inputs.IsTickMode)
         {
-            Parallel.For(0, specs.Count, new ParallelOptions { MaxDegreeOfParallelism = groups }, i => results[i] = Run(inputs, specs[i], cancellationToken: cancellationToken));
+            Parallel.For(0, specs.Count, new ParallelOptions { MaxDegreeOfParallelism = groups }, i => results[i] = Run(inputs, specs[i], sink, cancellationToken: cancellationToken));
             return results;
         }
         Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = groups }, g =>
         {
             var members = Enumerable.Range(0, specs.Count).Where(i => i % groups == g).ToArray();
             using var group = inputs.VenueGroup([.. members.Select(i => VenueOptions(specs[i]))]);
-            var runs = members.Select((i, k) => new EngineRun(inputs, specs[i], group.Venues[k])).ToArray();
+            var runs = members.Select((i, k) => new EngineRun(inputs, specs[i], group.Venues[k], sink)).ToArray();
             group.RunToEnd(cancellationToken);
             for (var k = 0; k < members.Length; k++)
             {
@@ -127,6 +132,40 @@ public static class BacktestEngine
                 Learned = _policy.Learned,
             };
         }
+    }
+}
+
+/// <summary>Keeps no record: for runs whose statistics come from their tally alone.</summary>
+internal sealed class DiscardTelemetry : ITelemetrySink
+{
+    public static readonly DiscardTelemetry Instance = new();
+
+    public void Parent(ParentRecord record)
+    {
+    }
+
+    public void Child(ChildRecord record)
+    {
+    }
+
+    public void Fill(FillRecord record)
+    {
+    }
+
+    public void Result(ParentResult result)
+    {
+    }
+
+    public void RoundTrip(RoundTripRecord trade)
+    {
+    }
+
+    public void Health(ExecutionHealth health)
+    {
+    }
+
+    public void Flush()
+    {
     }
 }
 

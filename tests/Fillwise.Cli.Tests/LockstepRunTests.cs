@@ -14,6 +14,8 @@ namespace Fillwise.Cli.Tests;
 /// </summary>
 public sealed class LockstepRunTests
 {
+    private static readonly Dictionary<string, int> NoDenials = [];
+
     private static readonly string[] Capture = [TestPaths.SampleCapture("btcusdt_20240718.gz"), TestPaths.SampleCapture("btcusdt_20240719.gz")];
 
     private static BacktestSpec Spec(string policy, ulong seed, RouterOptions? router = null)
@@ -58,6 +60,28 @@ public sealed class LockstepRunTests
         // Different specs really did differ (the comparison above is not between identical runs).
         Assert.NotEqual(together[1].Stats.CostBpsMean, together[2].Stats.CostBpsMean);
         Assert.NotEqual(together[0].Stats.CostBpsMean, together[6].Stats.CostBpsMean);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void RunsThatKeepNoRecordsHaveTheSameStatisticsAndMarkedCosts(bool tickMode)
+    {
+        // What a grid's cells do: statistics from the tally alone, no record held.
+        var inputs = tickMode ? BacktestInputs.Load(Capture, null, SymbolCatalog.Default) : BacktestInputs.Load(null, [TestPaths.SampleKlines("BTCUSDT-1m.csv.gz")], SymbolCatalog.Default);
+        BacktestSpec[] specs = [Spec("intel", 7), Spec("static", 3, new RouterOptions { StaticOffsetBps = 2, StaticMakerTimeout = TimeSpan.FromSeconds(120) })];
+        var kept = BacktestEngine.RunMany(inputs, specs);
+        var lean = BacktestEngine.RunMany(inputs, specs, keepRecords: false);
+        for (var i = 0; i < specs.Length; i++)
+        {
+            Assert.True(kept[i].Telemetry.Parents.Count > 10, $"run {i}: {kept[i].Telemetry.Parents.Count} parents");
+            Assert.Empty(lean[i].Telemetry.Parents);
+            Assert.Empty(lean[i].Telemetry.Fills);
+            Assert.Empty(lean[i].Telemetry.Results);
+            Assert.Equal(kept[i].Stats.DeniedBy, lean[i].Stats.DeniedBy);
+            Assert.Equal(kept[i].Stats with { DeniedBy = NoDenials }, lean[i].Stats with { DeniedBy = NoDenials });
+            Assert.Equal(kept[i].MarkedCosts.OrderBy(c => c.Key), lean[i].MarkedCosts.OrderBy(c => c.Key));
+        }
     }
 
     [Fact]

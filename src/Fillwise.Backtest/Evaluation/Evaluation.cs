@@ -69,7 +69,7 @@ public static class Evaluation
         var names = spec.Policies.Distinct().ToArray();
         log?.WriteLine($"fillwise: eval {string.Join(", ", names)} on {string.Join(", ", test.Files.Select(Path.GetFileName))} ...");
         // Intel learns on the training data first, as a desk would before going live; the fixed settings are chosen there too.
-        var prior = train is not null && names.Contains("intel") ? BacktestEngine.Run(train, new BacktestSpec("intel", spec.Seed, spec.Orders, options)).Learned : null;
+        var prior = train is not null && names.Contains("intel") ? BacktestEngine.Run(train, new BacktestSpec("intel", spec.Seed, spec.Orders, options), DiscardTelemetry.Instance).Learned : null;
         if (prior is not null)
         {
             log?.WriteLine($"fillwise: intel learned {prior.TotalSamples:N0} shadow outcomes on the training data and starts from them.");

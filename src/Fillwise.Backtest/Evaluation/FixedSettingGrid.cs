@@ -26,6 +26,7 @@ public static class FixedSettingGrid
     public static IReadOnlyList<FixedSetting> Settings { get; } =
         [.. OffsetsBps.SelectMany(o => TimeoutsS.Select(t => new FixedSetting(o, t))), .. TimeoutsS.Select(t => new FixedSetting(0, t, Peg: true))];
 
+    /// <summary>A cell's run: its statistics and marked costs (its records are not kept).</summary>
     public sealed record Cell(FixedSetting Setting, BacktestResult Result)
     {
         public PolicyStats Stats => Result.Stats;
@@ -33,7 +34,9 @@ public static class FixedSettingGrid
 
     public static IReadOnlyList<Cell> Run(BacktestInputs inputs, EvalSpec spec)
     {
-        var results = BacktestEngine.RunMany(inputs, [.. Settings.Select(s => SpecFor(inputs, spec, s))]);
+        // Thirty runs' records held at once were most of an evaluation's memory (1 GB over the month of bars); the
+        // grid needs each cell's statistics and marked costs only.
+        var results = BacktestEngine.RunMany(inputs, [.. Settings.Select(s => SpecFor(inputs, spec, s))], keepRecords: false);
         return [.. Settings.Select((s, i) => new Cell(s, results[i]))];
     }
 
@@ -44,7 +47,7 @@ public static class FixedSettingGrid
     public static Cell Best(IReadOnlyList<Cell> cells) => cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
 
     /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
-    public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting) => BacktestEngine.Run(inputs, SpecFor(inputs, spec, setting));
+    public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting) => BacktestEngine.Run(inputs, SpecFor(inputs, spec, setting), DiscardTelemetry.Instance);
 
     private static BacktestSpec SpecFor(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
     {

@@ -54,7 +54,8 @@ public static class LeaveOneOut
                 log?.WriteLine($"fillwise: set {i + 1} of {preloaded.Count} ({Label(test)}), seed {seed} ...");
                 var warm = Evaluation.Run(test, spec with { Policies = [.. spec.Policies.Union(["static", "intel"])] }, grid: true, train);
                 var (options, _) = test.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
-                var coldRun = BacktestEngine.Run(test, new BacktestSpec("intel", seed, spec.Orders, options));
+                // Its statistics and marked costs are all a row reads of it: its records are not kept.
+                var coldRun = BacktestEngine.Run(test, new BacktestSpec("intel", seed, spec.Orders, options), DiscardTelemetry.Instance);
                 var cold = new PolicyOutcome(coldRun.Stats, coldRun.Telemetry, coldRun.Venue, coldRun.Health, coldRun.MarkedCosts);
                 var bestCell = FixedSettingGrid.Best(FixedSettingGrid.Run(test, spec));
                 var hindsight = new BestFixed(bestCell.Setting, "hindsight", bestCell.Stats) { MarkedCosts = bestCell.Result.MarkedCosts };
