@@ -92,6 +92,15 @@ public sealed class UserFileErrorTests : IDisposable
         AssertOneLine(Cli.Run(["replay", .. Capture, "--db", directory]), $"{directory}: is a directory, not a Fillwise store");
     }
 
+    [UnwritablePlaceFact]
+    public void An_output_where_nothing_can_be_created_is_one_sentence_not_an_internal_error()
+    {
+        // Was exit 70 ("internal error (UnauthorizedAccessException: ...)") for data convert --catalog and eval --json.
+        var place = UnwritablePlaceFactAttribute.Place!;
+        var catalog = Path.Combine(place, "fillwise-test-catalog");
+        AssertOneLine(Cli.Run("data", "convert", TestPaths.SampleCapture("btcusdt_20240718.gz"), "--catalog", catalog), catalog, "denied");
+    }
+
     [SharedDataFact]
     public async Task The_paper_exchange_refuses_a_spot_capture()
     {
@@ -100,5 +109,38 @@ public sealed class UserFileErrorTests : IDisposable
         var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60), TimeProvider.System));
         Assert.True(finished == run, "fillwise exchange served a spot capture instead of refusing it");
         AssertOneLine(await run, "the paper exchange serves Binance USDⓈ-M only; this data is spot");
+    }
+}
+
+/// <summary>
+/// A fact that needs a directory in which this process cannot create anything: sysfs's root for root (whom permission
+/// bits do not stop; the kernel refuses it anyway), otherwise a temporary directory made read-only. Skipped, saying
+/// why, where neither exists.
+/// </summary>
+public sealed class UnwritablePlaceFactAttribute : FactAttribute
+{
+    public UnwritablePlaceFactAttribute()
+    {
+        if (Place is null)
+        {
+            Skip = "no directory this process cannot write: not root on Linux with /sys, and a read-only directory is writable here";
+        }
+    }
+
+    public static string? Place { get; } = Find();
+
+    private static string? Find()
+    {
+        if (Environment.UserName == "root")
+        {
+            return OperatingSystem.IsLinux() && Directory.Exists("/sys/kernel") ? "/sys" : null;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+        var dir = Directory.CreateTempSubdirectory("fillwise-readonly-").FullName;
+        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        return dir;
     }
 }
