@@ -86,6 +86,13 @@ public sealed class UserFileErrorTests : IDisposable
     }
 
     [Fact]
+    public void An_intel_prior_that_is_not_json_is_one_line()
+    {
+        var model = Write("model.json", "not json\n");
+        AssertOneLine(Cli.Run(["replay", .. Capture, "--db", Db, "--intel-prior", model]), $"{model}: not a Fillwise intel model (line 1: ", "write one with replay --intel-save.");
+    }
+
+    [Fact]
     public void A_db_that_is_a_directory_is_named_as_one()
     {
         var directory = Directory.CreateDirectory(Path.Combine(_dir, "store")).FullName;
