@@ -93,6 +93,15 @@ public sealed class UserFileErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_catalog_whose_manifest_is_not_json_is_one_line()
+    {
+        var catalog = Directory.CreateDirectory(Path.Combine(_dir, "catalog")).FullName;
+        var manifest = Path.Combine(catalog, "manifest.json");
+        File.WriteAllText(manifest, "not json\n");
+        AssertOneLine(Cli.Run("replay", "--catalog", catalog, "--symbols", "BTCUSDT", "--db", Db), $"{manifest}: the catalog manifest is not valid JSON (line 1: ");
+    }
+
+    [Fact]
     public void A_db_that_is_a_directory_is_named_as_one()
     {
         var directory = Directory.CreateDirectory(Path.Combine(_dir, "store")).FullName;
