@@ -32,11 +32,7 @@ public static class SignalsCsv
     /// <summary><paramref name="dataSymbols"/>: the symbols the market data holds; a signal for any other is an error.</summary>
     public static IReadOnlyList<ParentSignal> Load(string path, SymbolCatalog catalog, long startNs, long endNs, IReadOnlySet<Symbol>? dataSymbols = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException($"{path}: file not found.");
-        }
-        var lines = File.ReadAllLines(path);
+        var lines = InputFiles.ReadAllLines(path);
         if (lines.Length == 0)
         {
             throw new DataFormatException($"{path}:1: empty file; expected a header timestamp,symbol,side,target_qty|target_notional.");

@@ -51,7 +51,7 @@ public static class CliApp
             stderr.WriteLine("fillwise: interrupted. A replay resumes from its last commit when run again with the same arguments.");
             return ExitInterrupted;
         }
-        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or Backtest.RunRefusedException or Fillwise.Core.OptionsException or IOException)
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or Runs.UsageException or Backtest.RunRefusedException or Fillwise.Core.OptionsException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"fillwise: {e.Message}");
             return ExitUsage;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Fillwise.Cli.Runs;
+using Fillwise.Core;
 using Fillwise.Exchange;
 
 namespace Fillwise.Cli;
@@ -43,6 +44,11 @@ internal static class ExchangeCommand
             if (!inputs.IsTickMode)
             {
                 throw new UsageException("the paper exchange replays tick data: give --capture <files...> or --catalog DIR --symbols S,... (klines have no order book).");
+            }
+            if (inputs.Quality.Market != Market.UsdM)
+            {
+                // Its API, account and contracts are USDⓈ-M's (USDT-margined, linear): spot or inverse data would be served as something it is not.
+                throw new UsageException($"the paper exchange serves Binance USDⓈ-M only; this data is {inputs.Quality.Market.Name()}: give USDⓈ-M captures (or a --catalog's usdm symbols).");
             }
             if (!inputs.Quality.IsClean || inputs.Quality.BookGaps > 0)
             {

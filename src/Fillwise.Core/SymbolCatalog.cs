@@ -147,13 +147,15 @@ public sealed class SymbolCatalog
                 }
                 catch (ArgumentOutOfRangeException e)
                 {
-                    throw new InvalidDataException($"{where}: {e.Message}", e);
+                    // Its Message adds "(Parameter 'x')" and, on a second line, "Actual value was ...": one sentence instead.
+                    var reason = e.Message.Split([" (Parameter", "\n", "\r"], 2, StringSplitOptions.None)[0];
+                    throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{where}: {reason} (got {e.ActualValue})."), e);
                 }
             }
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: not valid JSON (line {e.LineNumber + 1}): {e.Message}", e);
+            throw new InvalidDataException($"{source}: not valid JSON, {JsonErrors.Describe(e)}", e);
         }
         return result;
     }

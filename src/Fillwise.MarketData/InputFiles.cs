@@ -34,10 +34,27 @@ public static class InputFiles
     /// <summary>Opens a file for reading, transparently decompressing gzip (detected by its magic bytes, not by the name).</summary>
     public static Stream OpenMaybeGzip(string path, out bool isGzip)
     {
-        FileStream file;
+        var file = OpenRead(path, bufferSize: 1 << 16);
+        Span<byte> magic = stackalloc byte[2];
+        var read = file.Read(magic);
+        file.Position = 0;
+        isGzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        return isGzip ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+    }
+
+    /// <summary>
+    /// Opens a file the user named for reading. Every reason it cannot be read (missing, a directory, no
+    /// permission) is one sentence naming it, so no command reports a user's input as an internal error.
+    /// </summary>
+    public static FileStream OpenRead(string path, int bufferSize = 4096)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new DataFormatException($"{path}: a directory, not a file.");
+        }
         try
         {
-            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize);
         }
         catch (FileNotFoundException)
         {
@@ -55,10 +72,24 @@ public static class InputFiles
         {
             throw new DataFormatException($"{path}: cannot open ({e.Message}).", e);
         }
-        Span<byte> magic = stackalloc byte[2];
-        var read = file.Read(magic);
-        file.Position = 0;
-        isGzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-        return isGzip ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+    }
+
+    /// <summary>A small text file the user named (options, signals), read whole; errors as <see cref="OpenRead"/>.</summary>
+    public static string ReadAllText(string path)
+    {
+        using var reader = new StreamReader(OpenRead(path));
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The lines of a small text file the user named, split as <see cref="File.ReadAllLines(string)"/> does; errors as <see cref="OpenRead"/>.</summary>
+    public static string[] ReadAllLines(string path)
+    {
+        using var reader = new StreamReader(OpenRead(path));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+        return [.. lines];
     }
 }

@@ -23,6 +23,10 @@ internal sealed class SqliteTarget(string path) : StoreTarget
         {
             throw new IOException($"{path}: directory {directory} does not exist.");
         }
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"{path}: is a directory, not a Fillwise store; give --db a file path.");
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
         {
@@ -39,6 +43,13 @@ internal sealed class SqliteTarget(string path) : StoreTarget
         {
             connection.Dispose();
             throw Explain(e);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is ReadOnly or CannotOpen)
+        {
+            // A writer needs the file and, for WAL, its -wal and -shm files beside it: a read-only file or
+            // directory is the usual cause, not a damaged store.
+            connection.Dispose();
+            throw new IOException($"{path}: cannot be written (SQLite: {e.Message.Split(": ", 2)[^1].Trim('\'', '.')}); check that the file and its directory {directory} are writable, or give another --db.", e);
         }
         catch (SqliteException e)
         {

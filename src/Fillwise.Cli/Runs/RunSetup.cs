@@ -168,18 +168,15 @@ internal static class ConfigFile
         {
             return new ExecutorOptions();
         }
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException($"{path}: file not found.");
-        }
+        var text = InputFiles.ReadAllText(path);
         ExecutorOptions options;
         try
         {
-            options = JsonSerializer.Deserialize<ExecutorOptions>(File.ReadAllText(path), Json) ?? throw new JsonException("empty document (expected a JSON object)");
+            options = JsonSerializer.Deserialize<ExecutorOptions>(text, Json) ?? throw new JsonException("empty document (expected a JSON object)");
         }
         catch (JsonException e)
         {
-            throw new DataFormatException($"{path}: {e.Message}");
+            throw new DataFormatException($"{path}: {JsonErrors.Describe(e)}");
         }
         try
         {

@@ -46,7 +46,7 @@ public sealed record CatalogManifest(
         }
         catch (JsonException e)
         {
-            throw new DataFormatException($"{path}: the catalog manifest is not valid JSON ({e.Message}).", e);
+            throw new DataFormatException($"{path}: the catalog manifest is not valid JSON ({Fillwise.Core.JsonErrors.Describe(e).TrimEnd('.')}).", e);
         }
     }
 

@@ -19,10 +19,11 @@ public static class CatalogWriter
     {
         ArgumentNullException.ThrowIfNull(captures);
         symbols ??= SymbolCatalog.Default;
+        // Inputs first: a capture that cannot be read leaves no catalog directory behind.
+        var sources = captures.Select(Describe).ToList();
         Directory.CreateDirectory(directory);
         var manifest = CatalogManifest.Load(directory);
         CatalogFormat.CheckVersion(directory, manifest.SchemaVersion);
-        var sources = captures.Select(Describe).ToList();
         foreach (var source in sources)
         {
             if (manifest.Sources.FirstOrDefault(s => s.Sha256 == source.Sha256) is { } known)
@@ -105,20 +106,9 @@ public static class CatalogWriter
 
     private static CatalogSource Describe(string path)
     {
-        try
-        {
-            using var file = File.OpenRead(path);
-            var hash = SHA256.HashData(file);
-            return new CatalogSource(Path.GetFullPath(path), System.Convert.ToHexStringLower(hash), file.Length);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new DataFormatException($"{path}: no such file.");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw new DataFormatException($"{path}: no such file (its directory does not exist).");
-        }
+        using var file = InputFiles.OpenRead(path);
+        var hash = SHA256.HashData(file);
+        return new CatalogSource(Path.GetFullPath(path), System.Convert.ToHexStringLower(hash), file.Length);
     }
 
     private static string Time(long ns) =>

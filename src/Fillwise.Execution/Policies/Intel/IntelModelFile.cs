@@ -42,7 +42,9 @@ public static class IntelModelFile
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException or OverflowException or NullReferenceException)
         {
-            throw new InvalidDataException($"{path}: not a Fillwise intel model ({e.Message.TrimEnd('.')}); write one with replay --intel-save.", e);
+            // System.Text.Json can quote the bad token with its line break: one line, with the position it found.
+            var reason = e is JsonException json ? JsonErrors.Describe(json) : e.Message.ReplaceLineEndings(" ");
+            throw new InvalidDataException($"{path}: not a Fillwise intel model ({reason.TrimEnd('.')}); write one with replay --intel-save.", e);
         }
     }
 
