@@ -54,6 +54,9 @@ public sealed class SymbolCatalog
             ? filters
             : throw new KeyNotFoundException($"No trading filters for {symbol}: add it to a symbols file (see README, 'Configuration').");
 
+    /// <summary>The keys an entry may have (declared before <see cref="Default"/>, whose loading reads them).</summary>
+    private static readonly string[] EntryKeys = ["symbol", "market", "tickSize", "stepSize", "minNotional", "contractSize", "makerFee", "takerFee"];
+
     /// <summary>The built-in table.</summary>
     public static SymbolCatalog Default { get; } = LoadBuiltIn();
 
@@ -118,12 +121,24 @@ public sealed class SymbolCatalog
             foreach (var entry in symbols.EnumerateArray())
             {
                 var where = $"{source}: symbols[{index++}]";
+                if (entry.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidDataException($"{where}: expected an object like {{\"symbol\": \"BTCUSDT\", \"tickSize\": \"0.10\", \"stepSize\": \"0.001\", \"minNotional\": \"100\"}}.");
+                }
                 var name = entry.TryGetProperty("symbol", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                 if (!Symbol.IsValid(name))
                 {
                     throw new InvalidDataException($"{where}: \"symbol\" must be upper-case letters/digits, got '{name}'.");
                 }
                 var symbol = new Symbol(name!);
+                foreach (var property in entry.EnumerateObject())
+                {
+                    // A misspelt key ("tickSise", "makerfee") would otherwise leave a filter or fee silently at its default.
+                    if (Array.IndexOf(EntryKeys, property.Name) < 0)
+                    {
+                        throw new InvalidDataException($"{where}: unknown key \"{property.Name}\" (expected {string.Join(", ", EntryKeys.Select(k => $"\"{k}\""))}).");
+                    }
+                }
                 try
                 {
                     var market = Market.UsdM;

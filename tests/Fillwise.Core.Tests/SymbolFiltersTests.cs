@@ -68,6 +68,8 @@ public sealed class SymbolFiltersTests
     [InlineData("""{"symbols":[{"symbol":"BTCUSDT","tickSize":"0","stepSize":"1","minNotional":"1"}]}""", "tick size must be positive")]
     [InlineData("""{"symbols":[{"symbol":"BTCUSDT","stepSize":"1","minNotional":"1"}]}""", "\"tickSize\" must be a decimal number")]
     [InlineData("""{"nope":1}""", "expected an object with a \"symbols\" array")]
+    [InlineData("""{"symbols":[{"symbol":"BTCUSDT","tickSize":"1","stepSize":"1","minNotional":"1","makerfee":"0.0001"}]}""", "symbols[0]: unknown key \"makerfee\" (expected \"symbol\", \"market\"")]
+    [InlineData("""{"symbols":["BTCUSDT"]}""", "symbols[0]: expected an object like")]
     [InlineData("""{"symbols":[""", "not valid JSON")]
     public void Bad_symbol_files_name_the_problem(string json, string expected)
     {
