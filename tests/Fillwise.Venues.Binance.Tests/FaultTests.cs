@@ -27,6 +27,28 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_dropped_market_stream_takes_the_book_out_of_sync_until_the_reconnect_resyncs_it()
+    {
+        await using var exchange = await PaperExchange.StartAsync();
+        // A slow reconnect (3 s): the outage is long enough to see what the executor is told meanwhile.
+        await using var venue = exchange.Venue(new BinanceVenueOptions { ReconnectDelay = TimeSpan.FromSeconds(3) });
+        var listener = new RecordingListener();
+        venue.Attach(listener);
+        await venue.StartAsync(default);
+        Assert.True(LiveHarness.StepUntil(venue, () => venue.BookIsValid(PaperExchange.Btc) && listener.LastQuote.HasTwoSidedQuote, TimeSpan.FromSeconds(10)), "no synchronised book");
+
+        await exchange.FaultAsync(new { dropMarketStreams = true });
+        // Well before the reconnect: the frozen book must not be offered to the executor as a live one.
+        Assert.True(LiveHarness.StepUntil(venue, () => !venue.BookIsValid(PaperExchange.Btc), TimeSpan.FromSeconds(1.5)), "the book stayed valid with its stream gone");
+        Assert.False(listener.LastUpdate.BookValid);
+        Assert.Equal(0, venue.Stats.MarketReconnects);
+
+        Assert.True(LiveHarness.StepUntil(venue, () => venue.BookIsValid(PaperExchange.Btc), TimeSpan.FromSeconds(15)), "the book was not resynced after the reconnect");
+        Assert.Equal(1, venue.Stats.MarketReconnects);
+        Assert.True(listener.LastUpdate.BookValid);
+    }
+
+    [Fact]
     public async Task An_expired_listen_key_is_replaced_and_the_user_stream_goes_on()
     {
         await using var exchange = await PaperExchange.StartAsync();
