@@ -10,6 +10,13 @@ internal enum StreamKind
     Trade,
 }
 
+internal enum SubscribeOutcome
+{
+    Subscribed = 0,
+    UnknownStream,
+    TooManyStreams,
+}
+
 /// <summary>A market stream: the symbol (upper case) and what it carries.</summary>
 internal readonly record struct StreamKey(string Symbol, StreamKind Kind)
 {
@@ -84,31 +91,41 @@ internal sealed class StreamHub
             {
                 list.RemoveAll(s => s.Client == client);
             }
+            Prune();
             Rebuild();
         }
     }
 
-    /// <summary>Subscribes a connection to a stream by its Binance name; false when the name is not a stream the exchange publishes.</summary>
-    public bool Subscribe(SocketClient client, string name, bool combined)
+    /// <summary>Binance's limit of streams on one connection; it also bounds what one client can make the hub hold.</summary>
+    public const int MaxStreamsPerConnection = 200;
+
+    /// <summary>Subscribes a connection to a stream by its Binance name: refused when the name is not a stream the exchange publishes, or the connection already has <see cref="MaxStreamsPerConnection"/>.</summary>
+    public SubscribeOutcome Subscribe(SocketClient client, string name, bool combined)
     {
         if (!StreamKey.TryParse(name, out var key))
         {
-            return false;
+            return SubscribeOutcome.UnknownStream;
         }
         lock (_lock)
         {
-            if (!_subscriptions.TryGetValue(key, out var list))
+            _subscriptions.TryGetValue(key, out var list);
+            if (list is not null && list.Exists(s => s.Client == client && s.Name == name))
+            {
+                return SubscribeOutcome.Subscribed;
+            }
+            if (_subscriptions.Values.Sum(l => l.Count(s => s.Client == client)) >= MaxStreamsPerConnection)
+            {
+                return SubscribeOutcome.TooManyStreams;
+            }
+            if (list is null)
             {
                 list = [];
                 _subscriptions.Add(key, list);
             }
-            if (!list.Exists(s => s.Client == client && s.Name == name))
-            {
-                list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name)},\"data\":") : null));
-                Rebuild();
-            }
+            list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name)},\"data\":") : null));
+            Rebuild();
         }
-        return true;
+        return SubscribeOutcome.Subscribed;
     }
 
     public void Unsubscribe(SocketClient client, string name)
@@ -120,6 +137,7 @@ internal sealed class StreamHub
                 if (_subscriptions.TryGetValue(key, out var list))
                 {
                     list.RemoveAll(s => s.Client == client && s.Name == name);
+                    Prune();
                     Rebuild();
                 }
             }
@@ -155,6 +173,15 @@ internal sealed class StreamHub
             data.CopyTo(message.AsSpan(target.Prefix.Length));
             Suffix.CopyTo(message, message.Length - 1);
             target.Client.TrySend(message);
+        }
+    }
+
+    /// <summary>Forgets streams nobody listens to, so names made up by departed clients do not accumulate.</summary>
+    private void Prune()
+    {
+        foreach (var key in _subscriptions.Where(p => p.Value.Count == 0).Select(p => p.Key).ToList())
+        {
+            _subscriptions.Remove(key);
         }
     }
 
