@@ -10,17 +10,20 @@ public sealed class FaultTests
     public async Task Dropped_websockets_reconnect_resync_the_book_and_recover_the_fills_made_meanwhile()
     {
         await using var exchange = await PaperExchange.StartAsync();
-        // A slow reconnect (2 s) with a taker every 300 ms: fills happen while the user stream is down.
+        // A slow reconnect (2 s) with a taker every 300 ms. Both streams dropped first (no parent is routed while the
+        // book is out of sync), then the user stream alone, with the market up: fills happen while it is down.
         await using var venue = exchange.Venue(new BinanceVenueOptions { Trade = true, ReconnectDelay = TimeSpan.FromSeconds(2) });
         var db = LiveHarness.TempDb("drop.db");
-        var summary = await LiveHarness.RunAsync(venue, LiveHarness.Arrivals(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(12), policy: "taker"), db, async () =>
+        var summary = await LiveHarness.RunAsync(venue, LiveHarness.Arrivals(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(14), policy: "taker"), db, async () =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(4));
             await exchange.FaultAsync(new { dropConnections = true });
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            await exchange.FaultAsync(new { dropUserStreams = true });
         });
 
         Assert.True(venue.Stats.MarketReconnects >= 1, "market stream not reconnected");
-        Assert.True(venue.Stats.UserReconnects >= 1, "user stream not reconnected");
+        Assert.True(venue.Stats.UserReconnects >= 2, "user stream not reconnected after both drops");
         Assert.True(venue.Stats.Snapshots >= 2, $"{venue.Stats.Snapshots} snapshots: the book was not resynced after the reconnect");
         Assert.True(venue.Stats.RecoveredFills > 0, "no fill happened during the outage (nothing to recover)");
         await LiveVenueTests.AssertFillsMatchTheExchange(exchange, venue, db, summary.RunId);
