@@ -36,7 +36,7 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         Catalog = catalog;
         _symbols = [.. symbols.OrderBy(s => s.Value, StringComparer.Ordinal)];
         Clock = new ExchangeClock(time);
-        Hub = new StreamHub();
+        Hub = new StreamHub(_symbols.Select(s => s.Value));
         Users = new UserStreams(Clock, options.ListenKeyLifetime, options.ApiKey);
         Faults = new FaultState();
         Limiter = new RateLimiter(options.RateLimits, Clock);

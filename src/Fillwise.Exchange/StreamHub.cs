@@ -51,10 +51,15 @@ internal readonly record struct StreamKey(string Symbol, StreamKind Kind)
 /// each subscriber as Binance does: <c>{"stream":"…","data":{…}}</c> on combined connections (<c>/stream</c>),
 /// the bare event on raw ones (<c>/ws/&lt;stream&gt;</c>).
 /// </summary>
-internal sealed class StreamHub
+internal sealed class StreamHub(IEnumerable<string> symbols)
 {
     private readonly Lock _lock = new();
+    private readonly HashSet<string> _listed = new(symbols, StringComparer.Ordinal);
     private readonly Dictionary<StreamKey, List<Subscription>> _subscriptions = [];
+
+    // Names of symbols the exchange does not list: accepted and silent, kept per connection (for LIST_SUBSCRIPTIONS
+    // and the limit) and out of the published map, so made-up names cannot make every (un)subscription slower.
+    private readonly Dictionary<SocketClient, HashSet<string>> _silent = [];
     private readonly HashSet<SocketClient> _clients = [];
 
     // What the engine reads on every event: rebuilt under the lock on each (un)subscription, read without it.
@@ -87,6 +92,7 @@ internal sealed class StreamHub
         lock (_lock)
         {
             _clients.Remove(client);
+            _silent.Remove(client);
             foreach (var list in _subscriptions.Values)
             {
                 list.RemoveAll(s => s.Client == client);
@@ -109,13 +115,24 @@ internal sealed class StreamHub
         lock (_lock)
         {
             _subscriptions.TryGetValue(key, out var list);
-            if (list is not null && list.Exists(s => s.Client == client && s.Name == name))
+            _silent.TryGetValue(client, out var silent);
+            if ((list is not null && list.Exists(s => s.Client == client && s.Name == name)) || (silent is not null && silent.Contains(name)))
             {
                 return SubscribeOutcome.Subscribed;
             }
-            if (_subscriptions.Values.Sum(l => l.Count(s => s.Client == client)) >= MaxStreamsPerConnection)
+            if ((silent?.Count ?? 0) + _subscriptions.Values.Sum(l => l.Count(s => s.Client == client)) >= MaxStreamsPerConnection)
             {
                 return SubscribeOutcome.TooManyStreams;
+            }
+            if (!_listed.Contains(key.Symbol))
+            {
+                if (silent is null)
+                {
+                    silent = new HashSet<string>(StringComparer.Ordinal);
+                    _silent.Add(client, silent);
+                }
+                silent.Add(name);
+                return SubscribeOutcome.Subscribed;
             }
             if (list is null)
             {
@@ -134,6 +151,10 @@ internal sealed class StreamHub
         {
             lock (_lock)
             {
+                if (_silent.TryGetValue(client, out var silent))
+                {
+                    silent.Remove(name);
+                }
                 if (_subscriptions.TryGetValue(key, out var list))
                 {
                     list.RemoveAll(s => s.Client == client && s.Name == name);
@@ -148,7 +169,8 @@ internal sealed class StreamHub
     {
         lock (_lock)
         {
-            return [.. _subscriptions.Values.SelectMany(l => l).Where(s => s.Client == client).Select(s => s.Name).Order(StringComparer.Ordinal)];
+            var silent = _silent.TryGetValue(client, out var names) ? names : [];
+            return [.. _subscriptions.Values.SelectMany(l => l).Where(s => s.Client == client).Select(s => s.Name).Concat(silent).Order(StringComparer.Ordinal)];
         }
     }
 

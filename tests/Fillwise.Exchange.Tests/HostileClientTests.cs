@@ -130,3 +130,33 @@ public sealed class PublishedFilterTests : IAsyncLifetime
         Assert.Equal(200, (await _x.Signed(HttpMethod.Post, "/fapi/v1/order", $"symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.010&price={far}")).Status);
     }
 }
+
+/// <summary>The stream hub on its own: what a subscription flood leaves in the map the engine reads on every event.</summary>
+public sealed class StreamHubTests
+{
+    [Fact]
+    public void Made_up_stream_names_are_listed_but_kept_out_of_the_published_map()
+    {
+        var hub = new StreamHub(["BTCUSDT"]);
+        var clients = Enumerable.Range(0, 20).Select(_ => new SocketClient(16, TimeProvider.System)).ToList();
+        foreach (var (client, c) in clients.Select((client, c) => (client, c)))
+        {
+            hub.Add(client);
+            for (var j = 0; j < StreamHub.MaxStreamsPerConnection; j++)
+            {
+                Assert.Equal(SubscribeOutcome.Subscribed, hub.Subscribe(client, $"c{c}x{j}usdt@trade", combined: true));
+            }
+            Assert.Equal(SubscribeOutcome.TooManyStreams, hub.Subscribe(client, "btcusdt@trade", combined: true));
+            Assert.Equal(StreamHub.MaxStreamsPerConnection, hub.SubscriptionsOf(client).Count);
+        }
+        Assert.False(hub.HasSubscribers(new StreamKey("C0X0USDT", StreamKind.Trade)));
+
+        // A listed symbol is published; the made-up names go with their connection.
+        hub.Unsubscribe(clients[0], "c0x0usdt@trade");
+        Assert.Equal(SubscribeOutcome.Subscribed, hub.Subscribe(clients[0], "btcusdt@trade", combined: true));
+        Assert.True(hub.HasSubscribers(new StreamKey("BTCUSDT", StreamKind.Trade)));
+        hub.Remove(clients[0]);
+        Assert.False(hub.HasSubscribers(new StreamKey("BTCUSDT", StreamKind.Trade)));
+        Assert.Empty(hub.SubscriptionsOf(clients[0]));
+    }
+}
