@@ -6,6 +6,11 @@ namespace Fillwise.Exchange;
 /// <summary>GET /fapi/v1/exchangeInfo: the rate limits in force and each recorded symbol's filters from the symbol catalog.</summary>
 internal static class ExchangeInfoJson
 {
+    /// <summary>PRICE_FILTER maxPrice, LOT_SIZE / MARKET_LOT_SIZE maxQty and MAX_NUM_ORDERS as published; the desk enforces them.</summary>
+    public const decimal MaxPrice = 10_000_000m;
+    public const decimal MaxQuantity = 10_000_000m;
+    public const int MaxOpenOrders = 200;
+
     public static byte[] Write(long nowMs, RateLimitOptions limits, IEnumerable<SymbolFilters> symbols) => Json.Build(w =>
     {
         w.WriteStartObject();
@@ -52,21 +57,21 @@ internal static class ExchangeInfoJson
             w.WriteStartObject();
             w.WriteString("filterType", "PRICE_FILTER");
             w.WriteString("minPrice", tick);
-            w.WriteString("maxPrice", "10000000");
+            w.WriteString("maxPrice", Text(MaxPrice));
             w.WriteString("tickSize", tick);
             w.WriteEndObject();
             foreach (var lot in new[] { "LOT_SIZE", "MARKET_LOT_SIZE" })
             {
                 w.WriteStartObject();
                 w.WriteString("filterType", lot);
-                w.WriteString("maxQty", "10000000");
+                w.WriteString("maxQty", Text(MaxQuantity));
                 w.WriteString("minQty", step);
                 w.WriteString("stepSize", step);
                 w.WriteEndObject();
             }
             w.WriteStartObject();
             w.WriteString("filterType", "MAX_NUM_ORDERS");
-            w.WriteNumber("limit", 200);
+            w.WriteNumber("limit", MaxOpenOrders);
             w.WriteEndObject();
             w.WriteStartObject();
             w.WriteString("filterType", "MIN_NOTIONAL");

@@ -35,6 +35,13 @@ public sealed partial class ExchangeServer
 
     private async Task RunMarket(HttpContext ctx, IReadOnlyList<string> names, bool combined)
     {
+        if (names.Count > StreamHub.MaxStreamsPerConnection)
+        {
+            ctx.Response.StatusCode = 400;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(Json.Error(-1101, $"Too many streams: {names.Count}; at most {StreamHub.MaxStreamsPerConnection} per connection."), ctx.RequestAborted).ConfigureAwait(false);
+            return;
+        }
         var client = new SocketClient(Options.SocketQueueCapacity, Clock.Wall);
         Hub.Add(client);
         foreach (var name in names)

@@ -36,7 +36,7 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         Catalog = catalog;
         _symbols = [.. symbols.OrderBy(s => s.Value, StringComparer.Ordinal)];
         Clock = new ExchangeClock(time);
-        Hub = new StreamHub();
+        Hub = new StreamHub(_symbols.Select(s => s.Value));
         Users = new UserStreams(Clock, options.ListenKeyLifetime, options.ApiKey);
         Faults = new FaultState();
         Limiter = new RateLimiter(options.RateLimits, Clock);
@@ -127,10 +127,11 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = 64 * 1024;
+            k.Limits.MaxRequestBodySize = MaxBodyBytes;
         });
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        app.Use(RefuseForeignHost);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromMinutes(3) });
         app.Map("/stream", MarketSocket);
         app.Map("/ws/{**name}", NamedSocket);
@@ -139,6 +140,22 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         app.MapGet("/admin/status", (HttpContext ctx) => Loopback(ctx) ? Results.Json(Status()) : Results.StatusCode(403));
         app.MapFallback(Rest);
         return app;
+    }
+
+    private const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// On loopback, only loopback host names: a web page whose name an attacker re-points at 127.0.0.1 (DNS
+    /// rebinding) still sends its own Host, so it cannot trade with the documented key or inject faults.
+    /// </summary>
+    private Task RefuseForeignHost(HttpContext ctx, RequestDelegate next)
+    {
+        var host = ctx.Request.Host;
+        if (Options.AllowNonLoopback || !host.HasValue || ExchangeOptions.IsLoopback(host.Host))
+        {
+            return next(ctx);
+        }
+        return Write(ctx, Reply.Error(421, -1002, $"Unknown host '{host.Host}': the paper exchange on loopback answers only to localhost, 127.0.0.1 and [::1]."));
     }
 
     private static bool Loopback(HttpContext ctx) => ctx.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
@@ -154,7 +171,18 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         if (ctx.Request.ContentLength is > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
         {
             using var reader = new StreamReader(ctx.Request.Body);
-            body = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+            try
+            {
+                body = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e)
+            {
+                // Kestrel's own refusals (a body over the limit, one sent too slowly) in Binance's error shape.
+                await Write(ctx, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? Reply.Error(413, -1101, $"Request body too large: at most {MaxBodyBytes} bytes.")
+                    : Reply.Error(e.StatusCode, -1000, $"Bad request: {e.Message}")).ConfigureAwait(false);
+                return;
+            }
         }
         var request = new RestRequest(ctx.Request.QueryString.Value ?? string.Empty, body);
         if (!RestRoutes.All.TryGetValue((ctx.Request.Method, ctx.Request.Path.Value ?? string.Empty), out var route))

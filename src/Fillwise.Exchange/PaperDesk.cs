@@ -23,6 +23,9 @@ internal sealed class PaperDesk(ReplayVenue venue, PaperAccount account, MarketF
     public static readonly VenueReject UnknownOrder = new(-2011, "Unknown order sent.");
     public static readonly VenueReject NoSuchOrder = new(-2013, "Order does not exist.");
     public static readonly VenueReject ReduceOnlyRejected = new(-2022, "ReduceOnly Order is rejected.");
+    public static readonly VenueReject PriceAboveMax = new(-4002, "Price greater than max price.");
+    public static readonly VenueReject QuantityAboveMax = new(-4005, "Quantity greater than max quantity.");
+    public static readonly VenueReject TooManyOpenOrders = new(-2025, "Reach max open order limit.");
 
     public Reply Place(NewOrder request)
     {
@@ -33,6 +36,19 @@ internal sealed class PaperDesk(ReplayVenue venue, PaperAccount account, MarketF
         if (request.ClientOrderId is { } cid && account.IsOpenClientId(cid))
         {
             return Reply.Error(400, RejectCodes.DuplicateClientOrderId);
+        }
+        // The bounds exchangeInfo publishes (the replay venue checks tick, step and notional, not these).
+        if (request.Price.ToDecimal() > ExchangeInfoJson.MaxPrice)
+        {
+            return Reply.Error(400, PriceAboveMax);
+        }
+        if (request.Quantity.ToDecimal() > ExchangeInfoJson.MaxQuantity)
+        {
+            return Reply.Error(400, QuantityAboveMax);
+        }
+        if (account.OpenOrders.Count(o => o.Request.Symbol == request.Symbol) >= ExchangeInfoJson.MaxOpenOrders)
+        {
+            return Reply.Error(400, TooManyOpenOrders);
         }
         if (request.ReduceOnly)
         {

@@ -13,6 +13,9 @@ namespace Fillwise.Exchange;
 /// </summary>
 internal sealed class SocketClient(int capacity, TimeProvider time)
 {
+    /// <summary>Largest message a client may send (SUBSCRIBE with Binance's 200 streams is about 6 KB); larger ones drop the connection.</summary>
+    public const int MaxIncomingMessageBytes = 64 * 1024;
+
     private WebSocket? _socket;
 
     private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -126,7 +129,14 @@ internal sealed class SocketClient(int capacity, TimeProvider time)
                     return;
                 }
                 message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage || message.Length > 64 * 1024)
+                if (message.Length > MaxIncomingMessageBytes)
+                {
+                    // A control message is a few hundred bytes; a client that sends more (in one frame or in
+                    // endless fragments) would otherwise grow this buffer without bound.
+                    Drop();
+                    return;
+                }
+                if (!result.EndOfMessage)
                 {
                     continue;
                 }

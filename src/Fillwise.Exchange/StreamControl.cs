@@ -28,9 +28,12 @@ internal static class StreamControl
                 case "SUBSCRIBE":
                     foreach (var name in names)
                     {
-                        if (!hub.Subscribe(client, name, combined))
+                        switch (hub.Subscribe(client, name, combined))
                         {
-                            return Error(2, $"Invalid request: unknown stream '{name}'", id);
+                            case SubscribeOutcome.UnknownStream:
+                                return Error(2, $"Invalid request: unknown stream '{name}'", id);
+                            case SubscribeOutcome.TooManyStreams:
+                                return Error(2, $"Invalid request: at most {StreamHub.MaxStreamsPerConnection} streams per connection", id);
                         }
                     }
                     return Result(null, id);

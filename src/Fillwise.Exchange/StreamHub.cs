@@ -10,6 +10,13 @@ internal enum StreamKind
     Trade,
 }
 
+internal enum SubscribeOutcome
+{
+    Subscribed = 0,
+    UnknownStream,
+    TooManyStreams,
+}
+
 /// <summary>A market stream: the symbol (upper case) and what it carries.</summary>
 internal readonly record struct StreamKey(string Symbol, StreamKind Kind)
 {
@@ -44,10 +51,15 @@ internal readonly record struct StreamKey(string Symbol, StreamKind Kind)
 /// each subscriber as Binance does: <c>{"stream":"…","data":{…}}</c> on combined connections (<c>/stream</c>),
 /// the bare event on raw ones (<c>/ws/&lt;stream&gt;</c>).
 /// </summary>
-internal sealed class StreamHub
+internal sealed class StreamHub(IEnumerable<string> symbols)
 {
     private readonly Lock _lock = new();
+    private readonly HashSet<string> _listed = new(symbols, StringComparer.Ordinal);
     private readonly Dictionary<StreamKey, List<Subscription>> _subscriptions = [];
+
+    // Names of symbols the exchange does not list: accepted and silent, kept per connection (for LIST_SUBSCRIPTIONS
+    // and the limit) and out of the published map, so made-up names cannot make every (un)subscription slower.
+    private readonly Dictionary<SocketClient, HashSet<string>> _silent = [];
     private readonly HashSet<SocketClient> _clients = [];
 
     // What the engine reads on every event: rebuilt under the lock on each (un)subscription, read without it.
@@ -80,35 +92,57 @@ internal sealed class StreamHub
         lock (_lock)
         {
             _clients.Remove(client);
+            _silent.Remove(client);
             foreach (var list in _subscriptions.Values)
             {
                 list.RemoveAll(s => s.Client == client);
             }
+            Prune();
             Rebuild();
         }
     }
 
-    /// <summary>Subscribes a connection to a stream by its Binance name; false when the name is not a stream the exchange publishes.</summary>
-    public bool Subscribe(SocketClient client, string name, bool combined)
+    /// <summary>Binance's limit of streams on one connection; it also bounds what one client can make the hub hold.</summary>
+    public const int MaxStreamsPerConnection = 200;
+
+    /// <summary>Subscribes a connection to a stream by its Binance name: refused when the name is not a stream the exchange publishes, or the connection already has <see cref="MaxStreamsPerConnection"/>.</summary>
+    public SubscribeOutcome Subscribe(SocketClient client, string name, bool combined)
     {
         if (!StreamKey.TryParse(name, out var key))
         {
-            return false;
+            return SubscribeOutcome.UnknownStream;
         }
         lock (_lock)
         {
-            if (!_subscriptions.TryGetValue(key, out var list))
+            _subscriptions.TryGetValue(key, out var list);
+            _silent.TryGetValue(client, out var silent);
+            if ((list is not null && list.Exists(s => s.Client == client && s.Name == name)) || (silent is not null && silent.Contains(name)))
+            {
+                return SubscribeOutcome.Subscribed;
+            }
+            if ((silent?.Count ?? 0) + _subscriptions.Values.Sum(l => l.Count(s => s.Client == client)) >= MaxStreamsPerConnection)
+            {
+                return SubscribeOutcome.TooManyStreams;
+            }
+            if (!_listed.Contains(key.Symbol))
+            {
+                if (silent is null)
+                {
+                    silent = new HashSet<string>(StringComparer.Ordinal);
+                    _silent.Add(client, silent);
+                }
+                silent.Add(name);
+                return SubscribeOutcome.Subscribed;
+            }
+            if (list is null)
             {
                 list = [];
                 _subscriptions.Add(key, list);
             }
-            if (!list.Exists(s => s.Client == client && s.Name == name))
-            {
-                list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name)},\"data\":") : null));
-                Rebuild();
-            }
+            list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name)},\"data\":") : null));
+            Rebuild();
         }
-        return true;
+        return SubscribeOutcome.Subscribed;
     }
 
     public void Unsubscribe(SocketClient client, string name)
@@ -117,9 +151,14 @@ internal sealed class StreamHub
         {
             lock (_lock)
             {
+                if (_silent.TryGetValue(client, out var silent))
+                {
+                    silent.Remove(name);
+                }
                 if (_subscriptions.TryGetValue(key, out var list))
                 {
                     list.RemoveAll(s => s.Client == client && s.Name == name);
+                    Prune();
                     Rebuild();
                 }
             }
@@ -130,7 +169,8 @@ internal sealed class StreamHub
     {
         lock (_lock)
         {
-            return [.. _subscriptions.Values.SelectMany(l => l).Where(s => s.Client == client).Select(s => s.Name).Order(StringComparer.Ordinal)];
+            var silent = _silent.TryGetValue(client, out var names) ? names : [];
+            return [.. _subscriptions.Values.SelectMany(l => l).Where(s => s.Client == client).Select(s => s.Name).Concat(silent).Order(StringComparer.Ordinal)];
         }
     }
 
@@ -155,6 +195,15 @@ internal sealed class StreamHub
             data.CopyTo(message.AsSpan(target.Prefix.Length));
             Suffix.CopyTo(message, message.Length - 1);
             target.Client.TrySend(message);
+        }
+    }
+
+    /// <summary>Forgets streams nobody listens to, so names made up by departed clients do not accumulate.</summary>
+    private void Prune()
+    {
+        foreach (var key in _subscriptions.Where(p => p.Value.Count == 0).Select(p => p.Key).ToList())
+        {
+            _subscriptions.Remove(key);
         }
     }
 

@@ -51,7 +51,11 @@ public sealed partial class BinanceVenue
         }));
         var uri = new Uri(_rest.Endpoints.WebSocket, $"stream?streams={streams}");
         _market = new WebSocketFeed("market", _ => Task.FromResult<Uri?>(uri), (bytes, ns) => Post(() => OnMarketMessage(bytes, ns)),
-            reconnect => Post(() => OnMarketConnected(reconnect)), reason => Stats.LastDisconnect = $"market: {reason}", ClockNs, _o, _time);
+            reconnect => Post(() => OnMarketConnected(reconnect)), reason =>
+            {
+                Stats.LastDisconnect = $"market: {reason}";
+                Post(OnMarketDropped);
+            }, ClockNs, _o, _time);
         Background(_market.RunAsync);
     }
 
@@ -67,6 +71,22 @@ public sealed partial class BinanceVenue
             _books[symbol] = NewBook(symbol);
             _snapshotPending.Remove(symbol);
             RequestSnapshot(symbol);
+        }
+    }
+
+    /// <summary>
+    /// The stream is gone: the books stop here, so they are out of sync until the reconnect's snapshot. Without
+    /// this the executor would go on routing on the last quote, frozen, for as long as the outage lasts.
+    /// </summary>
+    private void OnMarketDropped()
+    {
+        foreach (var symbol in _symbols)
+        {
+            if (_books[symbol].IsValid)
+            {
+                _books[symbol] = NewBook(symbol);
+                Publish(_books[symbol], MarketUpdateKind.Book, NowNs, default);
+            }
         }
     }
 

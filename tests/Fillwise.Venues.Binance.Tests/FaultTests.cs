@@ -10,20 +10,45 @@ public sealed class FaultTests
     public async Task Dropped_websockets_reconnect_resync_the_book_and_recover_the_fills_made_meanwhile()
     {
         await using var exchange = await PaperExchange.StartAsync();
-        // A slow reconnect (2 s) with a taker every 300 ms: fills happen while the user stream is down.
+        // A slow reconnect (2 s) with a taker every 300 ms. Both streams dropped first (no parent is routed while the
+        // book is out of sync), then the user stream alone, with the market up: fills happen while it is down.
         await using var venue = exchange.Venue(new BinanceVenueOptions { Trade = true, ReconnectDelay = TimeSpan.FromSeconds(2) });
         var db = LiveHarness.TempDb("drop.db");
-        var summary = await LiveHarness.RunAsync(venue, LiveHarness.Arrivals(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(12), policy: "taker"), db, async () =>
+        var summary = await LiveHarness.RunAsync(venue, LiveHarness.Arrivals(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(14), policy: "taker"), db, async () =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(TimeSpan.FromSeconds(4));
             await exchange.FaultAsync(new { dropConnections = true });
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            await exchange.FaultAsync(new { dropUserStreams = true });
         });
 
         Assert.True(venue.Stats.MarketReconnects >= 1, "market stream not reconnected");
-        Assert.True(venue.Stats.UserReconnects >= 1, "user stream not reconnected");
+        Assert.True(venue.Stats.UserReconnects >= 2, "user stream not reconnected after both drops");
         Assert.True(venue.Stats.Snapshots >= 2, $"{venue.Stats.Snapshots} snapshots: the book was not resynced after the reconnect");
         Assert.True(venue.Stats.RecoveredFills > 0, "no fill happened during the outage (nothing to recover)");
         await LiveVenueTests.AssertFillsMatchTheExchange(exchange, venue, db, summary.RunId);
+    }
+
+    [Fact]
+    public async Task A_dropped_market_stream_takes_the_book_out_of_sync_until_the_reconnect_resyncs_it()
+    {
+        await using var exchange = await PaperExchange.StartAsync();
+        // A slow reconnect (3 s): the outage is long enough to see what the executor is told meanwhile.
+        await using var venue = exchange.Venue(new BinanceVenueOptions { ReconnectDelay = TimeSpan.FromSeconds(3) });
+        var listener = new RecordingListener();
+        venue.Attach(listener);
+        await venue.StartAsync(default);
+        Assert.True(LiveHarness.StepUntil(venue, () => venue.BookIsValid(PaperExchange.Btc) && listener.LastQuote.HasTwoSidedQuote, TimeSpan.FromSeconds(10)), "no synchronised book");
+
+        await exchange.FaultAsync(new { dropMarketStreams = true });
+        // Well before the reconnect: the frozen book must not be offered to the executor as a live one.
+        Assert.True(LiveHarness.StepUntil(venue, () => !venue.BookIsValid(PaperExchange.Btc), TimeSpan.FromSeconds(1.5)), "the book stayed valid with its stream gone");
+        Assert.False(listener.LastUpdate.BookValid);
+        Assert.Equal(0, venue.Stats.MarketReconnects);
+
+        Assert.True(LiveHarness.StepUntil(venue, () => venue.BookIsValid(PaperExchange.Btc), TimeSpan.FromSeconds(15)), "the book was not resynced after the reconnect");
+        Assert.Equal(1, venue.Stats.MarketReconnects);
+        Assert.True(listener.LastUpdate.BookValid);
     }
 
     [Fact]

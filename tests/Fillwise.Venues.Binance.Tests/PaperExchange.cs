@@ -102,11 +102,13 @@ internal sealed class RecordingListener : Fillwise.Execution.IVenueListener
 {
     public List<OrderEvent> Events { get; } = [];
     public MarketUpdate LastQuote { get; private set; }
+    public MarketUpdate LastUpdate { get; private set; }
     public long MarketUpdates { get; private set; }
 
     public void OnMarket(in MarketUpdate update)
     {
         MarketUpdates++;
+        LastUpdate = update;
         if (update.HasTwoSidedQuote)
         {
             LastQuote = update;
