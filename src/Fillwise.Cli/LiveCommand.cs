@@ -175,6 +175,6 @@ internal static class LiveCommand
             return;
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"run {s.RunId} (policy {s.Policy}, {(s.DryRun ? "dry run" : "trading")}{(s.Killed ? ", killed" : "")}) -> {dbPath}: {v.MarketEvents:N0} market events, {v.BookGaps} book gaps, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {v.OrdersSent} orders sent, {v.Fills} fills ({v.RecoveredFills} recovered from REST), cost {s.Stats.CostBpsMean:F2} bps mean, {v.MarketReconnects + v.UserReconnects} reconnects, {v.ReconciledCancels} orders cancelled at start, {v.KillCancels} at the end."));
+            $"run {s.RunId} (policy {s.Policy}, {(s.DryRun ? "dry run" : "trading")}{(s.Killed ? ", killed" : "")}) -> {dbPath}: {v.MarketEvents:N0} market events, {v.BookGaps} book gaps, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {v.OrdersSent} orders sent, {v.Fills} fills ({v.RecoveredFills} recovered from REST), {ReplayCommand.CostText(s.Stats, withFillRatios: false)}, {v.MarketReconnects + v.UserReconnects} reconnects, {v.ReconciledCancels} orders cancelled at start, {v.KillCancels} at the end."));
     }
 }

@@ -232,7 +232,7 @@ internal static class ReplayCommand
             return;
         }
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"run {s.RunId} (policy {s.Policy}){(s.Resumed ? " (resumed after an interrupted attempt)" : "")}{(s.Replaced ? " (replaced the complete run)" : "")} -> {dbPath}: {s.Venue.MarketEvents:N0} market events, {s.Quality?.DataErrors ?? 0:N0} data errors, {s.Quality?.BookGaps ?? 0:N0} book gaps, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {s.Venue.Fills} fills, cost {s.Stats.CostBpsMean:F2} bps mean, maker fill {s.Stats.MakerFillRatio:P1}, fallback {s.Stats.FallbackRatio:P1}."));
+            $"run {s.RunId} (policy {s.Policy}){(s.Resumed ? " (resumed after an interrupted attempt)" : "")}{(s.Replaced ? " (replaced the complete run)" : "")} -> {dbPath}: {s.Venue.MarketEvents:N0} market events, {s.Quality?.DataErrors ?? 0:N0} data errors, {s.Quality?.BookGaps ?? 0:N0} book gaps, {s.Stats.Orders} parent orders ({s.Stats.Denied} denied), {s.Venue.Fills} fills, {CostText(s.Stats)}."));
         if (s.SwitchedOff.Count > 0)
         {
             stdout.WriteLine($"  switched off by a toggle in the store for this run (orders denied): {string.Join(", ", s.SwitchedOff.Select(x => x.Value))}");
@@ -243,6 +243,15 @@ internal static class ReplayCommand
                 $"  {h.Symbol,-10} {h.Regime,-6} router {h.PolicyQuality,-8} maker-first {(h.PolicyMakerFirst ? "yes" : "no "),-3} bias {h.PolicyTakerBias:F2} offset {h.MakerOffset.OffsetBps:F2} bps size x{h.FinalSizeFactor:F2} score {h.Score.Score:F2}  {h.PolicyReason}"));
         }
     }
+
+    /// <summary>
+    /// "cost 3.44 bps mean, maker fill 94.7 %, fallback 6.5 %", or, when no parent filled (every one denied), says so
+    /// instead of printing NaN (the JSON has null there).
+    /// </summary>
+    internal static string CostText(PolicyStats stats, bool withFillRatios = true) =>
+        !double.IsFinite(stats.CostBpsMean) ? "no parent filled, so no cost"
+        : withFillRatios ? string.Create(CultureInfo.InvariantCulture, $"cost {stats.CostBpsMean:F2} bps mean, maker fill {stats.MakerFillRatio:P1}, fallback {stats.FallbackRatio:P1}")
+        : string.Create(CultureInfo.InvariantCulture, $"cost {stats.CostBpsMean:F2} bps mean");
 
     /// <summary>The summary keys every run command prints with --json (replay, live), in this order.</summary>
     internal static List<(string Key, object? Value)> SummaryFields(string runId, string policy, string dbPath, long dataErrors, long bookGaps, IEnumerable<Fillwise.Core.Symbol> switchedOff, PolicyStats stats, long marketEvents, long fills, DecisionLatency latency) =>

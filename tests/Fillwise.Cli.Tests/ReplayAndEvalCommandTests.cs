@@ -42,6 +42,16 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void AReplayWhoseParentsAreAllDeniedSaysSoInsteadOfPrintingNaN()
+    {
+        // 1 USDT parents are under BTCUSDT's 100 USDT minimum notional: every one is denied, nothing fills.
+        var (exit, output, error) = Run(["replay", .. Capture, "--arrivals", "10s", "--notional", "1", "--db", Path.Combine(_dir, "denied.db")]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("0 parent orders (47 denied), 0 fills, no parent filled, so no cost.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EvalReportHasTheGridAndPngPlots()
     {
         var report = Path.Combine(_dir, "report");
