@@ -64,6 +64,33 @@ public sealed class CatalogTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(fromGzip.Ticker, fromCatalog.Ticker);
     }
 
+    [Fact]
+    public void A_capture_with_data_errors_writes_nothing_and_leaves_no_catalog_directory()
+    {
+        // The sample capture's first 2,000 lines, then one line that is not a Binance message (generated edge case).
+        var lines = new List<string>();
+        using (var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(TestPaths.SampleCapture("btcusdt_20240718.gz")), System.IO.Compression.CompressionMode.Decompress)))
+        {
+            for (var line = reader.ReadLine(); line is not null && lines.Count < 2000; line = reader.ReadLine())
+            {
+                lines.Add(line);
+            }
+        }
+        lines.Add("{\"stream\":\"btcusdt@depth@100ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":\"garbage\"}}");
+        var capture = Path.Combine(Path.GetTempPath(), "fillwise-catalog-errors-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllLines(capture, lines);
+        try
+        {
+            var e = Assert.Throws<DataFormatException>(() => CatalogWriter.Convert([capture], _dir));
+            Assert.Contains("nothing was written", e.Message, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(_dir), "an empty catalog directory was left behind");
+        }
+        finally
+        {
+            File.Delete(capture);
+        }
+    }
+
     [SharedDataFact]
     public void Overlapping_writes_are_refused_with_one_sentence()
     {

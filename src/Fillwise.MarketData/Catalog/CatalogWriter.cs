@@ -21,6 +21,7 @@ public static class CatalogWriter
         symbols ??= SymbolCatalog.Default;
         // Inputs first: a capture that cannot be read leaves no catalog directory behind.
         var sources = captures.Select(Describe).ToList();
+        var created = !Directory.Exists(directory);
         Directory.CreateDirectory(directory);
         var manifest = CatalogManifest.Load(directory);
         CatalogFormat.CheckVersion(directory, manifest.SchemaVersion);
@@ -63,6 +64,11 @@ public static class CatalogWriter
             if (Directory.Exists(staging))
             {
                 Directory.Delete(staging, recursive: true);
+            }
+            // A refused conversion into a directory it made (data errors, say) leaves no empty catalog behind.
+            if (created && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);
             }
         }
     }
