@@ -69,7 +69,8 @@ public static class RunIdentity
 
 /// <summary>
 /// The options as JSON, generated at compile time: the same text as the reflection-based serializer, without the
-/// ~0.1 s it spent building its metadata on the first call of every process.
+/// ~0.1 s it spent building its metadata on the first call of every process. `--config` files are read with it
+/// too (with their own strictness options), since a native build has no reflection serializer.
 /// </summary>
 [JsonSerializable(typeof(ExecutorOptions))]
-internal sealed partial class OptionsJson : JsonSerializerContext;
+public sealed partial class OptionsJson : JsonSerializerContext;

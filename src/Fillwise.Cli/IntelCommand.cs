@@ -58,16 +58,15 @@ internal static class IntelCommand
         var hourly = symbols.ToDictionary(s => s.Symbol, s => queries.GetHourlyExpectancy(resolved, new Symbol(s.Symbol)), StringComparer.Ordinal);
         if (json)
         {
-            var options = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
             // The dashboard's /api/symbols entry for each symbol, plus its 24 hourly cells.
             var array = new System.Text.Json.Nodes.JsonArray();
             foreach (var s in symbols)
             {
-                var node = JsonSerializer.SerializeToNode(s, options)!.AsObject();
-                node["hourly"] = JsonSerializer.SerializeToNode(hourly[s.Symbol].Hours, options);
-                array.Add(node);
+                var node = JsonSerializer.SerializeToNode(s, ReadModelJson.Default.SymbolHealth)!.AsObject();
+                node["hourly"] = JsonSerializer.SerializeToNode(hourly[s.Symbol].Hours, ReadModelJson.Default.IReadOnlyListHourCell);
+                array.Add((System.Text.Json.Nodes.JsonNode)node);
             }
-            stdout.WriteLine(new System.Text.Json.Nodes.JsonObject { ["run_id"] = resolved, ["symbols"] = array }.ToJsonString(options));
+            stdout.WriteLine(new System.Text.Json.Nodes.JsonObject { ["run_id"] = resolved, ["symbols"] = array }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return CliApp.ExitOk;
         }
         WriteText(stdout, resolved, symbols, hourly);

@@ -42,7 +42,9 @@ internal static class JitProfile
     /// </summary>
     public static void Start(IReadOnlyList<string> args)
     {
-        if (Name(args) is not { } name || ProfileDirectory(Environment.GetEnvironmentVariable) is not { } dir)
+        // A native build has nothing to compile at run time (and no profile to record).
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+            || Name(args) is not { } name || ProfileDirectory(Environment.GetEnvironmentVariable) is not { } dir)
         {
             return;
         }

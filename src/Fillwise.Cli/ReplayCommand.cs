@@ -136,7 +136,7 @@ internal static class ReplayCommand
                     stderr.WriteLine($"fillwise: run {runId} is already complete in {shown} (use --force to replace it); nothing was written.");
                     if (parse.GetValue(json))
                     {
-                        stdout.WriteLine(JsonSerializer.Serialize(new { run_id = runId, policy = chosen, already_complete = true, db = shown }));
+                        stdout.WriteLine(SummaryJson([("run_id", runId), ("policy", chosen), ("already_complete", true), ("db", shown)]));
                     }
                     return CliApp.ExitOk;
                 }
@@ -284,11 +284,34 @@ internal static class ReplayCommand
             foreach (var (key, value) in fields)
             {
                 writer.WritePropertyName(key);
-                JsonSerializer.Serialize(writer, value);
+                WriteValue(writer, key, value);
             }
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    // By kind rather than by the reflection serializer, which a native (ahead-of-time compiled) build cannot run.
+    private static void WriteValue(Utf8JsonWriter writer, string key, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string text: writer.WriteStringValue(text); break;
+            case bool flag: writer.WriteBooleanValue(flag); break;
+            case int number: writer.WriteNumberValue(number); break;
+            case long number: writer.WriteNumberValue(number); break;
+            case double number: writer.WriteNumberValue(number); break;
+            case string[] texts:
+                writer.WriteStartArray();
+                foreach (var text in texts)
+                {
+                    writer.WriteStringValue(text);
+                }
+                writer.WriteEndArray();
+                break;
+            default: throw new InvalidOperationException($"summary field '{key}' has a value of type {value.GetType().Name}, which the summary does not write.");
+        }
     }
 
     /// <summary>Problems inside usable input: counted, printed, stored with the run (eval refuses them unless allowed).</summary>

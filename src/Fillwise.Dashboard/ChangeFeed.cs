@@ -57,7 +57,7 @@ public sealed class ChangeFeed(TelemetryReader reader, DashboardOptions options,
                 if (now != last)
                 {
                     last = now;
-                    Publish(JsonSerializer.Serialize(new { health = now.Health, parents = now.Parents, fills = now.Fills }));
+                    Publish(JsonSerializer.Serialize(new ChangeMessage(now.Health, now.Parents, now.Fills), DashboardJson.Default.ChangeMessage));
                 }
             }
             catch (StoreException)

@@ -20,7 +20,7 @@ internal static class DashboardApi
     {
         var api = app.MapGroup("/api");
         api.MapGet("/runs", (TelemetryReader q) => Results.Ok(q.Runs()));
-        api.MapGet("/symbols", (TelemetryReader q, string? run) => WithRun(q, run, id => Results.Ok(new { run_id = id, symbols = q.Symbols(id) })));
+        api.MapGet("/symbols", (TelemetryReader q, string? run) => WithRun(q, run, id => Results.Ok(new SymbolsResponse(id, q.Symbols(id)))));
         api.MapGet("/symbols/{symbol}/score", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
             q.GetSymbolScore(id, s) is { } score ? Results.Ok(score) : DashboardApp.NotFound("Unknown symbol.", $"{s} has no health in run {id}.")));
         api.MapGet("/symbols/{symbol}/offsets", (TelemetryReader q, string symbol, string? run) => WithSymbol(q, run, symbol, (id, s) =>
@@ -35,7 +35,7 @@ internal static class DashboardApi
         api.MapGet("/calibration", (TelemetryReader q, string? run, string? symbol) => WithOptionalSymbol(q, run, symbol, (id, s) => Results.Ok(q.Calibration(id, s))));
         api.MapGet("/toggles", (TelemetryReader q) => Results.Ok(q.Toggles()));
         api.MapGet("/antiforgery", (IAntiforgery antiforgery, HttpContext context) =>
-            Results.Ok(new { token = antiforgery.GetAndStoreTokens(context).RequestToken, header = "X-CSRF-TOKEN" }));
+            Results.Ok(new AntiforgeryResponse(antiforgery.GetAndStoreTokens(context).RequestToken, "X-CSRF-TOKEN")));
         api.MapPost("/toggles/{symbol}", Toggle).DisableAntiforgery();
         api.MapGet("/session", SessionApi.Status);
         api.MapPost("/session/kill", SessionApi.Kill).DisableAntiforgery();
@@ -77,7 +77,7 @@ internal static class DashboardApi
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The toggle could not be saved.",
                 detail: $"The store did not take the write ({e.Message.TrimEnd('.')}); a read-only store cannot be toggled.");
         }
-        return Results.Ok(new { symbol = s.Value, enabled });
+        return Results.Ok(new ToggleResponse(s.Value, enabled));
     }
 
     private static async Task<(bool Enabled, IResult? Problem)> ReadToggle(HttpContext context)
@@ -172,7 +172,7 @@ internal static class DashboardApi
     {
         var id = q.ResolveRun(run);
         return id is not null ? then(id)
-            : run is null ? Results.Ok(new { run_id = (string?)null, empty = true, message = "The store has no runs yet: start one with fillwise replay." })
+            : run is null ? Results.Ok(new EmptyStoreResponse(null, true, "The store has no runs yet: start one with fillwise replay."))
             : DashboardApp.NotFound("Unknown run.", $"No run '{run}' in the store.");
     }
 

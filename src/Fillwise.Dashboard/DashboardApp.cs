@@ -82,7 +82,13 @@ public static class DashboardApp
         // The executor's meter (decisions, parent orders, fills, cost) in Prometheus format on /metrics, behind the
         // same token and host rules as the API; a serve-only process has no executor, so its series stay empty.
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Fillwise.Execution.ExecutionMetrics.MeterName).AddPrometheusExporter());
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            // Generated contracts first: a native build has no reflection serializer to fall back on.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Fillwise.Telemetry.ReadModelJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, DashboardJson.Default);
+        });
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

@@ -15,13 +15,11 @@ internal static class SessionApi
     private const string Shape = "{\"symbol\": \"BTCUSDT\", \"side\": \"buy\" | \"sell\", \"notional\": 5000} (or \"quantity\" instead of \"notional\")";
 
     /// <summary>Whether this dashboard serves a running session (the page shows its kill switch only then).</summary>
-    public static IResult Status(DashboardOptions options) => Results.Ok(new
-    {
-        active = options.Session is not null,
-        killed = options.Session?.Killed ?? false,
-        symbols = options.Session?.Inbox.Symbols.Select(s => s.Value).Order(StringComparer.Ordinal).ToArray() ?? [],
-        posted = options.Session?.Inbox.Accepted ?? 0,
-    });
+    public static IResult Status(DashboardOptions options) => Results.Ok(new SessionStatusResponse(
+        Active: options.Session is not null,
+        Killed: options.Session?.Killed ?? false,
+        Symbols: options.Session?.Inbox.Symbols.Select(s => s.Value).Order(StringComparer.Ordinal).ToArray() ?? [],
+        Posted: options.Session?.Inbox.Accepted ?? 0));
 
     public static async Task<IResult> Kill(DashboardOptions options, IAntiforgery antiforgery, HttpContext context)
     {
@@ -30,7 +28,7 @@ internal static class SessionApi
             return refused;
         }
         options.Session!.Kill();
-        return Results.Ok(new { killed = true, detail = "The session cancels every working order and ends." });
+        return Results.Ok(new KillResponse(true, "The session cancels every working order and ends."));
     }
 
     public static async Task<IResult> Post(DashboardOptions options, IAntiforgery antiforgery, HttpContext context)
@@ -76,7 +74,7 @@ internal static class SessionApi
             {
                 return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The inbox is full.", detail: "The session has not taken the signals already posted; nothing was queued, try again.");
             }
-            return Results.Accepted(value: new { symbol = symbol.Value, side = sideText.GetString(), notional, quantity, detail = "Queued: the executor takes it at its next market update (risk, sizing and the policy decide)." });
+            return Results.Accepted(value: new SignalAcceptedResponse(symbol.Value, sideText.GetString(), notional, quantity, "Queued: the executor takes it at its next market update (risk, sizing and the policy decide)."));
         }
     }
 

@@ -137,7 +137,7 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         app.Map("/ws/{**name}", NamedSocket);
         app.Map("/ws", MarketSocket);
         app.MapPost("/admin/faults", (Func<HttpContext, Task<IResult>>)Fault);
-        app.MapGet("/admin/status", (HttpContext ctx) => Loopback(ctx) ? Results.Json(Status()) : Results.StatusCode(403));
+        app.MapGet("/admin/status", (HttpContext ctx) => Loopback(ctx) ? Results.Json(Status(), ExchangeJson.Default.ExchangeStatus) : Results.StatusCode(403));
         app.MapFallback(Rest);
         return app;
     }
@@ -295,15 +295,15 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         FaultRequest? fault;
         try
         {
-            fault = await ctx.Request.ReadFromJsonAsync<FaultRequest>(JsonSerializerOptions.Web, ctx.RequestAborted).ConfigureAwait(false);
+            fault = await ctx.Request.ReadFromJsonAsync(ExchangeJson.Default.FaultRequest, ctx.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException e)
         {
-            return Results.BadRequest(new { error = $"the fault request is not valid JSON ({e.Message})" });
+            return FaultError($"the fault request is not valid JSON ({e.Message})");
         }
         if (fault is null)
         {
-            return Results.BadRequest(new { error = "send a JSON object such as {\"dropConnections\":true}" });
+            return FaultError("send a JSON object such as {\"dropConnections\":true}");
         }
         var dropped = 0;
         var expired = 0;
@@ -335,8 +335,10 @@ public sealed partial class ExchangeServer : IAsyncDisposable
         {
             Faults.LatencyMs = latency;
         }
-        return Results.Json(new { dropped, expired, force429 = Faults.Force429Remaining, unknownOutcome = Faults.UnknownOutcomeRemaining, clockSkewMs = Clock.SkewMs, latencyMs = Faults.LatencyMs });
+        return Results.Json(new FaultResult(dropped, expired, Faults.Force429Remaining, Faults.UnknownOutcomeRemaining, Clock.SkewMs, Faults.LatencyMs), ExchangeJson.Default.FaultResult);
     }
+
+    private static IResult FaultError(string error) => Results.Json(new FaultError(error), ExchangeJson.Default.FaultError, statusCode: StatusCodes.Status400BadRequest);
 
     internal byte[] ExchangeInfo() => ExchangeInfoJson.Write(Clock.NowMs, Options.RateLimits, _symbols.Select(Catalog.Get));
 }

@@ -139,7 +139,7 @@ internal sealed class StreamHub(IEnumerable<string> symbols)
                 list = [];
                 _subscriptions.Add(key, list);
             }
-            list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name)},\"data\":") : null));
+            list.Add(new Subscription(client, name, combined ? Encoding.UTF8.GetBytes($"{{\"stream\":{JsonSerializer.Serialize(name, ExchangeJson.Default.String)},\"data\":") : null));
             Rebuild();
         }
         return SubscribeOutcome.Subscribed;

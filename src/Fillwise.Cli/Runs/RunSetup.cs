@@ -146,6 +146,8 @@ internal static class ConfigFile
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowDuplicateProperties = false,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        // The options' generated contract: a native build has no reflection serializer.
+        TypeInfoResolver = OptionsJson.Default,
     };
 
     /// <summary>Sections only some policies read, and which.</summary>
@@ -172,7 +174,7 @@ internal static class ConfigFile
         ExecutorOptions options;
         try
         {
-            options = JsonSerializer.Deserialize<ExecutorOptions>(text, Json) ?? throw new JsonException("empty document (expected a JSON object)");
+            options = OptionsJsonReader.Read(text, Json);
         }
         catch (JsonException e)
         {

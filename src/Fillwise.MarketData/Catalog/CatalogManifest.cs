@@ -27,8 +27,6 @@ public sealed record CatalogManifest(
     [property: JsonPropertyName("sources")] IReadOnlyList<CatalogSource> Sources,
     [property: JsonPropertyName("partitions")] IReadOnlyList<CatalogPartition> Partitions)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
     public static CatalogManifest Empty { get; } = new(CatalogFormat.SchemaVersion, [], []);
 
     /// <summary>The manifest of <paramref name="directory"/>, empty when there is none yet.</summary>
@@ -41,7 +39,7 @@ public sealed record CatalogManifest(
         }
         try
         {
-            return JsonSerializer.Deserialize<CatalogManifest>(System.IO.File.ReadAllText(path), Json)
+            return JsonSerializer.Deserialize(System.IO.File.ReadAllText(path), CatalogManifestJson.Default.CatalogManifest)
                 ?? throw new DataFormatException($"{path}: the catalog manifest is empty.");
         }
         catch (JsonException e)
@@ -54,7 +52,12 @@ public sealed record CatalogManifest(
     {
         var path = System.IO.Path.Combine(directory, CatalogFormat.ManifestName);
         var temporary = path + ".tmp";
-        System.IO.File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
+        System.IO.File.WriteAllText(temporary, JsonSerializer.Serialize(this, CatalogManifestJson.Default.CatalogManifest));
         System.IO.File.Move(temporary, path, overwrite: true); // a crash leaves the old manifest, never half a new one
     }
 }
+
+/// <summary>The manifest's JSON contract, generated at compile time (a native build has no reflection serializer).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(CatalogManifest))]
+internal sealed partial class CatalogManifestJson : JsonSerializerContext;

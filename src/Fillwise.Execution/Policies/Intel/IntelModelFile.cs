@@ -65,7 +65,13 @@ public static class IntelModelFile
             };
         }
         var root = new JsonObject { ["format"] = Format, ["version"] = Version, ["layout"] = model.Layout, ["actions"] = model.Actions, ["symbols"] = symbols };
-        return JsonSerializer.SerializeToUtf8Bytes(root);
+        // Written by the node itself (what the serializer does for a node), so a native build needs no reflection.
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            root.WriteTo(writer);
+        }
+        return buffer.ToArray();
     }
 
     private static IntelModel Parse(byte[] bytes)
