@@ -21,7 +21,7 @@ internal static class ExchangeCommand
         var weightLimit = new Option<int>("--weight-limit") { Description = "REQUEST_WEIGHT per minute before 429 (Binance: 2400).", DefaultValueFactory = _ => 2400 };
         var balance = new Option<decimal>("--balance") { Description = "Starting USDT wallet balance of the paper account.", DefaultValueFactory = _ => 100_000m };
         var command = new Command("exchange", "Serve a Binance USDⓈ-M compatible paper exchange (REST, market and user-data WebSockets) over recorded tick data, matched by the replay venue.");
-        foreach (var option in new Option[] { setup.Capture, setup.Klines, setup.CatalogDir, setup.Symbols, setup.From, setup.To, setup.SymbolFile, speed, urls, allowRemote, apiKey, apiSecret, keyLifetime, weightLimit, balance })
+        foreach (var option in new Option[] { setup.Capture, setup.CatalogDir, setup.Symbols, setup.From, setup.To, setup.SymbolFile, speed, urls, allowRemote, apiKey, apiSecret, keyLifetime, weightLimit, balance })
         {
             command.Options.Add(option);
         }
@@ -40,11 +40,12 @@ internal static class ExchangeCommand
             };
             // Options first: a bad --urls or --speed is refused before the input check reads the data.
             options.Validate();
-            var inputs = setup.Inputs(parse);
-            if (!inputs.IsTickMode)
+            // Tick data only (klines have no order book), so --klines is not one of its options.
+            if (parse.GetValue(setup.Capture) is not { Length: > 0 } && parse.GetValue(setup.CatalogDir) is null)
             {
-                throw new UsageException("the paper exchange replays tick data: give --capture <files...> or --catalog DIR --symbols S,... (klines have no order book).");
+                throw new UsageException("the paper exchange replays tick data: give --capture <files...> or --catalog DIR --symbols S,....");
             }
+            var inputs = setup.Inputs(parse);
             if (inputs.Quality.Market != Market.UsdM)
             {
                 // Its API, account and contracts are USDⓈ-M's (USDT-margined, linear): spot or inverse data would be served as something it is not.
