@@ -146,6 +146,8 @@ internal static class ConfigFile
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowDuplicateProperties = false,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        // Enums by name ("Scheme": "HourOfDay"), as the README writes them.
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
     /// <summary>Sections only some policies read, and which.</summary>
@@ -176,7 +178,7 @@ internal static class ConfigFile
         }
         catch (JsonException e)
         {
-            throw new DataFormatException($"{path}: {JsonErrors.Describe(e)}");
+            throw new DataFormatException($"{path}: {JsonErrors.Describe(e, typeof(ExecutorOptions), text)}");
         }
         try
         {
@@ -184,7 +186,7 @@ internal static class ConfigFile
         }
         catch (OptionsException e)
         {
-            throw new DataFormatException($"{path}: {e.Message}");
+            throw new DataFormatException($"{path}: {JsonErrors.AtLine(e.Message, text)}");
         }
         return options;
     }
