@@ -4,7 +4,7 @@ namespace Fillwise.MarketData.Capture;
 
 /// <summary>
 /// Passes a capture stream through and refuses a file whose receive times start before the previous file of the
-/// same stream (the symbol its file name names, as replays group them) ended: files in the wrong order, or one file
+/// same stream (its market and the symbol its file name names, as replays group them) ended: files in the wrong order, or one file
 /// twice, would otherwise read as a clock going backwards (a replay refusing every later order as stale, an
 /// inspection reporting book gaps that are not in the data). The one check replay, eval and data inspect share.
 /// </summary>
@@ -35,7 +35,8 @@ public sealed class CaptureFileOrder(CaptureReader reader) : PassThroughEventSou
                 _ends[_stream] = (_file, _fileMax);
             }
             _file = reader.CurrentFile;
-            _stream = InputFiles.SymbolFromFileName(_file)?.Value ?? string.Empty;
+            // One stream per market and symbol: spot and USDⓈ-M ETHUSDT of one day are two instruments, not files out of order.
+            _stream = $"{Inner.Market}:{InputFiles.SymbolFromFileName(_file)?.Value}";
             _fileMax = long.MinValue;
             if (_ends.TryGetValue(_stream, out var previous) && now < previous.EndNs)
             {
