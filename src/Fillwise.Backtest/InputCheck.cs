@@ -67,9 +67,10 @@ internal static class InputCheck
         foreach (var group in paths.GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal))
         {
             using var reader = new CaptureReader([.. group]);
-            using var ordered = new FileOrderCheck(reader);
-            var recorder = record is null ? null : new RecordedEvents.Recorder(ordered);
-            var books = CaptureInspection.Run((IMarketEventSource?)recorder ?? ordered);
+            using var ordered = new CaptureFileOrder(reader);
+            using var oneMarket = new OneMarket(ordered);
+            var recorder = record is null ? null : new RecordedEvents.Recorder(oneMarket);
+            var books = CaptureInspection.Run((IMarketEventSource?)recorder ?? oneMarket);
             notSynced.AddRange(NotSynced(books));
             if (recorder is not null)
             {
@@ -212,20 +213,13 @@ internal static class InputCheck
     }
 
     /// <summary>
-    /// Passes a capture stream through and refuses files whose receive times start before the previous file of
-    /// the same stream ended: files in the wrong order (or one file twice) would otherwise replay as a clock
-    /// going backwards, with every later order refused as stale.
+    /// Passes a capture stream (already checked for file order) through and refuses a file of another market than
+    /// the files before it: one symbol name can mean two instruments.
     /// </summary>
-    private sealed class FileOrderCheck(CaptureReader reader) : PassThroughEventSource(reader)
+    private sealed class OneMarket(CaptureFileOrder ordered) : PassThroughEventSource(ordered)
     {
         private string _file = string.Empty;
         private Market _market;
-        private string _previousFile = string.Empty;
-        private long _previousEnd = long.MinValue;
-        private long _fileMax = long.MinValue;
-
-        public long MinNs { get; private set; } = long.MaxValue;
-        public long MaxNs { get; private set; } = long.MinValue;
 
         public override bool MoveNext()
         {
@@ -233,34 +227,17 @@ internal static class InputCheck
             {
                 return false;
             }
-            var now = Inner.ReceiveTimeNs;
-            if (!string.Equals(((CaptureReader)Inner).CurrentFile, _file, StringComparison.Ordinal))
+            if (!string.Equals(ordered.CurrentFile, _file, StringComparison.Ordinal))
             {
-                if (_fileMax != long.MinValue)
-                {
-                    (_previousFile, _previousEnd) = (_file, _fileMax);
-                }
                 if (_file.Length > 0 && Inner.Market != _market)
                 {
-                    throw MixedMarkets([(_market, _file), (Inner.Market, ((CaptureReader)Inner).CurrentFile)]);
+                    throw MixedMarkets([(_market, _file), (Inner.Market, ordered.CurrentFile)]);
                 }
                 _market = Inner.Market;
-                _file = ((CaptureReader)Inner).CurrentFile;
-                _fileMax = long.MinValue;
-                if (now < _previousEnd)
-                {
-                    throw new DataFormatException($"{_file} starts at {Iso(now)}, before {_previousFile} ends ({Iso(_previousEnd)}): give capture files in time order, each once.");
-                }
+                _file = ordered.CurrentFile;
             }
-            _fileMax = Math.Max(_fileMax, now);
-            MinNs = Math.Min(MinNs, now);
-            MaxNs = Math.Max(MaxNs, now);
             return true;
         }
-
-
-
-        private static string Iso(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Counts the events of a source and their receive-time range as they pass.</summary>

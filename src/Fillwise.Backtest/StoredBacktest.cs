@@ -77,7 +77,8 @@ public static class StoredBacktest
         {
             store.DeleteRun(runId);
         }
-        var resumed = status == RunStatus.Running;
+        // A run whose process died is resumed, whether it is still 'running' or already marked 'interrupted'.
+        var resumed = status is RunStatus.Running or RunStatus.Interrupted;
         var off = store.Toggles().Where(t => !t.Value && inputs.Quality.Symbols.Contains(t.Key)).Select(t => t.Key).ToList();
         switchedOff?.Invoke(off);
         var mode = adaptations.Count == 0 ? inputs.Mode : $"{inputs.Mode}; adapted: {string.Join("; ", adaptations)}";

@@ -15,7 +15,8 @@ public static class CliApp
     /// <summary>128 + SIGINT, as a shell reports a process stopped by Ctrl+C.</summary>
     public const int ExitInterrupted = 130;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>The command tree (what --help shows is what it parses: each command's own options).</summary>
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Fillwise: execution intelligence for crypto perpetual futures.");
         root.Subcommands.Add(DataCommands.Build(stdout));
@@ -26,7 +27,12 @@ public static class CliApp
         root.Subcommands.Add(IntelCommand.Build(stdout));
         root.Subcommands.Add(ServeCommand.Build(stdout));
         root.Subcommands.Add(ExchangeCommand.Build(stdout, stderr));
-        var parse = root.Parse(args);
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var parse = Build(stdout, stderr).Parse(args);
         if (UsageError(parse) is { } usage)
         {
             // One line and where to read more: the whole help text would bury the one thing that was wrong.

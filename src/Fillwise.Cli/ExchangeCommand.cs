@@ -19,9 +19,10 @@ internal static class ExchangeCommand
         var apiSecret = new Option<string?>("--api-secret") { Description = $"The secret signatures are checked with (default: FILLWISE_EXCHANGE_API_SECRET or '{ExchangeOptions.DefaultApiSecret}')." };
         var keyLifetime = new Option<string>("--listen-key-lifetime") { Description = "A listenKey expires this long after creation or its last keep-alive.", DefaultValueFactory = _ => "60m" };
         var weightLimit = new Option<int>("--weight-limit") { Description = "REQUEST_WEIGHT per minute before 429 (Binance: 2400).", DefaultValueFactory = _ => 2400 };
+        var connectionLimit = new Option<int>("--connection-limit") { Description = "WebSocket connection attempts per IP in any 5 minutes before 429 (Binance: 300).", DefaultValueFactory = _ => 300 };
         var balance = new Option<decimal>("--balance") { Description = "Starting USDT wallet balance of the paper account.", DefaultValueFactory = _ => 100_000m };
         var command = new Command("exchange", "Serve a Binance USDⓈ-M compatible paper exchange (REST, market and user-data WebSockets) over recorded tick data, matched by the replay venue.");
-        foreach (var option in new Option[] { setup.Capture, setup.Klines, setup.CatalogDir, setup.Symbols, setup.From, setup.To, setup.SymbolFile, speed, urls, allowRemote, apiKey, apiSecret, keyLifetime, weightLimit, balance })
+        foreach (var option in new Option[] { setup.Capture, setup.CatalogDir, setup.Symbols, setup.From, setup.To, setup.SymbolFile, speed, urls, allowRemote, apiKey, apiSecret, keyLifetime, weightLimit, connectionLimit, balance })
         {
             command.Options.Add(option);
         }
@@ -35,16 +36,17 @@ internal static class ExchangeCommand
                 ApiSecret = parse.GetValue(apiSecret) ?? Environment.GetEnvironmentVariable("FILLWISE_EXCHANGE_API_SECRET") ?? ExchangeOptions.DefaultApiSecret,
                 Speed = Speed(parse.GetValue(speed)!),
                 ListenKeyLifetime = Durations.Parse(parse.GetValue(keyLifetime)!, "--listen-key-lifetime"),
-                RateLimits = new RateLimitOptions { WeightPerMinute = parse.GetValue(weightLimit) },
+                RateLimits = new RateLimitOptions { WeightPerMinute = parse.GetValue(weightLimit), ConnectionsPer5Minutes = parse.GetValue(connectionLimit) },
                 StartingBalance = parse.GetValue(balance),
             };
             // Options first: a bad --urls or --speed is refused before the input check reads the data.
             options.Validate();
-            var inputs = setup.Inputs(parse);
-            if (!inputs.IsTickMode)
+            // Tick data only (klines have no order book), so --klines is not one of its options.
+            if (parse.GetValue(setup.Capture) is not { Length: > 0 } && parse.GetValue(setup.CatalogDir) is null)
             {
-                throw new UsageException("the paper exchange replays tick data: give --capture <files...> or --catalog DIR --symbols S,... (klines have no order book).");
+                throw new UsageException("the paper exchange replays tick data: give --capture <files...> or --catalog DIR --symbols S,....");
             }
+            var inputs = setup.Inputs(parse);
             if (inputs.Quality.Market != Market.UsdM)
             {
                 // Its API, account and contracts are USDⓈ-M's (USDT-margined, linear): spot or inverse data would be served as something it is not.

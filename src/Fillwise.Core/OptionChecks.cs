@@ -63,8 +63,29 @@ public static class OptionChecks
     {
         if (value < min || value > max)
         {
-            throw new OptionsException(Invariant($"{name} must be within [{min}, {max}] (got {value})."));
+            throw new OptionsException($"{name} must be between {Human(min)} and {Human(max)} (got {Human(value)}).");
         }
+    }
+
+    /// <summary>A duration as a person writes it ("250 ms", "5 s", "10 min", "1 day"), not .NET's "1.00:00:00".</summary>
+    public static string Human(TimeSpan value)
+    {
+        var sign = value < TimeSpan.Zero ? "-" : "";
+        var ticks = value.Duration().Ticks;
+        (long Ticks, string One, string Many)[] units =
+        [
+            (TimeSpan.TicksPerDay, "day", "days"), (TimeSpan.TicksPerHour, "h", "h"), (TimeSpan.TicksPerMinute, "min", "min"),
+            (TimeSpan.TicksPerSecond, "s", "s"), (TimeSpan.TicksPerMillisecond, "ms", "ms"),
+        ];
+        foreach (var (unit, one, many) in units)
+        {
+            if (ticks >= unit && ticks % unit == 0)
+            {
+                var n = ticks / unit;
+                return Invariant($"{sign}{n} {(n == 1 ? one : many)}");
+            }
+        }
+        return ticks == 0 ? "0 s" : Invariant($"{sign}{ticks / (double)TimeSpan.TicksPerSecond} s");
     }
 
     public static void NonDecreasing(string names, params double[] values)

@@ -21,6 +21,12 @@ public sealed record RateLimitOptions
     /// <summary>How long a ban (418) lasts; Binance starts at 2 minutes.</summary>
     public TimeSpan BanDuration { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>WebSocket connection attempts per IP in any 5 minutes (Binance: 300); more are refused with 429 before the upgrade.</summary>
+    public int ConnectionsPer5Minutes { get; init; } = 300;
+
+    /// <summary>Messages a client may send per second on one WebSocket (Binance: 10); a connection that sends more is closed.</summary>
+    public int IncomingMessagesPerSecond { get; init; } = 10;
+
     internal void Validate()
     {
         OptionChecks.AtLeast(WeightPerMinute, 1, "RateLimits.WeightPerMinute");
@@ -28,6 +34,8 @@ public sealed record RateLimitOptions
         OptionChecks.AtLeast(OrdersPer10Seconds, 1, "RateLimits.OrdersPer10Seconds");
         OptionChecks.AtLeast(RequestsAfter429BeforeBan, 0, "RateLimits.RequestsAfter429BeforeBan");
         OptionChecks.Positive(BanDuration.TotalSeconds, "RateLimits.BanDuration");
+        OptionChecks.AtLeast(ConnectionsPer5Minutes, 1, "RateLimits.ConnectionsPer5Minutes");
+        OptionChecks.AtLeast(IncomingMessagesPerSecond, 1, "RateLimits.IncomingMessagesPerSecond");
     }
 }
 

@@ -12,6 +12,10 @@ public sealed partial class ExchangeServer
             ctx.Response.StatusCode = 400;
             return;
         }
+        if (await RefusedConnection(ctx).ConfigureAwait(false))
+        {
+            return;
+        }
         var names = ctx.Request.Query["streams"].ToString().Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         await RunMarket(ctx, names, combined: ctx.Request.Path.StartsWithSegments("/stream")).ConfigureAwait(false);
     }
@@ -21,6 +25,10 @@ public sealed partial class ExchangeServer
         if (!ctx.WebSockets.IsWebSocketRequest)
         {
             ctx.Response.StatusCode = 400;
+            return;
+        }
+        if (await RefusedConnection(ctx).ConfigureAwait(false))
+        {
             return;
         }
         var name = ctx.Request.RouteValues["name"]?.ToString() ?? string.Empty;
@@ -33,6 +41,29 @@ public sealed partial class ExchangeServer
         await RunUser(ctx, name).ConfigureAwait(false);
     }
 
+    /// <summary>Counts the connection attempt; over the cap, answers it as Binance answers a limit (429, -1003, Retry-After) instead of upgrading.</summary>
+    private async Task<bool> RefusedConnection(HttpContext ctx)
+    {
+        var decision = Limiter.CheckConnection(ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        if (decision.Refusal is not { } refusal)
+        {
+            return false;
+        }
+        ctx.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Write(ctx, refusal).ConfigureAwait(false);
+        return true;
+    }
+
+    private SocketClient NewClient() => new(Options.SocketQueueCapacity, Options.RateLimits.IncomingMessagesPerSecond, Clock.Wall);
+
+    private void CountFlood(SocketClient client)
+    {
+        if (client.Flooded)
+        {
+            Interlocked.Increment(ref _floodDisconnects);
+        }
+    }
+
     private async Task RunMarket(HttpContext ctx, IReadOnlyList<string> names, bool combined)
     {
         if (names.Count > StreamHub.MaxStreamsPerConnection)
@@ -42,7 +73,7 @@ public sealed partial class ExchangeServer
             await ctx.Response.Body.WriteAsync(Json.Error(-1101, $"Too many streams: {names.Count}; at most {StreamHub.MaxStreamsPerConnection} per connection."), ctx.RequestAborted).ConfigureAwait(false);
             return;
         }
-        var client = new SocketClient(Options.SocketQueueCapacity, Clock.Wall);
+        var client = NewClient();
         Hub.Add(client);
         foreach (var name in names)
         {
@@ -57,12 +88,13 @@ public sealed partial class ExchangeServer
         finally
         {
             Hub.Remove(client);
+            CountFlood(client);
         }
     }
 
     private async Task RunUser(HttpContext ctx, string listenKey)
     {
-        var client = new SocketClient(Options.SocketQueueCapacity, Clock.Wall);
+        var client = NewClient();
         if (!Users.Attach(listenKey, client))
         {
             ctx.Response.StatusCode = 400;
@@ -79,6 +111,7 @@ public sealed partial class ExchangeServer
         finally
         {
             Users.Detach(listenKey, client);
+            CountFlood(client);
         }
     }
 }

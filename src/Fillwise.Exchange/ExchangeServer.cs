@@ -14,7 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace Fillwise.Exchange;
 
 /// <summary>What the exchange is doing (GET /admin/status, the CLI's end-of-run line).</summary>
-public sealed record ExchangeStatus(long ReplayTimeMs, long EventsConsumed, long MessagesPublished, bool RecordingEnded, int MarketConnections, int ListenKeys);
+/// <param name="ConnectionsRefused">WebSocket upgrades refused (429) for too many connection attempts from one IP.</param>
+/// <param name="FloodDisconnects">WebSockets closed for sending more messages per second than allowed.</param>
+public sealed record ExchangeStatus(long ReplayTimeMs, long EventsConsumed, long MessagesPublished, bool RecordingEnded, int MarketConnections, int ListenKeys, long ConnectionsRefused, long FloodDisconnects);
 
 /// <summary>
 /// <c>fillwise exchange</c>: a Binance USDⓈ-M compatible paper exchange on loopback (Kestrel), backed by the replay
@@ -27,6 +29,7 @@ public sealed partial class ExchangeServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping = new();
     private readonly IReadOnlyList<Symbol> _symbols;
+    private long _floodDisconnects;
     private Task? _engineLoop;
     private ITimer? _expiry;
 
@@ -94,7 +97,8 @@ public sealed partial class ExchangeServer : IAsyncDisposable
     public TimeSpan ReplayedIn => Engine.ReplayedIn;
 
     public ExchangeStatus Status() => new(
-        Engine.ReplayNowNs / 1_000_000, Engine.EventsConsumed, Engine.MessagesPublished, Engine.RecordingEnded.IsCompleted, Hub.Connections, Users.ActiveKeys);
+        Engine.ReplayNowNs / 1_000_000, Engine.EventsConsumed, Engine.MessagesPublished, Engine.RecordingEnded.IsCompleted, Hub.Connections, Users.ActiveKeys,
+        Limiter.ConnectionsRefused, Interlocked.Read(ref _floodDisconnects));
 
     /// <summary>Stops cleanly: sockets are closed, the engine stops between two steps, the recording is released.</summary>
     public async ValueTask DisposeAsync()
@@ -283,6 +287,7 @@ public sealed partial class ExchangeServer : IAsyncDisposable
     {
         ctx.Response.StatusCode = reply.Status;
         ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentLength = reply.Body.Length;
         await ctx.Response.Body.WriteAsync(reply.Body, ctx.RequestAborted).ConfigureAwait(false);
     }
 

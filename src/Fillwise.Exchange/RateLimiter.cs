@@ -14,6 +14,8 @@ internal sealed class RateLimiter(RateLimitOptions options, ExchangeClock clock)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, IpState> _ips = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<long>> _connections = new(StringComparer.Ordinal);
+    private long _connectionsRefused;
     private long _orderMinute = -1;
     private long _orderTenSeconds = -1;
     private long _orders1M;
@@ -79,6 +81,42 @@ internal sealed class RateLimiter(RateLimitOptions options, ExchangeClock clock)
                 _orders10S++;
             }
             return new LimitDecision(null, 0, state.Weight, _orders1M, _orders10S);
+        }
+    }
+
+    /// <summary>WebSocket upgrades refused for too many connection attempts.</summary>
+    public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
+
+    /// <summary>
+    /// Counts a WebSocket connection attempt of <paramref name="ip"/>: over <see cref="RateLimitOptions.ConnectionsPer5Minutes"/>
+    /// in the last 5 minutes (a sliding window), the upgrade is refused with 429 / -1003 and Retry-After until the
+    /// oldest attempt leaves the window; a refused attempt does not count, so a client that waits gets in.
+    /// </summary>
+    public LimitDecision CheckConnection(string ip)
+    {
+        const long window = 5 * 60_000;
+        lock (_lock)
+        {
+            var now = clock.NowMs;
+            if (!_connections.TryGetValue(ip, out var attempts))
+            {
+                attempts = new Queue<long>();
+                _connections.Add(ip, attempts);
+            }
+            while (attempts.Count > 0 && attempts.Peek() <= now - window)
+            {
+                attempts.Dequeue();
+            }
+            if (attempts.Count >= options.ConnectionsPer5Minutes)
+            {
+                Interlocked.Increment(ref _connectionsRefused);
+                var retryMs = attempts.Peek() + window - now;
+                return new LimitDecision(
+                    Reply.Error(429, -1003, $"Too many connection attempts; current limit of IP({ip}) is {options.ConnectionsPer5Minutes} WebSocket connections per 5 minutes."),
+                    (int)Math.Max(1, (retryMs + 999) / 1000), 0, _orders1M, _orders10S);
+            }
+            attempts.Enqueue(now);
+            return new LimitDecision(null, 0, 0, _orders1M, _orders10S);
         }
     }
 

@@ -9,9 +9,11 @@ namespace Fillwise.Exchange;
 /// (SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS on market connections). A client whose queue overflows is
 /// disconnected, as Binance disconnects consumers that cannot keep up. The client is registered (subscribed,
 /// attached to its listenKey) before the handshake completes, so nothing published after the client sees the
-/// upgrade can be missed; messages wait in the queue until <see cref="RunAsync"/> has the socket.
+/// upgrade can be missed; messages wait in the queue until <see cref="RunAsync"/> has the socket. A client that
+/// sends more than <paramref name="messagesPerSecond"/> messages in a second is closed (policy violation), as
+/// Binance closes a connection over its 10 incoming messages per second.
 /// </summary>
-internal sealed class SocketClient(int capacity, TimeProvider time)
+internal sealed class SocketClient(int capacity, int messagesPerSecond, TimeProvider time)
 {
     /// <summary>Largest message a client may send (SUBSCRIBE with Binance's 200 streams is about 6 KB); larger ones drop the connection.</summary>
     public const int MaxIncomingMessageBytes = 64 * 1024;
@@ -21,7 +23,14 @@ internal sealed class SocketClient(int capacity, TimeProvider time)
     private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _stop = new();
 
+    private long _windowStart;
+    private int _inWindow;
+    private volatile bool _flooded;
+
     public long Sent { get; private set; }
+
+    /// <summary>Closed for sending more messages per second than allowed.</summary>
+    public bool Flooded => _flooded;
 
     /// <summary>Messages queued and not yet sent.</summary>
     public int Pending => _queue.Reader.Count;
@@ -106,12 +115,26 @@ internal sealed class SocketClient(int capacity, TimeProvider time)
             }
             if (socket.State == WebSocketState.Open)
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed by the exchange", ct).ConfigureAwait(false);
+                await (_flooded
+                    ? socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, $"Too many messages; at most {messagesPerSecond} per second.", ct)
+                    : socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed by the exchange", ct)).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
         }
+    }
+
+    /// <summary>One more message in the current one-second window; false when it is one too many.</summary>
+    private bool WithinRate()
+    {
+        var now = time.GetTimestamp();
+        if (_inWindow == 0 || time.GetElapsedTime(_windowStart, now) >= TimeSpan.FromSeconds(1))
+        {
+            _windowStart = now;
+            _inWindow = 0;
+        }
+        return ++_inWindow <= messagesPerSecond;
     }
 
     private async Task ReceiveLoop(WebSocket socket, Func<string, byte[]?> onText, CancellationToken ct)
@@ -142,6 +165,13 @@ internal sealed class SocketClient(int capacity, TimeProvider time)
                 }
                 var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
                 message.SetLength(0);
+                if (_flooded || !WithinRate())
+                {
+                    // Over the limit: what is queued is sent, then the close; later messages are not handled.
+                    _flooded = true;
+                    _queue.Writer.TryComplete();
+                    continue;
+                }
                 if (result.MessageType == WebSocketMessageType.Text && onText(text) is { } reply)
                 {
                     TrySend(reply);

@@ -15,10 +15,11 @@ public sealed record AtrRegimeOptions
 
     public void Validate()
     {
-        OptionChecks.AtLeast(AtrPeriod, 1, $"{nameof(AtrRegimeOptions)}.{nameof(AtrPeriod)}");
-        OptionChecks.AtLeast(LookbackBars, 2, $"{nameof(AtrRegimeOptions)}.{nameof(LookbackBars)}");
-        OptionChecks.Positive(QuietBelow, $"{nameof(AtrRegimeOptions)}.{nameof(QuietBelow)}");
-        OptionChecks.Ascending($"{nameof(AtrRegimeOptions)}.QuietBelow/NormalBelow/HotBelow", QuietBelow, NormalBelow, HotBelow);
+        // Named by their keys in an executor config file (its section Regime), where a user meets the message.
+        OptionChecks.AtLeast(AtrPeriod, 1, $"Regime.{nameof(AtrPeriod)}");
+        OptionChecks.AtLeast(LookbackBars, 2, $"Regime.{nameof(LookbackBars)}");
+        OptionChecks.Positive(QuietBelow, $"Regime.{nameof(QuietBelow)}");
+        OptionChecks.Ascending("Regime.QuietBelow/NormalBelow/HotBelow", QuietBelow, NormalBelow, HotBelow);
     }
 
     public Regime Classify(double ratio) => ratio switch

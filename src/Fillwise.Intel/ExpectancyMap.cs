@@ -49,12 +49,10 @@ public sealed record ExpectancyOptions
 
     public void Validate()
     {
-        OptionChecks.AtLeast(MinSamples, 1, $"{nameof(ExpectancyOptions)}.{nameof(MinSamples)}");
-        OptionChecks.Positive(ShrinkageK, $"{nameof(ExpectancyOptions)}.{nameof(ShrinkageK)}");
-        if (!Enum.IsDefined(Scheme))
-        {
-            throw new ArgumentOutOfRangeException($"{nameof(ExpectancyOptions)}.{nameof(Scheme)}", Scheme, $"{nameof(ExpectancyOptions)}.{nameof(Scheme)} is not a known scheme.");
-        }
+        // Named by their keys in an executor config file (its section Expectancy), where a user meets the message.
+        OptionChecks.AtLeast(MinSamples, 1, "Expectancy.MinSamples");
+        OptionChecks.Positive(ShrinkageK, "Expectancy.ShrinkageK");
+        OptionChecks.That(Enum.IsDefined(Scheme), $"Expectancy.Scheme must be one of {string.Join(", ", Enum.GetNames<BucketScheme>())} (got {Scheme}).");
     }
 }
 

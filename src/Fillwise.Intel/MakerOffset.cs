@@ -30,7 +30,7 @@ public sealed record MakerOffsetOptions
 
     public void Validate()
     {
-        const string n = nameof(MakerOffsetOptions);
+        const string n = "MakerOffset"; // its key in an executor config file, where a user meets the message
         OptionChecks.NonNegative(MinBps, $"{n}.{nameof(MinBps)}");
         OptionChecks.Ascending($"{n}.MinBps/MaxBps", MinBps, MaxBps);
         OptionChecks.NonDecreasing($"{n}.QuietBaseBps/NormalBaseBps/HotBaseBps/PanicBaseBps", QuietBaseBps, NormalBaseBps, HotBaseBps, PanicBaseBps);

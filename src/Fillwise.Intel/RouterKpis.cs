@@ -48,11 +48,9 @@ public sealed record RouterKpiOptions
 
     public void Validate()
     {
-        OptionChecks.AtLeast(MaxOrders, 1, $"{nameof(RouterKpiOptions)}.{nameof(MaxOrders)}");
-        if (MaxAge <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException($"{nameof(RouterKpiOptions)}.{nameof(MaxAge)}", MaxAge, $"{nameof(RouterKpiOptions)}.{nameof(MaxAge)} must be positive (got {MaxAge}).");
-        }
+        // Named by their keys in an executor config file (its section Kpis), where a user meets the message.
+        OptionChecks.AtLeast(MaxOrders, 1, "Kpis.MaxOrders");
+        OptionChecks.Within(MaxAge, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(365), "Kpis.MaxAge");
     }
 }
 

@@ -40,7 +40,7 @@ public sealed record RouterPolicyOptions
 
     public void Validate()
     {
-        const string n = nameof(RouterPolicyOptions);
+        const string n = "RouterPolicy"; // its key in an executor config file, where a user meets the message
         OptionChecks.AtLeast(MinOrders, 1, $"{n}.{nameof(MinOrders)}");
         OptionChecks.AtLeast(BrokenMinMakerAttempts, 1, $"{n}.{nameof(BrokenMinMakerAttempts)}");
         OptionChecks.Fraction(BrokenErrorRate, $"{n}.{nameof(BrokenErrorRate)}");

@@ -33,7 +33,7 @@ public sealed record SymbolScoreOptions
 
     public void Validate()
     {
-        const string n = nameof(SymbolScoreOptions);
+        const string n = "Score"; // its key in an executor config file, where a user meets the message
         foreach (var (value, name) in new[] { (SharpeWeight, nameof(SharpeWeight)), (RegimeWeight, nameof(RegimeWeight)), (RouterWeight, nameof(RouterWeight)), (FeesWeight, nameof(FeesWeight)), (DrawdownWeight, nameof(DrawdownWeight)) })
         {
             OptionChecks.NonNegative(value, $"{n}.{name}");

@@ -117,6 +117,13 @@ internal sealed partial class PostgresTarget : StoreTarget
         return Sql.Scalar(connection, "SELECT pg_try_advisory_lock(@key)", ("@key", key)) is true ? new AdvisoryLease(connection, key) : null;
     }
 
+    internal override bool HasLiveWriter(DbConnection connection, string runId)
+    {
+        // Taken and released at once: advisory locks change no data, so a read-only session may take them.
+        using var lease = TryLockRun(connection, runId);
+        return lease is null;
+    }
+
     internal override string LockHolder(string runId) => $"it holds the run's advisory lock {RunKey(runId)}";
 
     internal override StoreException Explain(DbException e) => e switch

@@ -8,14 +8,15 @@ namespace Fillwise.Telemetry;
 /// </summary>
 internal static class Sql
 {
-    public static void Execute(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+    /// <returns>The number of rows the statement changed.</returns>
+    public static int Execute(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
         Execute(connection, sql, null, parameters);
 
-    public static void Execute(DbConnection connection, string sql, DbTransaction? transaction, params (string Name, object? Value)[] parameters)
+    public static int Execute(DbConnection connection, string sql, DbTransaction? transaction, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         command.Transaction = transaction;
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     public static object? Scalar(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)

@@ -132,6 +132,26 @@ internal sealed class SqliteTarget(string path) : StoreTarget
         }
     }
 
+    internal override bool HasLiveWriter(DbConnection connection, string runId)
+    {
+        try
+        {
+            // Opened, never created: a reader may not be able to write beside the store. Its writer creates the file
+            // before it begins the run and holds it exclusively until the run ends.
+            using var probe = new FileStream(LockPath(runId), FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.None);
+            return false;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Held (or unreadable, when nothing can be told: the store's word stands).
+            return true;
+        }
+    }
+
     internal override string LockHolder(string runId) => $"it holds {LockPath(runId)}";
 
     internal override StoreException Explain(DbException e) => e is SqliteException s ? StoreException.From(path, s) : new StoreException($"{path}: cannot be read ({e.Message.TrimEnd('.')}).", e);

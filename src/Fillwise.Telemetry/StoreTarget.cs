@@ -47,6 +47,12 @@ public abstract class StoreTarget
     /// <summary>Takes the exclusive right to write one run, or returns null when another process holds it; released by the kernel or server when the holder dies.</summary>
     internal abstract IDisposable? TryLockRun(DbConnection connection, string runId);
 
+    /// <summary>
+    /// Whether a live process holds the run's lock, asked by a reader (the dashboard) without creating or writing
+    /// anything: a <c>running</c> run without one was interrupted.
+    /// </summary>
+    internal abstract bool HasLiveWriter(DbConnection connection, string runId);
+
     /// <summary>What holds a run's lock, for the sentence that refuses a second writer.</summary>
     internal abstract string LockHolder(string runId);
 

@@ -39,12 +39,17 @@ public sealed class TelemetryReader
         return new TelemetryReader(target, target.OpenForReading());
     }
 
+    /// <summary>
+    /// The stored runs; a <c>running</c> run whose writer is gone (nobody holds its lock: the process died before
+    /// the next writer marked it) is shown as <c>interrupted</c>, as that writer will mark it.
+    /// </summary>
     public IReadOnlyList<RunRow> Runs() => Read(c => Query(c, $"""
         SELECT r.{RunId}, r.{Policy}, r.{Mode}, r.{Status}, r.{Attempts},
                (SELECT COUNT(*) FROM {Tables.Parents.Name} p WHERE p.{RunId} = r.{RunId}) AS n_parents,
                (SELECT MAX({TimeNs}) FROM {Tables.Health.Name} h WHERE h.{RunId} = r.{RunId}) AS last_health_ns
         FROM {Tables.Runs.Name} r ORDER BY last_health_ns DESC NULLS LAST, r.{RunId}
-        """, r => new RunRow(r.Text(RunId), r.Text(Policy), r.Text(Mode), r.Text(Status), r.Long(Attempts), r.Long("n_parents"), r.LongOrNull("last_health_ns"))));
+        """, r => new RunRow(r.Text(RunId), r.Text(Policy), r.Text(Mode), r.Text(Status), r.Long(Attempts), r.Long("n_parents"), r.LongOrNull("last_health_ns")))
+        .Select(run => run.Status == "running" && !Target.HasLiveWriter(c, run.RunId) ? run with { Status = "interrupted" } : run).ToList());
 
     /// <summary>The run to show: the one asked for if it exists, else the one with the newest health, else the newest run.</summary>
     public string? ResolveRun(string? runId) => Read(c =>

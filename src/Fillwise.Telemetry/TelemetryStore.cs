@@ -7,11 +7,18 @@ namespace Fillwise.Telemetry;
 /// <summary>What identifies a run: the same inputs, policy and seed give the same id, which is what makes a resume possible.</summary>
 public sealed record RunInfo(string RunId, string Policy, ulong Seed, string Inputs, string Mode, long DataErrors = 0, long BookGaps = 0);
 
+/// <summary>
+/// A run's status in the store (<c>runs.status</c>): <c>running</c> while its process writes it, <c>complete</c>
+/// when it ended, <c>interrupted</c> when its process died (kill -9, a crash, a lost host) before completing it.
+/// </summary>
 public enum RunStatus
 {
     New = 0,
     Running,
     Complete,
+
+    /// <summary>Its writer died mid-run (found by the next writer or the dashboard: nobody holds the run's lock); a replay resumes it like a running one.</summary>
+    Interrupted,
 }
 
 /// <summary>
@@ -42,7 +49,24 @@ public sealed class TelemetryStore : IDisposable
     /// <summary>Opens (creating and migrating as needed) the store that a <c>--db</c> value names.</summary>
     public static TelemetryStore Open(string db) => Open(StoreTarget.Parse(db));
 
-    public static TelemetryStore Open(StoreTarget target) => new(target, target.OpenForWriting());
+    /// <summary>
+    /// Opens for writing and marks every <c>running</c> run whose writer is gone as <c>interrupted</c>
+    /// (<see cref="MarkInterruptedRuns"/>): the store never shows a dead process's run as running.
+    /// </summary>
+    public static TelemetryStore Open(StoreTarget target)
+    {
+        var store = new TelemetryStore(target, target.OpenForWriting());
+        try
+        {
+            store.MarkInterruptedRuns();
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// Opens an existing, already validated store for one small write by an operator (a toggle from the
@@ -69,8 +93,32 @@ public sealed class TelemetryStore : IDisposable
     {
         "running" => RunStatus.Running,
         "complete" => RunStatus.Complete,
+        "interrupted" => RunStatus.Interrupted,
         _ => RunStatus.New,
     };
+
+    /// <summary>
+    /// Marks each <c>running</c> run that no live process writes as <c>interrupted</c> and returns their ids. A
+    /// writer holds its run's lock from before it begins the run until it completes it (<see cref="TryLockRun"/>:
+    /// the kernel or the database server drops it when the process dies, kill -9 included), so a running run whose
+    /// lock can be taken has no writer. The lock is the same on every host that shares a PostgreSQL store (the
+    /// server holds it), so a live run of another host or container is never marked; nothing depends on a clock.
+    /// </summary>
+    public IReadOnlyList<string> MarkInterruptedRuns()
+    {
+        var marked = new List<string>();
+        var running = Query($"SELECT {Col.RunId} FROM {Tables.Runs.Name} WHERE {Col.Status} = 'running' ORDER BY {Col.RunId}").Select(r => (string)r[0]!).ToList();
+        foreach (var runId in running)
+        {
+            using var lease = TryLockRun(runId);
+            // Under the lock no writer can begin the run again, so the status read here is still its writer's last word.
+            if (lease is not null && Sql.Execute(_connection, $"UPDATE {Tables.Runs.Name} SET {Col.Status} = 'interrupted' WHERE {Col.RunId} = @id AND {Col.Status} = 'running'", null, ("@id", runId)) > 0)
+            {
+                marked.Add(runId);
+            }
+        }
+        return marked;
+    }
 
     /// <summary>Starts (or resumes) a run and returns the sink the executor writes to.</summary>
     public TelemetryWriter BeginRun(RunInfo run, int batchSize = 512)

@@ -36,6 +36,9 @@ public static class LiveRun
         var runId = $"live-{started.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{venue.Ids.Session}";
         var mode = venue.DryRun ? "live (dry run)" : "live (trade)";
         var inputs = $"{spec.VenueName} {string.Join(',', venue.Symbols.Select(s => s.Value))} {spec.OrderSource}";
+        // Held until the run is complete: a process that opens the store meanwhile sees a live writer, and once this
+        // process dies (kill -9 included) the lock is gone and the next one marks the run interrupted.
+        using var runLock = RunLock.Take(store, runId);
         var writer = store.BeginRun(new RunInfo(runId, spec.Policy, spec.Seed, inputs, mode));
         var memory = new MemoryTelemetry();
         using var background = new BackgroundTelemetry(writer);

@@ -30,6 +30,30 @@ public sealed class DataInspectCommandTests
         Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
     }
 
+    [SharedDataFact]
+    public void Captures_out_of_time_order_are_refused_with_replays_sentence_not_shown_as_a_gap()
+    {
+        string[] files = [TestPaths.Shared("binance-usdm", "btcusdt_20240719.gz"), TestPaths.Shared("binance-usdm", "btcusdt_20240718.gz")];
+        var inspect = Run(["data", "inspect", .. files]);
+        var replay = Run(["eval", "--capture", .. files, "--policies", "taker"]);
+        Assert.Equal(CliApp.ExitUsage, inspect.Exit);
+        Assert.Empty(inspect.Out);
+        Assert.Contains("btcusdt_20240718.gz starts at 2024-07-18T", inspect.Err, StringComparison.Ordinal);
+        Assert.Contains("give capture files in time order, each once.", inspect.Err, StringComparison.Ordinal);
+        Assert.Equal(replay.Err, inspect.Err);
+    }
+
+    [SharedDataFact]
+    public void Two_symbols_each_in_time_order_are_not_out_of_order()
+    {
+        // The order is checked per symbol, as replays group the files: ethusdt's day starts before btcusdt's ends.
+        string[] files = [.. new[] { "btcusdt_20240718.gz", "ethusdt_20240718.gz", "btcusdt_20240719.gz", "ethusdt_20240719.gz" }.Select(f => TestPaths.Shared("binance-usdm", f))];
+        var (exit, output, error) = Run(["data", "inspect", .. files, "--json"]);
+        Assert.True(exit == 0, error);
+        Assert.Contains("BTCUSDT", output, StringComparison.Ordinal);
+        Assert.Contains("ETHUSDT", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Klines_json_follows_the_contract()
     {

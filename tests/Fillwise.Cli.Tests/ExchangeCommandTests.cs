@@ -28,11 +28,25 @@ public sealed class ExchangeCommandTests
     }
 
     [Fact]
-    public void Klines_have_no_order_book_to_serve()
+    public void Klines_are_not_an_option_of_the_exchange()
     {
+        // Klines have no order book to serve: --klines is neither listed nor parsed.
+        var (_, help, _) = Cli.Run("exchange", "--help");
+        Assert.Contains("--capture", help, StringComparison.Ordinal);
+        Assert.DoesNotContain("--klines", help, StringComparison.Ordinal);
         var (exit, _, err) = Cli.Run("exchange", "--klines", TestPaths.SampleKlines("BTCUSDT-1m.csv.gz"));
         Assert.Equal(CliApp.ExitUsage, exit);
-        Assert.Contains("tick data", err, StringComparison.Ordinal);
+        Assert.Contains("--klines", err, StringComparison.Ordinal);
+        Assert.Contains("See 'fillwise exchange --help'.", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_tick_data_names_only_the_exchanges_own_options()
+    {
+        var (exit, _, err) = Cli.Run("exchange");
+        Assert.Equal(CliApp.ExitUsage, exit);
+        Assert.Contains("give --capture <files...> or --catalog DIR --symbols S,...", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("--klines", err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,8 +62,15 @@ public sealed class LiveCommandTests : IAsyncLifetime
         using (var process = StartLive(db, "60s"))
         {
             await WaitForWorkingOrders(process);
+            // Alive, it holds its run's lock: another process opening the store does not take its run for a dead one.
+            using (var alive = Fillwise.Telemetry.TelemetryStore.Open(db))
+            {
+                Assert.Equal("running", Assert.Single(alive.Query("SELECT status FROM runs"))[0]);
+            }
+            Assert.Equal("running", Assert.Single(Fillwise.Telemetry.TelemetryReader.Open(db).Runs()).Status);
             process.Kill(); // SIGKILL: no kill switch, no cleanup
             await process.WaitForExitAsync();
+            Assert.Equal("interrupted", Assert.Single(Fillwise.Telemetry.TelemetryReader.Open(db).Runs()).Status);
         }
         var orphans = await OpenOrders();
         Assert.NotEmpty(orphans);
@@ -90,7 +97,8 @@ public sealed class LiveCommandTests : IAsyncLifetime
         using var store = Fillwise.Telemetry.TelemetryStore.Open(db);
         var runs = store.Query("SELECT run_id, status FROM runs ORDER BY run_id");
         Assert.Equal(2, runs.Count);
-        Assert.Contains(runs, r => ((string)r[0]!).EndsWith(session, StringComparison.Ordinal) && (string)r[1]! == "running");
+        // The killed session's run is not left 'running': its process is gone (its run lock is free).
+        Assert.Contains(runs, r => ((string)r[0]!).EndsWith(session, StringComparison.Ordinal) && (string)r[1]! == "interrupted");
         Assert.Contains(runs, r => !((string)r[0]!).EndsWith(session, StringComparison.Ordinal) && (string)r[1]! == "complete");
     }
 

@@ -66,7 +66,28 @@ public sealed class UserFileErrorTests : IDisposable
     public void A_config_with_an_unknown_key_names_the_key_and_its_line()
     {
         var config = Write("c.json", "{\n  \"Intel\": {\"MinSamples\": 5},\n  \"Foo\": 1\n}\n");
-        AssertOneLine(Cli.Run(["replay", .. Capture, "--db", Db, "--config", config]), $"{config}: line 3 ($.Foo): ", "'Foo'");
+        AssertOneLine(Cli.Run(["replay", .. Capture, "--db", Db, "--config", config]), $"{config}: line 3, Foo: not a known key; the file takes any of the keys StartingEquity, ");
+    }
+
+    [Theory]
+    [InlineData("{\n  \"Intel\": {\n    \"PatiencesS\": [5, 15, \"x\"]\n  }\n}\n", "line 3, Intel.PatiencesS[2]: expected a whole number, got \"x\".")]
+    [InlineData("{\n  \"StartingEquity\": \"lots\"\n}\n", "line 2, StartingEquity: expected a number, got \"lots\".")]
+    [InlineData("{\n  \"Expectancy\": { \"Scheme\": \"Weekly\" }\n}\n", "line 2, Expectancy.Scheme: expected one of \"HourOfDay\", \"Session\", got \"Weekly\".")]
+    [InlineData("{\n  \"Router\": {\n    \"MakerTimeout\": 5\n  }\n}\n", "line 3, Router.MakerTimeout: expected a duration as a string \"hh:mm:ss\"")]
+    [InlineData("{\n  \"Router\": { \"MakerTimeout\": \"-00:00:05\" }\n}\n", "line 2, Router.MakerTimeout must be between 1 ms and 1 day (got -5 s).")]
+    [InlineData("{\n\n  \"Kpis\": { \"MaxAge\": \"-00:00:01\" }\n}\n", "line 3, Kpis.MaxAge must be between 1 ms and 365 days (got -1 s).")]
+    [InlineData("{\n  \"Intel\": { \"Patience\": 5 }\n}\n", "line 2, Intel.Patience: not a known key; Intel takes any of the keys ShadowEvery, PatiencesS, ")]
+    [InlineData("{\n  \"Risk\": {},\n  \"Risk\": {}\n}\n", "line 3, Risk: given twice; give each key once.")]
+    [InlineData("{ \"RouterPolicy\": 3 }", "line 1, RouterPolicy: expected an object {...} with any of the keys MinOrders, ")]
+    public void A_config_value_of_the_wrong_kind_names_the_line_the_key_path_and_what_it_takes(string json, string expected)
+    {
+        // Was System.Text.Json's "The JSON value could not be converted to System.Int32." or .NET's TimeSpan format
+        // "[00:00:00.0010000, 1.00:00:00]", or for Kpis.MaxAge an internal error (ArgumentOutOfRangeException).
+        var config = Write("c.json", json);
+        var result = Cli.Run(["replay", .. Capture, "--db", Db, "--config", config]);
+        AssertOneLine(result, $"{config}: {expected}");
+        Assert.DoesNotContain("System.", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("$.", result.Err, StringComparison.Ordinal);
     }
 
     [Theory]

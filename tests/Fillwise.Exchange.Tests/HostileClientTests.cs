@@ -142,7 +142,7 @@ public sealed class StreamHubTests
     public void Made_up_stream_names_are_listed_but_kept_out_of_the_published_map()
     {
         var hub = new StreamHub(["BTCUSDT"]);
-        var clients = Enumerable.Range(0, 20).Select(_ => new SocketClient(16, TimeProvider.System)).ToList();
+        var clients = Enumerable.Range(0, 20).Select(_ => new SocketClient(16, 10, TimeProvider.System)).ToList();
         foreach (var (client, c) in clients.Select((client, c) => (client, c)))
         {
             hub.Add(client);

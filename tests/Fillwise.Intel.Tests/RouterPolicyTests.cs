@@ -52,8 +52,8 @@ public sealed class RouterPolicyTests
     }
 
     [Theory]
-    [InlineData(-1, "RouterPolicyOptions.MinOrders must be at least 1")]
-    [InlineData(0.4, "RouterPolicyOptions.OkFallbackRatio/DegradedFallbackRatio must be strictly ascending")]
+    [InlineData(-1, "RouterPolicy.MinOrders must be at least 1")]
+    [InlineData(0.4, "RouterPolicy.OkFallbackRatio/DegradedFallbackRatio must be strictly ascending")]
     public void Bad_options_name_the_option(double value, string message)
     {
         var options = value < 0 ? new RouterPolicyOptions { MinOrders = (int)value } : new RouterPolicyOptions { DegradedFallbackRatio = 0.3 };

@@ -59,7 +59,7 @@ public sealed class SymbolScoreTests
     public void Bad_weights_name_the_option()
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => new SymbolScorer(new SymbolScoreOptions { FeesWeight = -1 }));
-        Assert.Contains("SymbolScoreOptions.FeesWeight must be a non-negative finite number", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Score.FeesWeight must be a non-negative finite number", e.Message, StringComparison.Ordinal);
     }
 }
 

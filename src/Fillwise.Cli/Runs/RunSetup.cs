@@ -148,6 +148,9 @@ internal static class ConfigFile
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
         // The options' generated contract: a native build has no reflection serializer.
         TypeInfoResolver = OptionsJson.Default,
+        // Enums by name ("Scheme": "HourOfDay"), as the README writes them (one converter per enum the options have:
+        // the generic one needs no code generated at run time).
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter<Fillwise.Intel.BucketScheme>() },
     };
 
     /// <summary>Sections only some policies read, and which.</summary>
@@ -178,7 +181,7 @@ internal static class ConfigFile
         }
         catch (JsonException e)
         {
-            throw new DataFormatException($"{path}: {JsonErrors.Describe(e)}");
+            throw new DataFormatException($"{path}: {JsonErrors.Describe(e, Json.GetTypeInfo(typeof(ExecutorOptions)), text)}");
         }
         try
         {
@@ -186,7 +189,7 @@ internal static class ConfigFile
         }
         catch (OptionsException e)
         {
-            throw new DataFormatException($"{path}: {e.Message}");
+            throw new DataFormatException($"{path}: {JsonErrors.AtLine(e.Message, text)}");
         }
         return options;
     }

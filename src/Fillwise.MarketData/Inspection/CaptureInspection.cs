@@ -36,7 +36,9 @@ public sealed record CaptureInspection(
     public static CaptureInspection Run(IReadOnlyList<string> files, CaptureReaderOptions? options = null)
     {
         using var reader = new CaptureReader(files, options);
-        var books = Run(reader);
+        // Files out of time order are refused with replay's sentence: read as given they would show book gaps that are not in the data.
+        using var ordered = new CaptureFileOrder(reader);
+        var books = Run(ordered);
         return new CaptureInspection(files, reader.Stats, books);
     }
 

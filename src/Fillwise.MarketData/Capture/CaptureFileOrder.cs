@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Fillwise.MarketData.Capture;
+
+/// <summary>
+/// Passes a capture stream through and refuses a file whose receive times start before the previous file of the
+/// same stream (its market and the symbol its file name names, as replays group them) ended: files in the wrong order, or one file
+/// twice, would otherwise read as a clock going backwards (a replay refusing every later order as stale, an
+/// inspection reporting book gaps that are not in the data). The one check replay, eval and data inspect share.
+/// </summary>
+public sealed class CaptureFileOrder(CaptureReader reader) : PassThroughEventSource(reader)
+{
+    private readonly Dictionary<string, (string File, long EndNs)> _ends = new(StringComparer.Ordinal);
+    private string _file = string.Empty;
+    private string _stream = string.Empty;
+    private long _fileMax = long.MinValue;
+
+    /// <summary>The file the current event came from.</summary>
+    public string CurrentFile => reader.CurrentFile;
+
+    public long MinNs { get; private set; } = long.MaxValue;
+    public long MaxNs { get; private set; } = long.MinValue;
+
+    public override bool MoveNext()
+    {
+        if (!Inner.MoveNext())
+        {
+            return false;
+        }
+        var now = Inner.ReceiveTimeNs;
+        if (!string.Equals(reader.CurrentFile, _file, StringComparison.Ordinal))
+        {
+            if (_fileMax != long.MinValue)
+            {
+                _ends[_stream] = (_file, _fileMax);
+            }
+            _file = reader.CurrentFile;
+            // One stream per market and symbol: spot and USDⓈ-M ETHUSDT of one day are two instruments, not files out of order.
+            _stream = $"{Inner.Market}:{InputFiles.SymbolFromFileName(_file)?.Value}";
+            _fileMax = long.MinValue;
+            if (_ends.TryGetValue(_stream, out var previous) && now < previous.EndNs)
+            {
+                throw new DataFormatException($"{_file} starts at {Iso(now)}, before {previous.File} ends ({Iso(previous.EndNs)}): give capture files in time order, each once.");
+            }
+        }
+        _fileMax = Math.Max(_fileMax, now);
+        MinNs = Math.Min(MinNs, now);
+        MaxNs = Math.Max(MaxNs, now);
+        return true;
+    }
+
+    private static string Iso(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}
