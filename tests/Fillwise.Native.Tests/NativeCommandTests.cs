@@ -45,7 +45,7 @@ public sealed class NativeCommandTests(NativeBuild native) : IClassFixture<Nativ
             { "Intel": { "Shrinkage": 100, "PatiencesS": [5, 30, 120] }, "Router": { "MakerTimeout": "00:00:20" } }
             """);
         var model = Path.Combine(_dir, "model.json");
-        await Native(["replay", "--capture", .. Capture, "--policy", "intel", "--arrivals", "5s", "--seed", "3", "--json", "--db", Path.Combine(_dir, "save.db"), "--intel-save", model]);
+        await Native(["replay", "--capture", .. Capture, "--policy", "intel", "--arrivals", "5s", "--seed", "3", "--json", "--config", config, "--db", Path.Combine(_dir, "save.db"), "--intel-save", model]);
         Assert.True(File.Exists(model));
 
         string[] replay = ["replay", "--capture", .. Capture, "--policy", "intel", "--arrivals", "2s", "--seed", "1", "--json", "--config", config, "--intel-prior", model];
