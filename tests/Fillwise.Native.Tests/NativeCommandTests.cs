@@ -70,6 +70,28 @@ public sealed class NativeCommandTests(NativeBuild native) : IClassFixture<Nativ
     }
 
     [Fact]
+    public async Task The_demo_and_an_eval_report_equal_the_jit_build()
+    {
+        var jitDb = Path.Combine(_dir, "demo-jit.db");
+        var nativeDb = Path.Combine(_dir, "demo-native.db");
+        var jit = Jit(["demo", "--db", jitDb, "--samples", TestPaths.Samples]);
+        var nat = await Native(["demo", "--db", nativeDb, "--samples", TestPaths.Samples]);
+        Assert.Contains("intel - static", jit, StringComparison.Ordinal);
+        Assert.Equal(jit.Replace(jitDb, "DB", StringComparison.Ordinal), nat.Replace(nativeDb, "DB", StringComparison.Ordinal));
+
+        string[] eval = ["eval", "--capture", .. Capture, "--policies", "static,intel", "--arrivals", "5s", "--seed", "2"];
+        Jit([.. eval, "--report", Path.Combine(_dir, "report-jit")]);
+        await Native([.. eval, "--report", Path.Combine(_dir, "report-native")]);
+        var files = Directory.GetFiles(Path.Combine(_dir, "report-jit")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(files, f => f!.EndsWith(".png", StringComparison.Ordinal));
+        Assert.Equal(files, Directory.GetFiles(Path.Combine(_dir, "report-native")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
+        foreach (var markdown in files.Where(f => f!.EndsWith(".md", StringComparison.Ordinal)))
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(_dir, "report-jit", markdown!)), File.ReadAllText(Path.Combine(_dir, "report-native", markdown!)));
+        }
+    }
+
+    [Fact]
     public async Task A_catalog_written_natively_replays_as_the_jit_build_replays_it()
     {
         var catalog = Path.Combine(_dir, "catalog");
