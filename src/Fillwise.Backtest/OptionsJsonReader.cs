@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Fillwise.Execution;
 
@@ -14,12 +15,26 @@ namespace Fillwise.Backtest;
 /// </summary>
 public static class OptionsJsonReader
 {
-    /// <param name="text">The file's text.</param>
-    /// <param name="strict">The file's reading rules (unknown keys, comments, duplicates, numbers); its resolver must know <see cref="ExecutorOptions"/>.</param>
-    /// <exception cref="JsonException">The file is not valid options JSON.</exception>
-    public static ExecutorOptions Read(string text, JsonSerializerOptions strict)
+    /// <summary>
+    /// A config file's reading rules: unknown and duplicate keys refused, comments allowed, numbers as numbers, enums
+    /// by name ("Scheme": "HourOfDay", as the README writes them; one converter per enum of the options, since the
+    /// generic converter needs no code generated at run time: a test checks that every enum the options hold has one).
+    /// </summary>
+    public static JsonSerializerOptions Strict { get; } = new()
     {
-        var contract = (JsonTypeInfo<ExecutorOptions>)strict.GetTypeInfo(typeof(ExecutorOptions));
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowDuplicateProperties = false,
+        NumberHandling = JsonNumberHandling.Strict,
+        TypeInfoResolver = OptionsJson.Default,
+        Converters = { new JsonStringEnumConverter<Fillwise.Intel.BucketScheme>() },
+    };
+
+    /// <param name="text">The file's text.</param>
+    /// <exception cref="JsonException">The file is not valid options JSON.</exception>
+    public static ExecutorOptions Read(string text)
+    {
+        var contract = (JsonTypeInfo<ExecutorOptions>)Strict.GetTypeInfo(typeof(ExecutorOptions));
         _ = JsonSerializer.Deserialize(text, contract) ?? throw new JsonException("empty document (expected a JSON object)");
         var given = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!.AsObject();
         var merged = JsonSerializer.SerializeToNode(new ExecutorOptions(), OptionsJson.Default.ExecutorOptions)!.AsObject();

@@ -64,7 +64,7 @@ internal static class IntelCommand
             {
                 var node = JsonSerializer.SerializeToNode(s, ReadModelJson.Default.SymbolHealth)!.AsObject();
                 node["hourly"] = JsonSerializer.SerializeToNode(hourly[s.Symbol].Hours, ReadModelJson.Default.IReadOnlyListHourCell);
-                array.Add((System.Text.Json.Nodes.JsonNode)node);
+                array.Add((System.Text.Json.Nodes.JsonNode)node); // the node overload: Add<T> is not AOT-safe
             }
             stdout.WriteLine(new System.Text.Json.Nodes.JsonObject { ["run_id"] = resolved, ["symbols"] = array }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return CliApp.ExitOk;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Fillwise.Backtest;
 using Fillwise.Cli.Runs;
 using Fillwise.Core;
@@ -136,7 +137,7 @@ internal static class ReplayCommand
                     stderr.WriteLine($"fillwise: run {runId} is already complete in {shown} (use --force to replace it); nothing was written.");
                     if (parse.GetValue(json))
                     {
-                        stdout.WriteLine(SummaryJson([("run_id", runId), ("policy", chosen), ("already_complete", true), ("db", shown)]));
+                        stdout.WriteLine(SummaryJson([("run_id", runId), ("policy", chosen), ("already_complete", true), ("db", shown)], indented: false));
                     }
                     return CliApp.ExitOk;
                 }
@@ -254,14 +255,14 @@ internal static class ReplayCommand
         : string.Create(CultureInfo.InvariantCulture, $"cost {stats.CostBpsMean:F2} bps mean");
 
     /// <summary>The summary keys every run command prints with --json (replay, live), in this order.</summary>
-    internal static List<(string Key, object? Value)> SummaryFields(string runId, string policy, string dbPath, long dataErrors, long bookGaps, IEnumerable<Fillwise.Core.Symbol> switchedOff, PolicyStats stats, long marketEvents, long fills, DecisionLatency latency) =>
+    internal static List<(string Key, JsonNode? Value)> SummaryFields(string runId, string policy, string dbPath, long dataErrors, long bookGaps, IEnumerable<Fillwise.Core.Symbol> switchedOff, PolicyStats stats, long marketEvents, long fills, DecisionLatency latency) =>
     [
         ("run_id", runId),
         ("policy", policy),
         ("db", dbPath),
         ("data_errors", dataErrors),
         ("book_gaps", bookGaps),
-        ("switched_off", switchedOff.Select(x => x.Value).ToArray()),
+        ("switched_off", new JsonArray([.. switchedOff.Select(x => (JsonNode)x.Value)])),
         ("orders", stats.Orders),
         ("filled_orders", stats.FilledOrders),
         ("denied", stats.Denied),
@@ -274,44 +275,31 @@ internal static class ReplayCommand
         ("decision_latency_p99_us", Finite(latency.PercentileMicroseconds(0.99))),
     ];
 
-    internal static string SummaryJson(IEnumerable<(string Key, object? Value)> fields)
+    /// <summary>
+    /// The fields as one JSON object, keys in the given order. Values are JSON nodes (numbers, strings, true/false,
+    /// null, lists), so the summary is written without the reflection serializer a native build does not have.
+    /// </summary>
+    internal static string SummaryJson(IEnumerable<(string Key, JsonNode? Value)> fields, bool indented = true)
     {
-        // Written field by field so the keys keep the documented order.
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
             writer.WriteStartObject();
             foreach (var (key, value) in fields)
             {
                 writer.WritePropertyName(key);
-                WriteValue(writer, key, value);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
             }
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    // By kind rather than by the reflection serializer, which a native (ahead-of-time compiled) build cannot run.
-    private static void WriteValue(Utf8JsonWriter writer, string key, object? value)
-    {
-        switch (value)
-        {
-            case null: writer.WriteNullValue(); break;
-            case string text: writer.WriteStringValue(text); break;
-            case bool flag: writer.WriteBooleanValue(flag); break;
-            case int number: writer.WriteNumberValue(number); break;
-            case long number: writer.WriteNumberValue(number); break;
-            case double number: writer.WriteNumberValue(number); break;
-            case string[] texts:
-                writer.WriteStartArray();
-                foreach (var text in texts)
-                {
-                    writer.WriteStringValue(text);
-                }
-                writer.WriteEndArray();
-                break;
-            default: throw new InvalidOperationException($"summary field '{key}' has a value of type {value.GetType().Name}, which the summary does not write.");
-        }
     }
 
     /// <summary>Problems inside usable input: counted, printed, stored with the run (eval refuses them unless allowed).</summary>

@@ -279,15 +279,9 @@ public sealed class NativeCommandTests(NativeBuild native) : IClassFixture<Nativ
 
     private async Task<string> Native(string[] args)
     {
-        var start = new System.Diagnostics.ProcessStartInfo(native.Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        args.ToList().ForEach(start.ArgumentList.Add);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(CommandTimeout);
-        await process.WaitForExitAsync(cancel.Token);
-        Assert.True(process.ExitCode == 0, $"fillwise {string.Join(' ', args)} (native) exited {process.ExitCode}: {await error}");
-        return await output;
+        var (exit, output, error) = await NativeBuild.Run(native.Binary, CommandTimeout, args);
+        Assert.True(exit == 0, $"fillwise {string.Join(' ', args)} (native) exited {exit}: {error}");
+        return output;
     }
 
     private System.Diagnostics.Process StartNative(params string[] args)

@@ -140,19 +140,6 @@ internal sealed class RunSetup
 /// </summary>
 internal static class ConfigFile
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowDuplicateProperties = false,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-        // The options' generated contract: a native build has no reflection serializer.
-        TypeInfoResolver = OptionsJson.Default,
-        // Enums by name ("Scheme": "HourOfDay"), as the README writes them (one converter per enum the options have:
-        // the generic one needs no code generated at run time).
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter<Fillwise.Intel.BucketScheme>() },
-    };
-
     /// <summary>Sections only some policies read, and which.</summary>
     public static readonly IReadOnlyList<(string Section, string[] Readers)> PolicySections =
     [
@@ -177,11 +164,11 @@ internal static class ConfigFile
         ExecutorOptions options;
         try
         {
-            options = OptionsJsonReader.Read(text, Json);
+            options = OptionsJsonReader.Read(text);
         }
         catch (JsonException e)
         {
-            throw new DataFormatException($"{path}: {JsonErrors.Describe(e, Json.GetTypeInfo(typeof(ExecutorOptions)), text)}");
+            throw new DataFormatException($"{path}: {JsonErrors.Describe(e, OptionsJsonReader.Strict.GetTypeInfo(typeof(ExecutorOptions)), text)}");
         }
         try
         {
