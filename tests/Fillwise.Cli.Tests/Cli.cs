@@ -23,18 +23,7 @@ internal static class Cli
     public static async Task<(int Exit, string Out, string Err)> RunProcess(IReadOnlyDictionary<string, string?> environment, string workingDirectory, TimeSpan timeout, params string[] args)
     {
         using var process = FillwiseProcess.Start(workingDirectory, environment, args);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            Assert.Fail($"fillwise {string.Join(' ', args)} did not end within {timeout} ({string.Join(", ", environment.Select(e => $"{e.Key}={e.Value}"))})");
-        }
-        return (process.ExitCode, await output, await error);
+        var (exit, output, error) = await FillwiseProcess.Finish(process, timeout);
+        return (exit, output, error);
     }
 }

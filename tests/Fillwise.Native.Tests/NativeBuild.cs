@@ -66,19 +66,7 @@ public sealed class NativeBuild : IAsyncLifetime
             start.ArgumentList.Add(arg);
         }
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"`{file} {string.Join(' ', args)}` did not end within {timeout}.");
-        }
-        return (process.ExitCode, await output, await error);
+        return await FillwiseProcess.Finish(process, timeout);
     }
 
     private static async Task EnsureToolchain()

@@ -23,4 +23,26 @@ public static class FillwiseProcess
         }
         return Process.Start(start)!;
     }
+
+    /// <summary>
+    /// Reads a started process's redirected output to its end; past <paramref name="timeout"/> kills it and its
+    /// children and throws, so a hung command fails its test instead of hanging the run.
+    /// </summary>
+    public static async Task<(int Exit, string Output, string Error)> Finish(Process process, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"`{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)}` did not end within {timeout}.");
+        }
+        return (process.ExitCode, await output, await error);
+    }
 }
