@@ -108,5 +108,22 @@ public sealed class LockProbePostgresTests(PostgresServer server)
         await LockProbe.ProbesNeverRefuseARealWriter(await server.NewDatabase("probed"));
 
     [PostgresFact]
+    public async Task A_reader_on_a_hot_standby_shows_a_running_run_as_stored_not_as_interrupted()
+    {
+        // A standby cannot see the primary's locks: every live writer would look dead there.
+        var db = await server.NewDatabase("standby_runs");
+        using (var store = TelemetryStore.Open(db))
+        {
+            using (RunLock.Take(store, "left-running"))
+            {
+                store.BeginRun(new RunInfo("left-running", "taker", 1, "a.gz", "tick"));
+            }
+        }
+        Assert.Equal("interrupted", Assert.Single(TelemetryReader.Open(db).Runs()).Status);
+        var standby = $"postgresql://postgres@127.0.0.1:{await server.StartStandby()}/standby_runs";
+        Assert.Equal("running", Assert.Single(TelemetryReader.Open(standby).Runs()).Status);
+    }
+
+    [PostgresFact]
     public async Task Postgres_a_held_lock_is_still_refused() => LockProbe.AHeldLockIsStillRefused(await server.NewDatabase("held"));
 }
