@@ -30,16 +30,29 @@ public sealed class DataInspectCommandTests
         Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
     }
 
-    [SharedDataFact]
+    [Fact]
     public void Captures_out_of_time_order_are_refused_with_replays_sentence_not_shown_as_a_gap()
     {
-        string[] files = [TestPaths.Shared("binance-usdm", "btcusdt_20240719.gz"), TestPaths.Shared("binance-usdm", "btcusdt_20240718.gz")];
+        string[] files = [TestPaths.SampleCapture("btcusdt_20240719.gz"), TestPaths.SampleCapture("btcusdt_20240718.gz")];
         var inspect = Run(["data", "inspect", .. files]);
         var replay = Run(["eval", "--capture", .. files, "--policies", "taker"]);
         Assert.Equal(CliApp.ExitUsage, inspect.Exit);
         Assert.Empty(inspect.Out);
         Assert.Contains("btcusdt_20240718.gz starts at 2024-07-18T", inspect.Err, StringComparison.Ordinal);
         Assert.Contains("give capture files in time order, each once.", inspect.Err, StringComparison.Ordinal);
+        Assert.Equal(replay.Err, inspect.Err);
+    }
+
+    [Fact]
+    public void One_capture_given_twice_is_refused_with_replays_sentence()
+    {
+        // Read twice in a row, the file never "changes": only the given-twice check can see it.
+        var file = TestPaths.SampleCapture("btcusdt_20240718.gz");
+        var inspect = Run("data", "inspect", file, file);
+        var replay = Run("eval", "--capture", file, file, "--policies", "taker");
+        Assert.Equal(CliApp.ExitUsage, inspect.Exit);
+        Assert.Empty(inspect.Out);
+        Assert.Contains($"{file}: given twice; give each file once.", inspect.Err, StringComparison.Ordinal);
         Assert.Equal(replay.Err, inspect.Err);
     }
 
