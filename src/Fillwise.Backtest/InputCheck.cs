@@ -56,7 +56,7 @@ internal static class InputCheck
                 throw new DataFormatException($"{path}: a kline CSV, not a stream capture: pass it with --klines.");
             }
         }
-        Twice(paths);
+        InputFiles.EachOnce(paths);
         long events = 0, errors = 0, gaps = 0, start = long.MaxValue, end = long.MinValue;
         var issues = new List<DataIssue>();
         var symbols = new HashSet<Symbol>();
@@ -143,7 +143,7 @@ internal static class InputCheck
         {
             throw new DataFormatException($"{string.Join(", ", pathsOrDirectories)}: no .csv or .csv.gz kline files found.");
         }
-        Twice(files);
+        InputFiles.EachOnce(files);
         foreach (var file in files)
         {
             if (FileSniffer.Sniff(file) == DataFileKind.Capture)
@@ -189,14 +189,6 @@ internal static class InputCheck
         if (!File.Exists(path))
         {
             throw new DataFormatException($"{path}: file not found.");
-        }
-    }
-
-    private static void Twice(IEnumerable<string> files)
-    {
-        if (files.GroupBy(Path.GetFullPath, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-        {
-            throw new DataFormatException($"{twice.First()}: given twice; give each file once.");
         }
     }
 

@@ -16,5 +16,9 @@ public sealed class ExchangeClock(TimeProvider wall)
         set => Interlocked.Exchange(ref _skewMs, value);
     }
 
-    public long NowMs => Wall.GetUtcNow().ToUnixTimeMilliseconds() + SkewMs;
+    /// <summary>The exchange's time as its clients see it: wall time plus the injected <see cref="SkewMs"/> fault.</summary>
+    public long NowMs => WallMs + SkewMs;
+
+    /// <summary>Wall time without the skew fault: for the server's own windows, which a skewed clock must not slide.</summary>
+    public long WallMs => Wall.GetUtcNow().ToUnixTimeMilliseconds();
 }

@@ -15,7 +15,9 @@ internal sealed class RateLimiter(RateLimitOptions options, ExchangeClock clock)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, IpState> _ips = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<long>> _connections = new(StringComparer.Ordinal);
+    private const long ConnectionWindowMs = 5 * 60_000;
     private long _connectionsRefused;
+    private long _connectionsSweptMs = long.MinValue / 2;
     private long _orderMinute = -1;
     private long _orderTenSeconds = -1;
     private long _orders1M;
@@ -94,29 +96,68 @@ internal sealed class RateLimiter(RateLimitOptions options, ExchangeClock clock)
     /// </summary>
     public LimitDecision CheckConnection(string ip)
     {
-        const long window = 5 * 60_000;
         lock (_lock)
         {
-            var now = clock.NowMs;
+            // Wall time: a clock-skew fault changes what clients are told, not how long the server remembers attempts.
+            var now = clock.WallMs;
+            ForgetIdleIps(now);
             if (!_connections.TryGetValue(ip, out var attempts))
             {
                 attempts = new Queue<long>();
                 _connections.Add(ip, attempts);
             }
-            while (attempts.Count > 0 && attempts.Peek() <= now - window)
-            {
-                attempts.Dequeue();
-            }
+            Expire(attempts, now);
             if (attempts.Count >= options.ConnectionsPer5Minutes)
             {
                 Interlocked.Increment(ref _connectionsRefused);
-                var retryMs = attempts.Peek() + window - now;
+                var retryMs = attempts.Peek() + ConnectionWindowMs - now;
                 return new LimitDecision(
                     Reply.Error(429, -1003, $"Too many connection attempts; current limit of IP({ip}) is {options.ConnectionsPer5Minutes} WebSocket connections per 5 minutes."),
                     (int)Math.Max(1, (retryMs + 999) / 1000), 0, _orders1M, _orders10S);
             }
             attempts.Enqueue(now);
             return new LimitDecision(null, 0, 0, _orders1M, _orders10S);
+        }
+    }
+
+    /// <summary>IPs whose connection attempts are remembered (each within the last 5 minutes).</summary>
+    internal int ConnectionIps
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops every IP none of whose attempts is still in the window, at most once a window: a server that many
+    /// clients once reached does not remember them all forever.
+    /// </summary>
+    private void ForgetIdleIps(long now)
+    {
+        if (now - _connectionsSweptMs < ConnectionWindowMs)
+        {
+            return;
+        }
+        _connectionsSweptMs = now;
+        foreach (var (ip, attempts) in _connections)
+        {
+            Expire(attempts, now);
+            if (attempts.Count == 0)
+            {
+                _connections.Remove(ip);
+            }
+        }
+    }
+
+    private static void Expire(Queue<long> attempts, long now)
+    {
+        while (attempts.Count > 0 && attempts.Peek() <= now - ConnectionWindowMs)
+        {
+            attempts.Dequeue();
         }
     }
 

@@ -22,6 +22,18 @@ public static class InputFiles
     }
 
     /// <summary>
+    /// Refuses a file given twice (the same full path): read twice, a capture's clock would go backwards and bars
+    /// would count double. The one check for replay, eval and data inspect (captures and klines alike).
+    /// </summary>
+    public static void EachOnce(IEnumerable<string> files)
+    {
+        if (files.GroupBy(Path.GetFullPath, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new DataFormatException($"{twice.First()}: given twice; give each file once.");
+        }
+    }
+
+    /// <summary>
     /// Like <see cref="OpenMaybeGzip"/>, but a gzip file is inflated on its own thread, ahead of the reader
     /// (see <c>PipelinedStream</c>): for streaming readers that parse what they read.
     /// </summary>

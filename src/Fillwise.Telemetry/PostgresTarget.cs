@@ -119,9 +119,19 @@ internal sealed partial class PostgresTarget : StoreTarget
 
     internal override bool HasLiveWriter(DbConnection connection, string runId)
     {
-        // Taken and released at once: advisory locks change no data, so a read-only session may take them.
-        using var lease = TryLockRun(connection, runId);
-        return lease is null;
+        // Looked up in pg_locks, never taken: taking it even for a moment would refuse a writer arriving in that
+        // moment, and advisory locks are re-entrant per session, so a probe on the writer's own session would
+        // succeed and call its own run dead. A bigint key shows as its high half in classid, its low half in objid
+        // and objsubid 1. A hot standby cannot see the primary's locks: there nothing can be told, so the run's
+        // stored status stands.
+        var key = RunKey(runId);
+        return Sql.Scalar(connection, """
+            SELECT pg_is_in_recovery() OR EXISTS (
+                SELECT 1 FROM pg_locks
+                WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND classid::text::bigint = @high AND objid::text::bigint = @low)
+            """, ("@high", (key >> 32) & 0xFFFFFFFFL), ("@low", key & 0xFFFFFFFFL)) is true;
     }
 
     internal override string LockHolder(string runId) => $"it holds the run's advisory lock {RunKey(runId)}";

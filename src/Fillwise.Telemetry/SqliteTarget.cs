@@ -123,8 +123,9 @@ internal sealed class SqliteTarget(string path) : StoreTarget
         try
         {
             // FileShare.None is an exclusive flock on Unix: a second open of the file, from any process, fails. The
-            // kernel drops it the moment the holder dies (kill -9 included), so a leftover file is not a lock.
-            return new FileLease(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None), lockPath);
+            // kernel drops it the moment the holder dies (kill -9 included), so a leftover file is not a lock; the file
+            // is never deleted (see FileLease).
+            return new FileLease(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
@@ -137,7 +138,8 @@ internal sealed class SqliteTarget(string path) : StoreTarget
         try
         {
             // Opened, never created: a reader may not be able to write beside the store. Its writer creates the file
-            // before it begins the run and holds it exclusively until the run ends.
+            // before it begins the run and holds it exclusively until the run ends. flock cannot be queried, so the
+            // probe takes the lock for a moment: a writer arriving in that moment retries (RunLock.Take), it is not refused.
             using var probe = new FileStream(LockPath(runId), FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.None);
             return false;
         }
@@ -189,20 +191,14 @@ internal sealed class SqliteTarget(string path) : StoreTarget
     private const int Corrupt = 11;
     private const int NotADatabase = 26;
 
-    /// <summary>Deleted while still held, so no other process can be holding it at that moment.</summary>
-    private sealed class FileLease(FileStream file, string lockPath) : IDisposable
+    /// <summary>
+    /// Closes the lock file and leaves it in place. Deleting it would let two writers hold "the" lock: a process
+    /// that opened the old file before the unlink would lock the deleted inode while the next one creates and
+    /// locks a new file at the path. A leftover file holds no lock (the kernel's flock is the lock), so the next
+    /// writer of the run simply opens and locks it again.
+    /// </summary>
+    private sealed class FileLease(FileStream file) : IDisposable
     {
-        public void Dispose()
-        {
-            try
-            {
-                File.Delete(lockPath);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // A leftover lock file is harmless: the next attempt takes it over.
-            }
-            file.Dispose();
-        }
+        public void Dispose() => file.Dispose();
     }
 }

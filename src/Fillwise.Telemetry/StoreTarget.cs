@@ -53,6 +53,13 @@ public abstract class StoreTarget
     /// </summary>
     internal abstract bool HasLiveWriter(DbConnection connection, string runId);
 
+    /// <summary>
+    /// The interrupted rule, the one place both the store (marking) and the read model (showing) ask: a run stored
+    /// as <c>running</c> whose lock no live process holds was interrupted (its writer died, kill -9 included).
+    /// </summary>
+    internal bool WriterIsGone(DbConnection connection, string runId, string? storedStatus) =>
+        RunStatuses.Parse(storedStatus) == RunStatus.Running && !HasLiveWriter(connection, runId);
+
     /// <summary>What holds a run's lock, for the sentence that refuses a second writer.</summary>
     internal abstract string LockHolder(string runId);
 

@@ -49,7 +49,7 @@ public sealed class TelemetryReader
                (SELECT MAX({TimeNs}) FROM {Tables.Health.Name} h WHERE h.{RunId} = r.{RunId}) AS last_health_ns
         FROM {Tables.Runs.Name} r ORDER BY last_health_ns DESC NULLS LAST, r.{RunId}
         """, r => new RunRow(r.Text(RunId), r.Text(Policy), r.Text(Mode), r.Text(Status), r.Long(Attempts), r.Long("n_parents"), r.LongOrNull("last_health_ns")))
-        .Select(run => run.Status == "running" && !Target.HasLiveWriter(c, run.RunId) ? run with { Status = "interrupted" } : run).ToList());
+        .Select(run => Target.WriterIsGone(c, run.RunId, run.Status) ? run with { Status = RunStatuses.Text(RunStatus.Interrupted) } : run).ToList());
 
     /// <summary>The run to show: the one asked for if it exists, else the one with the newest health, else the newest run.</summary>
     public string? ResolveRun(string? runId) => Read(c =>

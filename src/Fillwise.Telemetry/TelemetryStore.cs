@@ -21,6 +21,27 @@ public enum RunStatus
     Interrupted,
 }
 
+/// <summary>The one mapping between <see cref="RunStatus"/> and its text in <c>runs.status</c> (and the read model).</summary>
+public static class RunStatuses
+{
+    public static string Text(RunStatus status) => status switch
+    {
+        RunStatus.Running => "running",
+        RunStatus.Complete => "complete",
+        RunStatus.Interrupted => "interrupted",
+        _ => "new",
+    };
+
+    /// <summary>The status a stored text names; no row (null) or an unknown text is <see cref="RunStatus.New"/>.</summary>
+    public static RunStatus Parse(string? text) => text switch
+    {
+        "running" => RunStatus.Running,
+        "complete" => RunStatus.Complete,
+        "interrupted" => RunStatus.Interrupted,
+        _ => RunStatus.New,
+    };
+}
+
 /// <summary>
 /// The telemetry store, on SQLite (a file, the embedded default) or PostgreSQL (a database shared by several
 /// processes); <see cref="StoreTarget"/> says which and holds what differs. Schema migrations on open, one
@@ -89,35 +110,34 @@ public sealed class TelemetryStore : IDisposable
 
     public int SchemaVersion => Target.SchemaVersion(_connection);
 
-    public RunStatus StatusOf(string runId) => Scalar($"SELECT {Col.Status} FROM {Tables.Runs.Name} WHERE {Col.RunId} = @id", ("@id", runId)) switch
-    {
-        "running" => RunStatus.Running,
-        "complete" => RunStatus.Complete,
-        "interrupted" => RunStatus.Interrupted,
-        _ => RunStatus.New,
-    };
+    public RunStatus StatusOf(string runId) =>
+        RunStatuses.Parse(Scalar($"SELECT {Col.Status} FROM {Tables.Runs.Name} WHERE {Col.RunId} = @id", ("@id", runId)) as string);
 
     /// <summary>
-    /// Marks each <c>running</c> run that no live process writes as <c>interrupted</c> and returns their ids. A
-    /// writer holds its run's lock from before it begins the run until it completes it (<see cref="TryLockRun"/>:
-    /// the kernel or the database server drops it when the process dies, kill -9 included), so a running run whose
-    /// lock can be taken has no writer. The lock is the same on every host that shares a PostgreSQL store (the
-    /// server holds it), so a live run of another host or container is never marked; nothing depends on a clock.
+    /// Marks each <c>running</c> run that no live process writes as <c>interrupted</c>; only
+    /// at <see cref="Open(StoreTarget)"/>, before this store takes any run's lock (a PostgreSQL session's advisory
+    /// locks are re-entrant: the store's own run must never look dead to it). A writer holds its run's lock from
+    /// before it begins the run until it completes it (<see cref="TryLockRun"/>: the kernel or the database server
+    /// drops it when the process dies, kill -9 included), so a running run whose lock nobody holds has no writer
+    /// (<see cref="StoreTarget.WriterIsGone"/>, the rule the read model uses too). The lock is the same on every
+    /// host that shares a PostgreSQL store (the server holds it), so a live run of another host or container is
+    /// never marked; nothing depends on a clock.
     /// </summary>
-    public IReadOnlyList<string> MarkInterruptedRuns()
+    private void MarkInterruptedRuns()
     {
-        var marked = new List<string>();
-        var running = Query($"SELECT {Col.RunId} FROM {Tables.Runs.Name} WHERE {Col.Status} = 'running' ORDER BY {Col.RunId}").Select(r => (string)r[0]!).ToList();
-        foreach (var runId in running)
+        var running = Query($"SELECT {Col.RunId} FROM {Tables.Runs.Name} WHERE {Col.Status} = @running ORDER BY {Col.RunId}", ("@running", Running))
+            .Select(r => (string)r[0]!).ToList();
+        foreach (var runId in running.Where(id => Target.WriterIsGone(_connection, id, Running)))
         {
+            // Taken only for a run that looked dead, to mark it: under the lock no writer can begin the run again, so
+            // the status read here is still its dead writer's last word. A writer arriving meanwhile retries (RunLock.Take).
             using var lease = TryLockRun(runId);
-            // Under the lock no writer can begin the run again, so the status read here is still its writer's last word.
-            if (lease is not null && Sql.Execute(_connection, $"UPDATE {Tables.Runs.Name} SET {Col.Status} = 'interrupted' WHERE {Col.RunId} = @id AND {Col.Status} = 'running'", null, ("@id", runId)) > 0)
+            if (lease is not null)
             {
-                marked.Add(runId);
+                Sql.Execute(_connection, $"UPDATE {Tables.Runs.Name} SET {Col.Status} = @interrupted WHERE {Col.RunId} = @id AND {Col.Status} = @running",
+                    ("@id", runId), ("@interrupted", RunStatuses.Text(RunStatus.Interrupted)), ("@running", Running));
             }
         }
-        return marked;
     }
 
     /// <summary>Starts (or resumes) a run and returns the sink the executor writes to.</summary>
@@ -125,9 +145,9 @@ public sealed class TelemetryStore : IDisposable
     {
         Execute($"""
             INSERT INTO {Tables.Runs.Name} ({Col.RunId}, {Col.Policy}, {Col.Seed}, {Col.Inputs}, {Col.Mode}, {Col.Status}, {Col.Attempts}, {Col.DataErrors}, {Col.BookGaps})
-            VALUES (@id, @policy, @seed, @inputs, @mode, 'running', 1, @errors, @gaps)
-            ON CONFLICT({Col.RunId}) DO UPDATE SET {Col.Status} = 'running', {Col.Attempts} = {Tables.Runs.Name}.{Col.Attempts} + 1, {Col.DataErrors} = @errors, {Col.BookGaps} = @gaps
-            """, ("@id", run.RunId), ("@policy", run.Policy), ("@seed", (long)run.Seed), ("@inputs", run.Inputs), ("@mode", run.Mode), ("@errors", run.DataErrors), ("@gaps", run.BookGaps));
+            VALUES (@id, @policy, @seed, @inputs, @mode, @running, 1, @errors, @gaps)
+            ON CONFLICT({Col.RunId}) DO UPDATE SET {Col.Status} = @running, {Col.Attempts} = {Tables.Runs.Name}.{Col.Attempts} + 1, {Col.DataErrors} = @errors, {Col.BookGaps} = @gaps
+            """, ("@id", run.RunId), ("@running", Running), ("@policy", run.Policy), ("@seed", (long)run.Seed), ("@inputs", run.Inputs), ("@mode", run.Mode), ("@errors", run.DataErrors), ("@gaps", run.BookGaps));
         return new TelemetryWriter(_connection, run.RunId, batchSize);
     }
 
@@ -146,7 +166,7 @@ public sealed class TelemetryStore : IDisposable
     }
 
     public void CompleteRun(string runId) =>
-        Execute($"UPDATE {Tables.Runs.Name} SET {Col.Status} = 'complete' WHERE {Col.RunId} = @id", ("@id", runId));
+        Execute($"UPDATE {Tables.Runs.Name} SET {Col.Status} = @complete WHERE {Col.RunId} = @id", ("@id", runId), ("@complete", RunStatuses.Text(RunStatus.Complete)));
 
     /// <summary>Symbol toggles set by an operator: symbol -> enabled.</summary>
     public IReadOnlyDictionary<Symbol, bool> Toggles()
@@ -212,6 +232,8 @@ public sealed class TelemetryStore : IDisposable
         _toggles?.Dispose();
         _connection.Dispose();
     }
+
+    private static string Running => RunStatuses.Text(RunStatus.Running);
 
     private object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Sql.Scalar(_connection, sql, parameters);
 

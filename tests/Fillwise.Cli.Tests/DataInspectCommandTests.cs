@@ -30,10 +30,10 @@ public sealed class DataInspectCommandTests
         Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
     }
 
-    [SharedDataFact]
+    [Fact]
     public void Captures_out_of_time_order_are_refused_with_replays_sentence_not_shown_as_a_gap()
     {
-        string[] files = [TestPaths.Shared("binance-usdm", "btcusdt_20240719.gz"), TestPaths.Shared("binance-usdm", "btcusdt_20240718.gz")];
+        string[] files = [TestPaths.SampleCapture("btcusdt_20240719.gz"), TestPaths.SampleCapture("btcusdt_20240718.gz")];
         var inspect = Run(["data", "inspect", .. files]);
         var replay = Run(["eval", "--capture", .. files, "--policies", "taker"]);
         Assert.Equal(CliApp.ExitUsage, inspect.Exit);
@@ -43,15 +43,51 @@ public sealed class DataInspectCommandTests
         Assert.Equal(replay.Err, inspect.Err);
     }
 
-    [SharedDataFact]
+    [Fact]
+    public void One_capture_given_twice_is_refused_with_replays_sentence()
+    {
+        // Read twice in a row, the file never "changes": only the given-twice check can see it.
+        var file = TestPaths.SampleCapture("btcusdt_20240718.gz");
+        var inspect = Run("data", "inspect", file, file);
+        var replay = Run("eval", "--capture", file, file, "--policies", "taker");
+        Assert.Equal(CliApp.ExitUsage, inspect.Exit);
+        Assert.Empty(inspect.Out);
+        Assert.Contains($"{file}: given twice; give each file once.", inspect.Err, StringComparison.Ordinal);
+        Assert.Equal(replay.Err, inspect.Err);
+    }
+
+    [Fact]
     public void Two_symbols_each_in_time_order_are_not_out_of_order()
     {
         // The order is checked per symbol, as replays group the files: ethusdt's day starts before btcusdt's ends.
-        string[] files = [.. new[] { "btcusdt_20240718.gz", "ethusdt_20240718.gz", "btcusdt_20240719.gz", "ethusdt_20240719.gz" }.Select(f => TestPaths.Shared("binance-usdm", f))];
-        var (exit, output, error) = Run(["data", "inspect", .. files, "--json"]);
-        Assert.True(exit == 0, error);
-        Assert.Contains("BTCUSDT", output, StringComparison.Ordinal);
-        Assert.Contains("ETHUSDT", output, StringComparison.Ordinal);
+        // The ETHUSDT days are the BTCUSDT samples renamed (file name and stream), so the test never skips.
+        var dir = Directory.CreateTempSubdirectory("fillwise-inspect-order-").FullName;
+        try
+        {
+            string Eth(string day)
+            {
+                var path = Path.Combine(dir, $"ethusdt_{day}.gz");
+                using var input = new System.IO.Compression.GZipStream(File.OpenRead(TestPaths.SampleCapture($"btcusdt_{day}.gz")), System.IO.Compression.CompressionMode.Decompress);
+                using var text = new StreamReader(input);
+                using var output = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest);
+                using var writer = new StreamWriter(output);
+                writer.Write(text.ReadToEnd().Replace("BTCUSDT", "ETHUSDT", StringComparison.Ordinal).Replace("btcusdt", "ethusdt", StringComparison.Ordinal));
+                return path;
+            }
+            string[] files = [TestPaths.SampleCapture("btcusdt_20240718.gz"), Eth("20240718"), TestPaths.SampleCapture("btcusdt_20240719.gz"), Eth("20240719")];
+            var (exit, output, error) = Run(["data", "inspect", .. files, "--json"]);
+            Assert.True(exit == 0, error);
+            Assert.Contains("BTCUSDT", output, StringComparison.Ordinal);
+            Assert.Contains("ETHUSDT", output, StringComparison.Ordinal);
+            // The same files with one symbol's days swapped are refused.
+            var swapped = Run(["data", "inspect", files[2], files[1], files[0], files[3]]);
+            Assert.Equal(CliApp.ExitUsage, swapped.Exit);
+            Assert.Contains("give capture files in time order, each once.", swapped.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -22,11 +22,8 @@ internal static class InterruptedRun
             try
             {
                 await WaitForParents(db, writer);
-                // Alive: another writer opening the store and a reader both see it running.
-                using (var store = TelemetryStore.Open(db))
-                {
-                    Assert.Empty(store.MarkInterruptedRuns());
-                }
+                // Alive: another writer opening the store (which marks dead writers' runs) and a reader both see it running.
+                TelemetryStore.Open(db).Dispose();
                 Assert.Equal("running", Assert.Single(TelemetryReader.Open(db).Runs()).Status);
                 Assert.Equal("running", await Status(db));
             }

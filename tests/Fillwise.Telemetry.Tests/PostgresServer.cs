@@ -31,6 +31,8 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private string DataDirectory => Path.Combine(_root, "data");
 
+    private string StandbyDirectory => Path.Combine(_root, "standby");
+
     public async Task InitializeAsync()
     {
         _bin = FindBin() ?? await Install();
@@ -44,6 +46,7 @@ public sealed class PostgresServer : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), $"""
             host all {PasswordRole} 127.0.0.1/32 scram-sha-256
             host all all 127.0.0.1/32 trust
+            host replication postgres 127.0.0.1/32 trust
             """);
         Port = FreePort();
         // fsync off: the tests kill writers, not the server, so durability against power loss is not what they test.
@@ -59,11 +62,29 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             return;
         }
+        if (File.Exists(Path.Combine(StandbyDirectory, "postmaster.pid")))
+        {
+            await RunAsServerUser(Path.Combine(_bin, "pg_ctl"), "-D", StandbyDirectory, "-m", "immediate", "-w", "stop");
+        }
         if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
             await RunAsServerUser(Path.Combine(_bin, "pg_ctl"), "-D", DataDirectory, "-m", "immediate", "-w", "stop");
         }
         Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>
+    /// Starts a hot standby of this server (pg_basebackup -R: a streaming replica, read-only, in recovery) on a port
+    /// of its own and returns that port; it is stopped and deleted with the server. One per test run.
+    /// </summary>
+    public async Task<int> StartStandby()
+    {
+        var port = FreePort();
+        await RunAsServerUser(Path.Combine(_bin, "pg_basebackup"), "-D", StandbyDirectory, "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", "postgres", "-R", "-X", "stream", "--checkpoint=fast", "--no-sync");
+        await RunAsServerUser(Path.Combine(_bin, "pg_ctl"), "-D", StandbyDirectory, "-l", Path.Combine(_root, "standby.log"), "-w", "-t", "60",
+            "-o", $"-p {port} -c listen_addresses=127.0.0.1 -k {_root} -c fsync=off -c hot_standby=on", "start");
+        return port;
     }
 
     /// <summary>The libpq-style URI of a database on this server (trust login as postgres).</summary>

@@ -48,6 +48,9 @@ public sealed partial class CaptureReader : IMarketEventSource
 
     public CaptureStats Stats { get; }
 
+    /// <summary>The files, in the order they are read.</summary>
+    public IReadOnlyList<string> Files => _paths;
+
     public CaptureEventKind Kind { get; private set; }
 
     /// <summary>The market of the current file (recognised from its head, or as forced by the options).</summary>
