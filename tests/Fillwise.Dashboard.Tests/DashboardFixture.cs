@@ -50,17 +50,7 @@ public sealed class DashboardFixture : IAsyncLifetime
             {
                 throw new InvalidOperationException($"{ChromiumPath} is missing: run `sudo apt-get install -y chromium` (Debian's package; the dashboard tests drive it headless), then test again.");
             }
-            foreach (var command in new[] { "apt-get update -qq", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium" })
-            {
-                using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-                var output = process.StandardOutput.ReadToEndAsync();
-                var error = await process.StandardError.ReadToEndAsync();
-                await process.WaitForExitAsync();
-                if (process.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"`{command}` failed with exit code {process.ExitCode} ({error.Trim()} {(await output).Trim()}); install Debian's chromium by hand: apt-get install -y chromium.");
-                }
-            }
+            await DebianPackage.Install("chromium");
             if (!File.Exists(ChromiumPath))
             {
                 throw new InvalidOperationException($"apt-get installed chromium but {ChromiumPath} is still missing.");

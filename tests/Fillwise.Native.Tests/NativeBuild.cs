@@ -79,14 +79,7 @@ public sealed class NativeBuild : IAsyncLifetime
         {
             throw new InvalidOperationException("the native build links with a C toolchain and neither clang nor gcc is installed: run `sudo apt-get install -y clang`, then test again.");
         }
-        foreach (var command in new[] { "apt-get update -qq", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 clang" })
-        {
-            var (exit, output, error) = await Run("sh", TimeSpan.FromMinutes(10), "-c", command);
-            if (exit != 0)
-            {
-                throw new InvalidOperationException($"`{command}` failed with exit code {exit} ({Tail(error + output)}); install Debian's clang by hand: apt-get install -y clang.");
-            }
-        }
+        await DebianPackage.Install("clang");
     }
 
     private static bool OnPath(string program) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Fillwise.TestData;
 using Npgsql;
 
 namespace Fillwise.Telemetry.Tests;
@@ -121,22 +122,7 @@ public sealed class PostgresServer : IAsyncLifetime
         await Installing.WaitAsync();
         try
         {
-            foreach (var command in new[] { "apt-get update -qq", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 postgresql" })
-            {
-                // Another test project may be installing its own package at the same moment: apt's lock is busy then.
-                for (var attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await Run("sh", "-c", command);
-                        break;
-                    }
-                    catch (InvalidOperationException) when (attempt < 10)
-                    {
-                        await Task.Delay(TimeSpan.FromSeconds(15));
-                    }
-                }
-            }
+            await DebianPackage.Install("postgresql");
             return FindBin() ?? throw new InvalidOperationException("apt-get installed postgresql but no /usr/lib/postgresql/*/bin/initdb is there.");
         }
         finally
