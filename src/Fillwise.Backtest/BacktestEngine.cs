@@ -26,6 +26,9 @@ public sealed record BacktestResult(MemoryTelemetry Telemetry, RunTally Tally, R
     /// <summary>What a learning policy learned over the run (the prior of a later one); null for the others.</summary>
     public IntelModel? Learned { get; init; }
 
+    /// <summary>What the input check found in the data (made by this run's read when the inputs are <see cref="BacktestInputs.CheckedInRun"/>).</summary>
+    public required DataQuality Quality { get; init; }
+
     public PolicyStats Stats { get; } = PolicyStats.From(Tally, Markouts, MarkedCosts);
 }
 
@@ -42,7 +45,8 @@ public static class BacktestEngine
     public static BacktestResult Run(BacktestInputs inputs, BacktestSpec spec, ITelemetrySink? sink = null, IRunHooks? hooks = null, IExecutionMirror? mirror = null, CancellationToken cancellationToken = default)
     {
         // The engine reads no closed order back from the venue: forgetting them keeps memory flat over long runs.
-        using var venue = inputs.Venue(VenueOptions(spec));
+        using var check = inputs.CheckedInRun ? inputs.OpenChecked() : null;
+        using var venue = check is null ? inputs.Venue(VenueOptions(spec)) : ReplayVenues.FromSources(check.Sources, inputs.Catalog, VenueOptions(spec));
         var run = new EngineRun(inputs, spec, venue, sink, mirror);
         long steps = 0;
         hooks?.AfterStep(steps, venue, run.Executor);
@@ -55,7 +59,9 @@ public static class BacktestEngine
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }
-        return run.Finish();
+        // Read to the end: the input check is complete (and data without a market event is refused here).
+        var quality = check?.Finish(venue.Books.Select(b => (b.Symbol, b.Gaps, b.IsValid))) ?? inputs.Quality;
+        return run.Finish() with { Quality = quality };
     }
 
     /// <summary>
@@ -70,6 +76,10 @@ public static class BacktestEngine
     /// </param>
     public static BacktestResult[] RunMany(BacktestInputs inputs, IReadOnlyList<BacktestSpec> specs, bool keepRecords = true, CancellationToken cancellationToken = default)
     {
+        if (inputs.CheckedInRun)
+        {
+            throw new InvalidOperationException("Runs in lockstep read checked inputs: load them without checkInRun.");
+        }
         var sink = keepRecords ? null : DiscardTelemetry.Instance;
         var results = new BacktestResult[specs.Count];
         if (specs.Count == 0)
@@ -130,6 +140,7 @@ public static class BacktestEngine
             return new BacktestResult(_memory, _tally, _venue.Stats, Executor.Health(), Executor.DecisionLatency, Executor.Markouts, _tally.Marked(Executor.LastQuotes(), _inputs.Catalog, _spec.Options))
             {
                 Learned = _policy.Learned,
+                Quality = _inputs.Quality,
             };
         }
     }

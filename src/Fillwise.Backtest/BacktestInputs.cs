@@ -39,7 +39,12 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
     /// <see cref="Quality"/> for the caller to report (replay) or refuse (eval, unless allowed).
     /// </summary>
     /// <param name="preload">Keep the tick events the check reads in memory (<see cref="Recorded"/>): for a command that replays them many times (eval).</param>
-    public static BacktestInputs Load(IReadOnlyList<string>? captures, IReadOnlyList<string>? klines, SymbolCatalog catalog, CatalogSelection? fromCatalog = null, bool preload = false)
+    /// <param name="checkInRun">
+    /// Tick mode: check the data on the run's own read of it instead of a pass before (<see cref="CheckedInRun"/>), so a
+    /// single run reads the data once. Only for a run that needs nothing from the data before it starts (seeded
+    /// arrivals do; a signals file, checked against the data's time range and symbols, does not).
+    /// </param>
+    public static BacktestInputs Load(IReadOnlyList<string>? captures, IReadOnlyList<string>? klines, SymbolCatalog catalog, CatalogSelection? fromCatalog = null, bool preload = false, bool checkInRun = false)
     {
         var recorded = preload ? new List<RecordedEvents>() : null;
         var hasCaptures = captures is { Count: > 0 };
@@ -47,6 +52,11 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         if ((hasCaptures ? 1 : 0) + (hasKlines ? 1 : 0) + (fromCatalog is null ? 0 : 1) != 1)
         {
             throw new OptionsException("give exactly one of --capture <files...>, --klines <files|dir> and --catalog DIR --symbols S,...");
+        }
+        if (checkInRun && !preload && (hasCaptures || fromCatalog is not null))
+        {
+            var before = InputCheck.BeforeReading(captures ?? [], fromCatalog, catalog);
+            return new BacktestInputs(captures ?? [], [], catalog.Preferring(before.Market)) { FromCatalog = fromCatalog, Quality = before, CheckedInRun = true };
         }
         if (fromCatalog is not null)
         {
@@ -61,8 +71,20 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         return new BacktestInputs([], series, catalog) { Quality = bars };
     }
 
+    /// <summary>
+    /// The data is checked by the run that reads it (<see cref="BacktestEngine.Run"/>), not before: <see cref="Quality"/>
+    /// holds only what is known before reading (the market, the symbols of the files' first events or the selection's); the run's result carries the
+    /// check (<see cref="BacktestResult.Quality"/>), and unusable data is refused by the run, which stores nothing.
+    /// </summary>
+    public bool CheckedInRun { get; init; }
+
     /// <summary>First and last timestamp of the data, Unix ns (found by the input check).</summary>
-    public (long StartNs, long EndNs) TimeRange() => (Quality.StartNs, Quality.EndNs);
+    public (long StartNs, long EndNs) TimeRange() => CheckedInRun
+        ? throw new InvalidOperationException("The data's time range is known after the run that checks it.")
+        : (Quality.StartNs, Quality.EndNs);
+
+    /// <summary>A run's streams with the input check on the way (<see cref="CheckedInRun"/>).</summary>
+    internal CheckedStreams OpenChecked() => FromCatalog is { } c ? CheckedStreams.Catalog(c, Catalog) : CheckedStreams.Captures(Captures, Catalog, Quality.Market, Quality.Symbols);
 
     /// <summary>Tick-mode events parsed once and kept in memory (<see cref="Preloaded"/>); every run reads its own cursor.</summary>
     public IReadOnlyList<RecordedEvents>? Recorded { get; init; }

@@ -48,95 +48,53 @@ internal static class InputCheck
     /// <summary>When <paramref name="record"/> is given, the events are also kept in memory on the way (one stream per symbol, symbols sorted, as the tick market reads them), so a run that replays them many times parses them once.</summary>
     public static DataQuality Captures(IReadOnlyList<string> paths, SymbolCatalog catalog, List<RecordedEvents>? record = null)
     {
-        foreach (var path in paths)
-        {
-            Exists(path);
-            if (FileSniffer.Sniff(path) == DataFileKind.Klines)
-            {
-                throw new DataFormatException($"{path}: a kline CSV, not a stream capture: pass it with --klines.");
-            }
-        }
-        InputFiles.EachOnce(paths);
-        long events = 0, errors = 0, gaps = 0, start = long.MaxValue, end = long.MinValue;
-        var issues = new List<DataIssue>();
-        var symbols = new HashSet<Symbol>();
-        var notSynced = new List<Symbol>();
-        var markets = new SortedDictionary<Market, string>();
-        var recorded = new List<(string Key, RecordedEvents Events)>();
-        // The same grouping as ReplayVenues.FromCaptures: one stream per symbol named in the file name.
-        foreach (var group in paths.GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal))
-        {
-            using var reader = new CaptureReader([.. group]);
-            using var ordered = new CaptureFileOrder(reader);
-            using var oneMarket = new OneMarket(ordered);
-            var recorder = record is null ? null : new RecordedEvents.Recorder(oneMarket);
-            var books = CaptureInspection.Run((IMarketEventSource?)recorder ?? oneMarket);
-            notSynced.AddRange(NotSynced(books));
-            if (recorder is not null)
-            {
-                recorded.Add((group.Key, recorder.Recorded()));
-            }
-            events += reader.Stats.Events;
-            errors += reader.Stats.ErrorCount;
-            issues.AddRange(reader.Stats.Errors);
-            gaps += books.Sum(b => b.Gaps);
-            symbols.UnionWith(books.Select(b => b.Symbol));
-            foreach (var book in books)
-            {
-                markets.TryAdd(book.Market, group.First());
-            }
-            if (reader.Stats.Events > 0)
-            {
-                start = Math.Min(start, ordered.MinNs);
-                end = Math.Max(end, ordered.MaxNs);
-            }
-        }
-        if (events == 0)
-        {
-            var first = issues.FirstOrDefault();
-            throw new DataFormatException($"{string.Join(", ", paths)}: no market events{(first is null ? "" : $" ({errors:N0} bad line(s), first {first})")}; nothing to replay.");
-        }
-        if (markets.Count > 1)
-        {
-            throw MixedMarkets(markets.Select(m => (m.Key, m.Value)));
-        }
-        var market = markets.Count == 1 ? markets.Keys.First() : Market.UsdM;
-        Known(symbols, catalog, market, paths[0]);
-        record?.AddRange(recorded.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Events));
-        return new DataQuality(events, errors, gaps, issues.Take(10).ToList(), symbols, start, end, market) { NotSynced = notSynced };
+        using var streams = CheckedStreams.Captures(paths, catalog);
+        return Read(streams, record);
     }
 
-    /// <summary>The same book checks over a catalog selection (the catalog refused overlapping or unclean writes when it was made).</summary>
+    /// <summary>The same book checks over a catalog selection.</summary>
     public static DataQuality Catalog(CatalogSelection selection, SymbolCatalog catalog, List<RecordedEvents>? record = null)
     {
-        if (selection.Symbols.Count == 0)
+        using var streams = CheckedStreams.Catalog(selection, catalog);
+        return Read(streams, record);
+    }
+
+    /// <summary>
+    /// What a run that checks its own read of the data knows before reading it: the market and the symbols of the
+    /// files' first events (or the selection's market and symbols). Counts and the time range come with the
+    /// run's result (<see cref="BacktestResult.Quality"/>).
+    /// </summary>
+    public static DataQuality BeforeReading(IReadOnlyList<string> captures, CatalogSelection? selection, SymbolCatalog catalog)
+    {
+        if (selection is not null)
         {
-            throw new OptionsException("--catalog needs --symbols S,... (the catalog's symbols to replay).");
+            CheckedStreams.CheckSelection(selection, catalog);
+            return new DataQuality(0, 0, 0, [], selection.Symbols.ToHashSet(), 0, 0, selection.Market);
         }
-        Known(selection.Symbols.ToHashSet(), catalog, selection.Market, selection.Directory);
-        using var reader = selection.Open();
-        var recorder = record is null ? null : new RecordedEvents.Recorder(reader);
-        using var counted = new CountingSource((IMarketEventSource?)recorder ?? reader);
-        var books = CaptureInspection.Run(counted);
-        if (counted.Events == 0)
+        var (market, first) = CheckedStreams.Heads(captures);
+        return new DataQuality(0, 0, 0, [], first, 0, 0, market);
+    }
+
+    private static DataQuality Read(CheckedStreams streams, List<RecordedEvents>? record)
+    {
+        var books = new List<BookReport>();
+        foreach (var source in streams.Sources)
         {
-            throw new DataFormatException($"{selection.Directory}: no {selection.Market.Name()} market events for {string.Join(", ", selection.Symbols.Select(s => s.Value))} in the requested time range; nothing to replay.");
+            var recorder = record is null ? null : new RecordedEvents.Recorder(source);
+            books.AddRange(CaptureInspection.Run((IMarketEventSource?)recorder ?? source));
+            if (recorder is not null)
+            {
+                record!.Add(recorder.Recorded());
+            }
         }
-        if (recorder is not null)
-        {
-            record!.Add(recorder.Recorded());
-        }
-        return new DataQuality(counted.Events, 0, books.Sum(b => b.Gaps), [], books.Select(b => b.Symbol).ToHashSet(), counted.MinNs, counted.MaxNs, selection.Market)
-        {
-            NotSynced = [.. NotSynced(books)],
-        };
+        return streams.Finish(books.Select(b => (b.Symbol, b.Gaps, b.Synced)));
     }
 
     public static (IReadOnlyList<KlineSeries> Series, DataQuality Quality) Klines(IReadOnlyList<string> pathsOrDirectories, SymbolCatalog catalog)
     {
         foreach (var path in pathsOrDirectories.Where(p => !Directory.Exists(p)))
         {
-            Exists(path);
+            CheckedStreams.Exists(path);
         }
         var files = KlineFile.Expand(pathsOrDirectories);
         if (files.Count == 0)
@@ -176,81 +134,5 @@ internal static class InputCheck
             series.Select(s => s.Symbol!.Value).ToHashSet(),
             series.Min(s => s.FirstOpenTimeMs) * 1_000_000, series.Max(s => s.LastOpenTimeMs + s.IntervalMs) * 1_000_000);
         return (series, quality);
-    }
-
-    private static IEnumerable<Symbol> NotSynced(IEnumerable<BookReport> books) => books.Where(b => !b.Synced).Select(b => b.Symbol);
-
-    private static void Exists(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new DataFormatException($"{path}: a directory, not a capture file.");
-        }
-        if (!File.Exists(path))
-        {
-            throw new DataFormatException($"{path}: file not found.");
-        }
-    }
-
-    /// <summary>One symbol name can mean two instruments (ETHUSDT spot and perpetual): a run trades one market.</summary>
-    private static DataFormatException MixedMarkets(IEnumerable<(Market Market, string File)> seen) =>
-        new($"a run reads one market, these captures hold {string.Join(" and ", seen.Select(m => $"{m.Market.Name()} ({m.File})"))}; replay them separately.");
-
-    private static void Known(IEnumerable<Symbol> symbols, SymbolCatalog catalog, Market market, string where)
-    {
-        if (symbols.FirstOrDefault(s => !catalog.TryGet(market, s, out _)) is { Value: not null } unknown)
-        {
-            throw new DataFormatException($"{where}: symbol {unknown.Value} is not in the symbol catalog ({market.Name()} market); add it with --symbol-file FILE.");
-        }
-    }
-
-    /// <summary>
-    /// Passes a capture stream (already checked for file order) through and refuses a file of another market than
-    /// the files before it: one symbol name can mean two instruments.
-    /// </summary>
-    private sealed class OneMarket(CaptureFileOrder ordered) : PassThroughEventSource(ordered)
-    {
-        private string _file = string.Empty;
-        private Market _market;
-
-        public override bool MoveNext()
-        {
-            if (!Inner.MoveNext())
-            {
-                return false;
-            }
-            if (!string.Equals(ordered.CurrentFile, _file, StringComparison.Ordinal))
-            {
-                if (_file.Length > 0 && Inner.Market != _market)
-                {
-                    throw MixedMarkets([(_market, _file), (Inner.Market, ordered.CurrentFile)]);
-                }
-                _market = Inner.Market;
-                _file = ordered.CurrentFile;
-            }
-            return true;
-        }
-    }
-
-    /// <summary>Counts the events of a source and their receive-time range as they pass.</summary>
-    private sealed class CountingSource(IMarketEventSource source) : PassThroughEventSource(source)
-    {
-        public long Events { get; private set; }
-        public long MinNs { get; private set; } = long.MaxValue;
-        public long MaxNs { get; private set; } = long.MinValue;
-
-        public override bool MoveNext()
-        {
-            if (!Inner.MoveNext())
-            {
-                return false;
-            }
-            Events++;
-            MinNs = Math.Min(MinNs, Inner.ReceiveTimeNs);
-            MaxNs = Math.Max(MaxNs, Inner.ReceiveTimeNs);
-            return true;
-        }
-
-
     }
 }

@@ -50,14 +50,19 @@ public static class RunIdentity
     private static string? FiltersText(BacktestInputs inputs)
     {
         var market = inputs.Quality.Market;
-        var used = inputs.Quality.Symbols.OrderBy(s => s.Value, StringComparer.Ordinal).Select(symbol => inputs.Catalog.TryGet(market, symbol, out var f) ? f : null).ToList();
-        if (used.All(f => f is not null && SymbolCatalog.Default.TryGet(market, f.Symbol, out var builtIn) && builtIn == f))
+        var symbols = inputs.Quality.Symbols.OrderBy(s => s.Value, StringComparer.Ordinal).ToList();
+        if (!symbols.Any(s => Overridden(inputs.Catalog, market, s)))
         {
             return null;
         }
+        var used = symbols.Select(symbol => inputs.Catalog.TryGet(market, symbol, out var f) ? f : null).ToList();
         return "filters=" + string.Join(';', used.Select(f => f is null ? "?" : string.Create(CultureInfo.InvariantCulture,
             $"{f.Market.Name()}:{f.Symbol.Value}:{f.TickSize}:{f.StepSize}:{f.MinNotional}:{f.ContractSize}:{f.MakerFeeRate}:{f.TakerFeeRate}")));
     }
+
+    /// <summary>True when the run's filters for a symbol are not the built-in table's (a symbols file changed or added them).</summary>
+    internal static bool Overridden(SymbolCatalog catalog, Market market, Symbol symbol) =>
+        !(catalog.TryGet(market, symbol, out var f) && SymbolCatalog.Default.TryGet(market, symbol, out var builtIn) && builtIn == f);
 
     /// <summary>SHA-256 of a file's bytes, hex.</summary>
     public static string FileHash(string path)

@@ -79,8 +79,9 @@ public static class StoredBacktest
         }
         // A run whose process died is resumed, whether it is still 'running' or already marked 'interrupted'.
         var resumed = status is RunStatus.Running or RunStatus.Interrupted;
-        var off = store.Toggles().Where(t => !t.Value && inputs.Quality.Symbols.Contains(t.Key)).Select(t => t.Key).ToList();
-        switchedOff?.Invoke(off);
+        var offAtStart = store.Toggles().Where(t => !t.Value).Select(t => t.Key).ToList();
+        // Before reading, the symbols are those of the files' first events (a run that checks its own read learns the rest on the way).
+        switchedOff?.Invoke([.. offAtStart.Where(inputs.Quality.Symbols.Contains)]);
         var mode = adaptations.Count == 0 ? inputs.Mode : $"{inputs.Mode}; adapted: {string.Join("; ", adaptations)}";
         var q = inputs.Quality;
         var writer = store.BeginRun(new RunInfo(runId, spec.Policy, spec.Seed, string.Join(';', inputs.Files), mode, q.DataErrors, q.BookGaps));
@@ -92,6 +93,7 @@ public static class StoredBacktest
         {
             warmUp.Wait();
             result = BacktestEngine.Run(inputs, spec, new PacedCommits(background, wallClock), all, mirror, cancellationToken);
+            q = result.Quality;
             background.Complete();
             writer.Flush();
         }
@@ -110,15 +112,15 @@ public static class StoredBacktest
         if (result.Tally.Parents == 0)
         {
             store.DeleteRun(runId);
-            var unsynced = inputs.Quality.NotSyncedSentence() is { } sentence ? $" {sentence}" : "";
-            throw new RunRefusedException($"run {runId}: no parent order was placed over the data ({inputs.Quality.MarketEvents:N0} market events); nothing was stored. Check the order source's times and symbols against the data.{unsynced}");
+            var unsynced = q.NotSyncedSentence() is { } sentence ? $" {sentence}" : "";
+            throw new RunRefusedException($"run {runId}: no parent order was placed over the data ({q.MarketEvents:N0} market events); nothing was stored. Check the order source's times and symbols against the data.{unsynced}");
         }
-        store.CompleteRun(runId);
+        store.CompleteRun(runId, q.DataErrors, q.BookGaps);
         return new Summary(runId, spec.Policy, resumed, result.Stats, result.Venue, result.Health, result.Latency, adaptations)
         {
             Quality = q,
             Replaced = replaced,
-            SwitchedOff = off,
+            SwitchedOff = [.. offAtStart.Where(q.Symbols.Contains)],
             Learned = result.Learned,
         };
     }

@@ -63,7 +63,8 @@ internal static class ReplayCommand
             }
             // Read before the data: a bad model file is refused before anything is parsed or stored.
             var prior = parse.GetValue(intelPrior) is { } priorPath ? IntelModelFile.Load(priorPath) : null;
-            var inputs = setup.Inputs(parse);
+            // A run driven by seeded arrivals needs nothing from the data before it starts: it checks its own read, and reads the data once.
+            var inputs = setup.Inputs(parse, checkInRun: signalsPath is null);
             var options = setup.Options(parse);
             setup.WarnUnused(parse, [chosen], inputs.IsTickMode, stderr);
             Func<ISignalSource> orders;
@@ -97,10 +98,6 @@ internal static class ReplayCommand
             var dbPath = parse.GetValue(db)!;
             // What messages show: the path, or the PostgreSQL URI without its password.
             var shown = Fillwise.Telemetry.StoreTarget.Parse(dbPath).Display;
-            if (!inputs.Quality.IsClean || inputs.Quality.BookGaps > 0)
-            {
-                stderr.WriteLine(QualityLine(inputs.Quality));
-            }
             Microsoft.AspNetCore.Builder.WebApplication? app = null;
             if (parse.GetValue(serveOption))
             {
@@ -140,6 +137,10 @@ internal static class ReplayCommand
                         stdout.WriteLine(SummaryJson([("run_id", runId), ("policy", chosen), ("already_complete", true), ("db", shown)], indented: false));
                     }
                     return CliApp.ExitOk;
+                }
+                if (summary.Quality is { } quality && (!quality.IsClean || quality.BookGaps > 0))
+                {
+                    stderr.WriteLine(QualityLine(quality));
                 }
                 if (firestore is not null)
                 {
@@ -208,7 +209,7 @@ internal static class ReplayCommand
         if (progress is not null || crashAfter != long.MaxValue)
         {
             // The time range drives the bar; scanning a capture for it is only worth it when someone watches.
-            var range = progress is null ? default : inputs.TimeRange();
+            var range = progress is null || inputs.CheckedInRun ? default : inputs.TimeRange();
             hooks.Add(new ProgressHook((venue, steps) =>
             {
                 if (steps >= crashAfter)

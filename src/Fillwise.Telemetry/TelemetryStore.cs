@@ -165,8 +165,10 @@ public sealed class TelemetryStore : IDisposable
         transaction.Commit();
     }
 
-    public void CompleteRun(string runId) =>
-        Execute($"UPDATE {Tables.Runs.Name} SET {Col.Status} = @complete WHERE {Col.RunId} = @id", ("@id", runId), ("@complete", RunStatuses.Text(RunStatus.Complete)));
+    /// <summary>Marks a run complete, with the data errors and book gaps its read of the data found (a run that checks its own read knows them only now).</summary>
+    public void CompleteRun(string runId, long dataErrors, long bookGaps) =>
+        Execute($"UPDATE {Tables.Runs.Name} SET {Col.Status} = @complete, {Col.DataErrors} = @errors, {Col.BookGaps} = @gaps WHERE {Col.RunId} = @id",
+            ("@id", runId), ("@complete", RunStatuses.Text(RunStatus.Complete)), ("@errors", dataErrors), ("@gaps", bookGaps));
 
     /// <summary>Symbol toggles set by an operator: symbol -> enabled.</summary>
     public IReadOnlyDictionary<Symbol, bool> Toggles()

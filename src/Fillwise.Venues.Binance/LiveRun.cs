@@ -78,7 +78,7 @@ public static class LiveRun
         executor.Finish();
         background.Complete();
         writer.Flush();
-        store.CompleteRun(runId);
+        store.CompleteRun(runId, dataErrors: 0, bookGaps: 0); // a live feed is not a file: its errors and gaps are not counted here
         var stats = PolicyStats.From(memory, executor.Markouts, MarkedCosts.Of(memory, executor.LastQuotes(), venue.Catalog, spec.Options));
         return new LiveSummary(runId, spec.Policy, venue.DryRun, kill.IsCancellationRequested, stats, venue.Stats, executor.Health(), executor.DecisionLatency, venue.StartPositions, off);
     }

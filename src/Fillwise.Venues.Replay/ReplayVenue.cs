@@ -47,6 +47,12 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
 
     public ReplayStats Stats { get; } = new();
 
+    /// <summary>
+    /// Tick mode: the L2 books rebuilt from the data so far, one per symbol, sorted (their gaps and sync state are the
+    /// input check's when the run checks its own read of the data). Bar mode has none.
+    /// </summary>
+    public IReadOnlyList<Fillwise.MarketData.Books.OrderBook> Books => _market is TickMarket tick ? tick.Books : [];
+
     /// <summary>Starts the clock at the first recorded event and attaches the client that receives callbacks.</summary>
     public void Attach(IVenueListener listener)
     {

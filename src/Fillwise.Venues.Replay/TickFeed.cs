@@ -37,6 +37,9 @@ internal sealed class TickFeed : IDisposable
     /// <summary>The book of the event last applied.</summary>
     public OrderBook CurrentBook { get; private set; } = null!;
 
+    /// <summary>The books built so far, one per symbol met in the data, sorted by symbol.</summary>
+    public IReadOnlyList<OrderBook> Books => [.. _books.Values.OrderBy(b => b.Symbol.Value, StringComparer.Ordinal)];
+
     /// <summary>Receive time of the next event not yet applied; false when the data is exhausted.</summary>
     public bool TryPeekTime(out long timeNs)
     {

@@ -31,6 +31,9 @@ internal sealed class TickMarket : IMarketModel, IDisposable
 
     public IReadOnlyCollection<TickSymbol> Symbols => _symbols.Values;
 
+    /// <summary>The feed's books (shared with the other venues of a group).</summary>
+    public IReadOnlyList<OrderBook> Books => _feed.Books;
+
     public bool TryPeekTime(out long timeNs) => _feed.TryPeekTime(out timeNs);
 
     public void ProcessNext(IMatchingSink sink)

@@ -5,8 +5,14 @@ internal static class ProgressBar
 {
     private const int Width = 30;
 
+    /// <param name="range">The data's time range; default when it is not known before the run (a run that checks its own read): then no bar.</param>
     public static string Render(long nowNs, (long StartNs, long EndNs) range, long events, long fills)
     {
+        if (range == default)
+        {
+            var at = DateTimeOffset.UnixEpoch.AddTicks(nowNs / 100);
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\rreplay {events:N0} events  {fills:N0} fills  {at:yyyy-MM-dd HH:mm:ss}   ");
+        }
         var span = Math.Max(1, range.EndNs - range.StartNs);
         var done = Math.Clamp((double)(nowNs - range.StartNs) / span, 0, 1);
         var filled = (int)Math.Round(done * Width);

@@ -33,7 +33,7 @@ internal sealed class RunSetup
         parse.GetValue(SymbolFile) is { Length: > 0 } files ? SymbolCatalog.WithOverrides(files) : SymbolCatalog.Default;
 
     /// <param name="preload">Keep the events the input check parses in memory, for commands that replay them many times (eval).</param>
-    public BacktestInputs Inputs(ParseResult parse, bool preload = false) => BacktestInputs.Load(parse.GetValue(Capture), parse.GetValue(Klines), Catalog(parse), Selection(parse), preload);
+    public BacktestInputs Inputs(ParseResult parse, bool preload = false, bool checkInRun = false) => BacktestInputs.Load(parse.GetValue(Capture), parse.GetValue(Klines), Catalog(parse), Selection(parse), preload, checkInRun);
 
     private CatalogSelection? Selection(ParseResult parse)
     {

@@ -99,6 +99,17 @@ public sealed partial class CaptureReader : IMarketEventSource
         }
     }
 
+    /// <summary>
+    /// A capture file's market and the symbol of its first event (null when it has none), read as a reader of the
+    /// file reads them, without reading the rest: for a run that must know them before the data is read.
+    /// </summary>
+    public static (Market Market, Symbol? FirstSymbol) Head(string path)
+    {
+        using var reader = new CaptureReader([path]);
+        var any = reader.MoveNext();
+        return (reader.Market, any ? reader.Symbol : null);
+    }
+
     public MarketEvent ToRecord() => Kind switch
     {
         CaptureEventKind.DepthUpdate => new DepthDiff(Symbol, ReceiveTimeNs, EventTimeMs, TransactTimeMs, UpdateIds.First, UpdateIds.Final, UpdateIds.PreviousFinal, Bids.ToImmutableArray(), Asks.ToImmutableArray()),

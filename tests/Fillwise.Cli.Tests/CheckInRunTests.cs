@@ -1,0 +1,168 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Fillwise.Backtest;
+using Fillwise.Core;
+using Fillwise.Execution;
+using Fillwise.Execution.Signals;
+using Fillwise.Telemetry;
+using Fillwise.TestData;
+
+namespace Fillwise.Cli.Tests;
+
+/// <summary>
+/// A replay driven by seeded arrivals checks the data on its own read of it instead of a pass before
+/// (<see cref="BacktestInputs.CheckedInRun"/>), so it reads the data once. What the check finds, the run's identity and
+/// everything the run computes must be what the check before the run gives; unusable data is still refused with
+/// nothing stored.
+/// </summary>
+public sealed class CheckInRunTests : IDisposable
+{
+    private static readonly string Btc0718 = TestPaths.SampleCapture("btcusdt_20240718.gz");
+    private static readonly string Btc0719 = TestPaths.SampleCapture("btcusdt_20240719.gz");
+    private readonly string _dir = Directory.CreateTempSubdirectory("fillwise-checkinrun-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static BacktestSpec Spec(string policy) =>
+        new(policy, 7, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5000m, 7)), new ExecutorOptions());
+
+    private static string[] SampleLines()
+    {
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(Btc0718), CompressionMode.Decompress));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+        return [.. lines];
+    }
+
+    /// <summary>The sample day with damage a recorder leaves: a stretch of lost lines (book gaps) and lines cut short (data errors).</summary>
+    private string Damaged()
+    {
+        var lines = SampleLines();
+        var damaged = lines.Where((_, i) => i is < 2000 or > 2040).Select((l, i) => i % 500 == 7 ? l[..(l.Length / 2)] : l);
+        var path = Path.Combine(_dir, "btcusdt_20240718.txt");
+        File.WriteAllLines(path, damaged);
+        return path;
+    }
+
+    public static TheoryData<string> Sets()
+    {
+        var sets = new TheoryData<string> { "samples", "damaged" };
+        if (TestPaths.SharedData is not null)
+        {
+            sets.Add("usdm:btcusdt_20240808.gz");
+            sets.Add("spot:ethusdt_20240808.gz,ethusdt_20240809.gz");
+            sets.Add("coinm:ethusd_perp_20240808.gz");
+        }
+        return sets;
+    }
+
+    private string[] Files(string set) => set switch
+    {
+        "samples" => [Btc0718, Btc0719],
+        "damaged" => [Damaged()],
+        _ => [.. set[(set.IndexOf(':', StringComparison.Ordinal) + 1)..].Split(',').Select(f => TestPaths.Shared(set.StartsWith("usdm", StringComparison.Ordinal) ? "binance-usdm" : set.StartsWith("spot", StringComparison.Ordinal) ? "binance-spot" : "binance-coinm", f))],
+    };
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void TheCheckOnTheRunsReadEqualsTheCheckBeforeIt(string set)
+    {
+        var files = Files(set);
+        var before = BacktestInputs.Load(files, null, SymbolCatalog.Default);
+        var inRun = BacktestInputs.Load(files, null, SymbolCatalog.Default, checkInRun: true);
+        Assert.False(before.CheckedInRun);
+        Assert.True(inRun.CheckedInRun);
+        if (set == "damaged")
+        {
+            // The damage is there to be found.
+            Assert.True(before.Quality.DataErrors > 0 && before.Quality.BookGaps > 0, $"{before.Quality.DataErrors} errors, {before.Quality.BookGaps} gaps");
+        }
+        Assert.Equal(before.Quality.Market, inRun.Quality.Market);
+        Assert.Equal(StoredBacktest.RunId(before, Spec("intel"), "arrivals"), StoredBacktest.RunId(inRun, Spec("intel"), "arrivals"));
+
+        var a = BacktestEngine.Run(before, Spec("intel"));
+        var b = BacktestEngine.Run(inRun, Spec("intel"));
+        AssertSameQuality(before.Quality, b.Quality);
+        Assert.Same(before.Quality, a.Quality);
+        Assert.True(a.Stats.Orders > 5, $"{a.Stats.Orders} orders");
+        Assert.Equal(a.Stats.Orders, b.Stats.Orders);
+        Assert.Equal(a.Stats.CostBpsMean, b.Stats.CostBpsMean);
+        Assert.Equal(a.Venue.MarketEvents, b.Venue.MarketEvents);
+        Assert.Equal(a.Venue.Fills, b.Venue.Fills);
+    }
+
+    private static void AssertSameQuality(DataQuality expected, DataQuality actual)
+    {
+        Assert.Equal(expected.MarketEvents, actual.MarketEvents);
+        Assert.Equal(expected.DataErrors, actual.DataErrors);
+        Assert.Equal(expected.BookGaps, actual.BookGaps);
+        Assert.Equal(expected.FirstErrors.Select(e => e.ToString()), actual.FirstErrors.Select(e => e.ToString()));
+        Assert.Equal(expected.Symbols.Select(s => s.Value).Order(StringComparer.Ordinal), actual.Symbols.Select(s => s.Value).Order(StringComparer.Ordinal));
+        Assert.Equal(expected.StartNs, actual.StartNs);
+        Assert.Equal(expected.EndNs, actual.EndNs);
+        Assert.Equal(expected.Market, actual.Market);
+        Assert.Equal(expected.NotSynced, actual.NotSynced);
+    }
+
+    [Fact]
+    public void TheStoreHoldsTheErrorsAndGapsTheRunsReadFound()
+    {
+        var damaged = Damaged();
+        var expected = BacktestInputs.Load([damaged], null, SymbolCatalog.Default).Quality;
+        var (exit, output, error) = Cli.Run("replay", "--capture", damaged, "--db", Path.Combine(_dir, "runs.db"), "--json");
+        Assert.True(exit == 0, error);
+        Assert.Contains($"{expected.DataErrors:N0} data error(s)", error, StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(expected.DataErrors, json.RootElement.GetProperty("data_errors").GetInt64());
+            Assert.Equal(expected.BookGaps, json.RootElement.GetProperty("book_gaps").GetInt64());
+        }
+        using var store = TelemetryStore.Open(Path.Combine(_dir, "runs.db"));
+        var row = store.Query("SELECT data_errors, book_gaps, status FROM runs").Single();
+        Assert.Equal(expected.DataErrors, row[0]);
+        Assert.Equal(expected.BookGaps, row[1]);
+        Assert.Equal("complete", row[2]);
+    }
+
+    /// <summary>
+    /// The run's identity takes the filters of the symbols of the files' first events (it is made before the data is
+    /// read). A file that goes on to another symbol is replayed, unless a symbols file changes that symbol's filters:
+    /// then two runs with different filters would share one identity, so the run is refused and nothing is stored.
+    /// </summary>
+    [Fact]
+    public void ASymbolAfterTheFirstEventsIsRefusedOnlyWhenASymbolsFileChangesIt()
+    {
+        var lines = SampleLines();
+        var two = Path.Combine(_dir, "btcusdt_20240718.txt");
+        File.WriteAllLines(two, lines.Take(3000).Concat(lines.Skip(3000).Select(l => l.Replace("BTCUSDT", "ETHUSDT", StringComparison.Ordinal).Replace("btcusdt@", "ethusdt@", StringComparison.Ordinal))));
+        var symbols = Path.Combine(_dir, "eth.json");
+        File.WriteAllText(symbols, """{"symbols": [{"symbol": "ETHUSDT", "tickSize": "0.01", "stepSize": "0.001", "minNotional": "50"}]}""");
+
+        var refused = Cli.Run("replay", "--capture", two, "--db", Path.Combine(_dir, "refused.db"), "--policy", "taker", "--symbol-file", symbols);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("holds ETHUSDT after events of another symbol, and a symbols file changes its filters", refused.Err, StringComparison.Ordinal);
+        using (var store = TelemetryStore.Open(Path.Combine(_dir, "refused.db")))
+        {
+            Assert.Empty(store.Query("SELECT run_id FROM runs"));
+        }
+
+        // With the built-in filters the same file replays, both symbols' books built.
+        var plain = Cli.Run("replay", "--capture", two, "--db", Path.Combine(_dir, "plain.db"), "--policy", "taker", "--json");
+        Assert.True(plain.Exit == 0, plain.Err);
+        // A file of ETHUSDT alone (named after another symbol) is known by its first event: its filters are in the identity.
+        var eth = Path.Combine(_dir, "other", "btcusdt_20240718.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(eth)!);
+        File.WriteAllLines(eth, lines.Select(l => l.Replace("BTCUSDT", "ETHUSDT", StringComparison.Ordinal).Replace("btcusdt@", "ethusdt@", StringComparison.Ordinal)));
+        string Id(params string[] extra)
+        {
+            var run = Cli.Run(["replay", "--capture", eth, "--db", Path.Combine(_dir, "eth.db"), "--policy", "taker", "--json", "--force", .. extra]);
+            Assert.True(run.Exit == 0, run.Err);
+            using var json = JsonDocument.Parse(run.Out);
+            return json.RootElement.GetProperty("run_id").GetString()!;
+        }
+        Assert.NotEqual(Id(), Id("--symbol-file", symbols));
+    }
+}
