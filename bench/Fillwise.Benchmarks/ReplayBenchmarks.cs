@@ -9,8 +9,9 @@ namespace Fillwise.Benchmarks;
 
 /// <summary>
 /// Issue 13's reference replay (`replay --policy intel --arrivals 2s --seed 1` of btcusdt 08-08), compiled code
-/// only: the input check plus the engine run with the store left out, from the gzip and from the catalog, as
-/// ratios to inflating the same gzip in the same run. One operation = the whole command's data work.
+/// only: the input check plus the engine run with the store left out (or the run checking its own read, as `replay`
+/// with arrivals does since session 10), from the gzip and from the catalog, as ratios to inflating the same gzip in
+/// the same run. One operation = the whole command's data work.
 /// </summary>
 [MemoryDiagnoser]
 public class ReplayBenchmarks
@@ -49,6 +50,13 @@ public class ReplayBenchmarks
     [Benchmark(Description = "check + replay, intel, 2 s arrivals (catalog)")]
     public long IntelFromCatalog() =>
         Run(BacktestInputs.Load(null, null, SymbolCatalog.Default, new CatalogSelection(_catalog, [new Symbol("BTCUSDT")])), "intel");
+
+    [Benchmark(Description = "replay checking its own read, intel, 2 s arrivals (gzip)")]
+    public long IntelFromGzipCheckedInRun() => Run(BacktestInputs.Load([_path], null, SymbolCatalog.Default, checkInRun: true), "intel");
+
+    [Benchmark(Description = "replay checking its own read, intel, 2 s arrivals (catalog)")]
+    public long IntelFromCatalogCheckedInRun() =>
+        Run(BacktestInputs.Load(null, null, SymbolCatalog.Default, new CatalogSelection(_catalog, [new Symbol("BTCUSDT")]), checkInRun: true), "intel");
 
     private static long Run(BacktestInputs inputs, string policy)
     {
