@@ -56,7 +56,12 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         if (checkInRun && !preload && (hasCaptures || fromCatalog is not null))
         {
             var before = InputCheck.BeforeReading(captures ?? [], fromCatalog, catalog);
-            return new BacktestInputs(captures ?? [], [], catalog.Preferring(before.Market)) { FromCatalog = fromCatalog, Quality = before, CheckedInRun = true };
+            // The run's identity holds the filters a symbols file changes for the data's symbols: known before reading
+            // only when no symbol beyond those seen so far has changed filters. Otherwise the data is checked first.
+            if (!RunIdentity.OverriddenSymbols(catalog, before.Market).Except(before.Symbols).Any())
+            {
+                return new BacktestInputs(captures ?? [], [], catalog.Preferring(before.Market)) { FromCatalog = fromCatalog, Quality = before, CheckedInRun = true };
+            }
         }
         if (fromCatalog is not null)
         {
@@ -84,7 +89,7 @@ public sealed record BacktestInputs(IReadOnlyList<string> Captures, IReadOnlyLis
         : (Quality.StartNs, Quality.EndNs);
 
     /// <summary>A run's streams with the input check on the way (<see cref="CheckedInRun"/>).</summary>
-    internal CheckedStreams OpenChecked() => FromCatalog is { } c ? CheckedStreams.Catalog(c, Catalog) : CheckedStreams.Captures(Captures, Catalog, Quality.Market, Quality.Symbols);
+    internal CheckedStreams OpenChecked() => FromCatalog is { } c ? CheckedStreams.Catalog(c, Catalog) : CheckedStreams.Captures(Captures, Catalog, Quality.Market);
 
     /// <summary>Tick-mode events parsed once and kept in memory (<see cref="Preloaded"/>); every run reads its own cursor.</summary>
     public IReadOnlyList<RecordedEvents>? Recorded { get; init; }

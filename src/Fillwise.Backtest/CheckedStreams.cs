@@ -1,6 +1,7 @@
 using Fillwise.Core;
 using Fillwise.MarketData;
 using Fillwise.MarketData.Capture;
+using Fillwise.Venues.Replay;
 
 namespace Fillwise.Backtest;
 
@@ -21,14 +22,12 @@ internal sealed class CheckedStreams : IDisposable
     private readonly CountingSource? _catalogSource;
     private readonly CatalogSelection? _selection;
 
-    private CheckedStreams(IReadOnlyList<string> paths, SymbolCatalog catalog, Market market, IReadOnlySet<Symbol>? identified)
+    private CheckedStreams(IReadOnlyList<string> paths, SymbolCatalog catalog, Market market)
     {
         _paths = paths;
         Market = market;
-        var groups = paths.GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        _readers = [.. groups.Select(g => new CaptureReader([.. g]))];
-        _captures = [.. _readers.Select(r => new CheckedCapture(r, catalog, market, identified))];
+        _readers = [.. ReplayVenues.CaptureGroups(paths).Select(g => new CaptureReader(g))];
+        _captures = [.. _readers.Select(r => new CheckedCapture(r, catalog, market))];
         Sources = _captures;
     }
 
@@ -46,16 +45,12 @@ internal sealed class CheckedStreams : IDisposable
     /// <summary>The market of every file (each file's head says; a run reads one market).</summary>
     public Market Market { get; }
 
-    /// <summary>The streams, in the order the replay venue takes them. Disposing them is this object's work, not the reader's.</summary>
+    /// <summary>The streams, in the order the replay venue takes them. The readers under them are disposed with this object (disposing a stream itself releases nothing).</summary>
     public IReadOnlyList<IMarketEventSource> Sources { get; }
 
     /// <summary>Capture files, after the checks that need no reading of the data (made already when their <paramref name="market"/> is given).</summary>
-    /// <param name="identified">
-    /// For a run that checks its own read: the symbols its identity took the filters of (those of the files' first
-    /// events). Data of another symbol whose filters a symbols file changed is refused: the identity would not cover it.
-    /// </param>
-    public static CheckedStreams Captures(IReadOnlyList<string> paths, SymbolCatalog catalog, Market? market = null, IReadOnlySet<Symbol>? identified = null) =>
-        new(paths, catalog, market ?? Heads(paths).Market, identified);
+    public static CheckedStreams Captures(IReadOnlyList<string> paths, SymbolCatalog catalog, Market? market = null) =>
+        new(paths, catalog, market ?? Heads(paths).Market);
 
     /// <summary>A catalog selection (the catalog refused overlapping or unclean writes when it was made; its symbols are named up front).</summary>
     public static CheckedStreams Catalog(CatalogSelection selection, SymbolCatalog catalog)
@@ -74,7 +69,11 @@ internal sealed class CheckedStreams : IDisposable
         Known(selection.Symbols, catalog, selection.Market, selection.Directory);
     }
 
-    /// <summary>The files' market and the symbols of their first events, after refusing files that are not captures or are given twice: for a run that must know them before the data is read.</summary>
+    /// <summary>
+    /// The files' market and the symbols of their first events, after refusing files that are not captures or are
+    /// given twice: for a run that must know them before the data is read. A file without a single event (only bad
+    /// lines, or only event types a replay skips) has no say in the market, as it has no book.
+    /// </summary>
     public static (Market Market, IReadOnlySet<Symbol> FirstSymbols) Heads(IReadOnlyList<string> paths)
     {
         foreach (var path in paths)
@@ -90,11 +89,10 @@ internal sealed class CheckedStreams : IDisposable
         var symbols = new HashSet<Symbol>();
         foreach (var path in paths)
         {
-            var (market, first) = CaptureReader.Head(path);
-            markets.TryAdd(market, path);
-            if (first is { } symbol)
+            if (CaptureReader.Head(path) is (var market, { } first))
             {
-                symbols.Add(symbol);
+                markets.TryAdd(market, path);
+                symbols.Add(first);
             }
         }
         if (markets.Count > 1)
@@ -102,7 +100,7 @@ internal sealed class CheckedStreams : IDisposable
             // One symbol name can mean two instruments (ETHUSDT spot and perpetual): a run trades one market.
             throw new DataFormatException($"a run reads one market, these captures hold {string.Join(" and ", markets.Select(m => $"{m.Key.Name()} ({m.Value})"))}; replay them separately.");
         }
-        return (markets.Keys.First(), symbols);
+        return (markets.Count == 1 ? markets.Keys.First() : Market.UsdM, symbols);
     }
 
     /// <summary>
@@ -113,7 +111,7 @@ internal sealed class CheckedStreams : IDisposable
     {
         var list = books.ToList();
         var gaps = list.Sum(b => b.Gaps);
-        var notSynced = list.Where(b => !b.Synced).Select(b => b.Symbol).ToList();
+        var notSynced = list.Where(b => !b.Synced).Select(b => b.Symbol).OrderBy(s => s.Value, StringComparer.Ordinal).ToList();
         var symbols = list.Select(b => b.Symbol).ToHashSet();
         if (_catalogSource is { } counted)
         {
@@ -165,7 +163,7 @@ internal sealed class CheckedStreams : IDisposable
     }
 
     /// <summary>One capture stream: files in time order (<see cref="CaptureFileOrder"/>), each symbol known to the catalog when it first appears.</summary>
-    private sealed class CheckedCapture(CaptureReader reader, SymbolCatalog catalog, Market market, IReadOnlySet<Symbol>? identified) : PassThroughEventSource(new CaptureFileOrder(reader))
+    private sealed class CheckedCapture(CaptureReader reader, SymbolCatalog catalog, Market market) : PassThroughEventSource(new CaptureFileOrder(reader))
     {
         private readonly HashSet<Symbol> _known = [];
         private Symbol _last;
@@ -186,10 +184,6 @@ internal sealed class CheckedStreams : IDisposable
                 if (_known.Add(_last))
                 {
                     Known([_last], catalog, market, reader.CurrentFile);
-                    if (identified is not null && !identified.Contains(_last) && RunIdentity.Overridden(catalog, market, _last))
-                    {
-                        throw new DataFormatException($"{reader.CurrentFile}: holds {_last.Value} after events of another symbol, and a symbols file changes its filters: give each symbol capture files of its own, so the run's identity covers its filters.");
-                    }
                 }
             }
             return true;

@@ -1,7 +1,5 @@
 using Fillwise.Core;
 using Fillwise.MarketData;
-using Fillwise.MarketData.Books;
-using Fillwise.MarketData.Capture;
 using Fillwise.MarketData.Inspection;
 using Fillwise.MarketData.Klines;
 
@@ -37,8 +35,8 @@ public sealed record DataQuality(
 }
 
 /// <summary>
-/// The checks <c>fillwise data inspect</c> makes, applied before a replay or an evaluation starts, so unusable
-/// input is refused with one sentence (<see cref="DataFormatException"/>, exit 2) instead of producing an empty or
+/// The checks <c>fillwise data inspect</c> makes, applied before a replay or an evaluation starts (or, for a replay
+/// that checks its own read, on the way: <see cref="CheckedStreams"/>), so unusable input is refused with one sentence (<see cref="DataFormatException"/>, exit 2) instead of producing an empty or
 /// silently wrong run: a file of the wrong kind (a kline CSV as a capture, random bytes, a zip, an empty file),
 /// no market events at all, a symbol the catalog does not know, capture files out of time order (or one given
 /// twice), the same kline symbol given twice. Problems inside usable data are counted in <see cref="DataQuality"/>.
@@ -69,7 +67,9 @@ internal static class InputCheck
         if (selection is not null)
         {
             CheckedStreams.CheckSelection(selection, catalog);
-            return new DataQuality(0, 0, 0, [], selection.Symbols.ToHashSet(), 0, 0, selection.Market);
+            // Opening reads the manifest: not a catalog, another schema, or no data for the symbols in the window are refused here.
+            using var reader = selection.Open();
+            return new DataQuality(0, 0, 0, [], reader.Symbols.ToHashSet(), 0, 0, selection.Market);
         }
         var (market, first) = CheckedStreams.Heads(captures);
         return new DataQuality(0, 0, 0, [], first, 0, 0, market);

@@ -46,23 +46,31 @@ public static class RunIdentity
     /// <summary>The effective options as the identity hashes them: the JSON the reflection-based serializer writes.</summary>
     public static string OptionsText(ExecutorOptions options) => JsonSerializer.Serialize(options, OptionsJson.Default.ExecutorOptions);
 
-    /// <summary>The trading filters of the data's symbols as the run uses them, or null when they are the built-in table's.</summary>
+    /// <summary>
+    /// The trading filters a symbols file changed (or added) for the data's symbols, or null when the data's symbols
+    /// all trade on the built-in table's. Only those: a file that touches no symbol of the data leaves the run what it
+    /// was, and a run that checks its own read knows them before reading (<see cref="BacktestInputs.Load"/>).
+    /// </summary>
     private static string? FiltersText(BacktestInputs inputs)
     {
         var market = inputs.Quality.Market;
-        var symbols = inputs.Quality.Symbols.OrderBy(s => s.Value, StringComparer.Ordinal).ToList();
-        if (!symbols.Any(s => Overridden(inputs.Catalog, market, s)))
+        var changed = inputs.Quality.Symbols.Where(s => Overridden(inputs.Catalog, market, s)).OrderBy(s => s.Value, StringComparer.Ordinal)
+            .Select(symbol => inputs.Catalog.TryGet(market, symbol, out var f) ? f : null).ToList();
+        if (changed.Count == 0)
         {
             return null;
         }
-        var used = symbols.Select(symbol => inputs.Catalog.TryGet(market, symbol, out var f) ? f : null).ToList();
-        return "filters=" + string.Join(';', used.Select(f => f is null ? "?" : string.Create(CultureInfo.InvariantCulture,
+        return "filters=" + string.Join(';', changed.Select(f => f is null ? "?" : string.Create(CultureInfo.InvariantCulture,
             $"{f.Market.Name()}:{f.Symbol.Value}:{f.TickSize}:{f.StepSize}:{f.MinNotional}:{f.ContractSize}:{f.MakerFeeRate}:{f.TakerFeeRate}")));
     }
 
     /// <summary>True when the run's filters for a symbol are not the built-in table's (a symbols file changed or added them).</summary>
     internal static bool Overridden(SymbolCatalog catalog, Market market, Symbol symbol) =>
         !(catalog.TryGet(market, symbol, out var f) && SymbolCatalog.Default.TryGet(market, symbol, out var builtIn) && builtIn == f);
+
+    /// <summary>The symbols of a market whose filters a symbols file changed or added.</summary>
+    internal static IEnumerable<Symbol> OverriddenSymbols(SymbolCatalog catalog, Market market) =>
+        catalog.All.Where(f => f.Market == market && Overridden(catalog, market, f.Symbol)).Select(f => f.Symbol);
 
     /// <summary>SHA-256 of a file's bytes, hex.</summary>
     public static string FileHash(string path)

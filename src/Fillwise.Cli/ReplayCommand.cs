@@ -98,6 +98,10 @@ internal static class ReplayCommand
             var dbPath = parse.GetValue(db)!;
             // What messages show: the path, or the PostgreSQL URI without its password.
             var shown = Fillwise.Telemetry.StoreTarget.Parse(dbPath).Display;
+            if (!inputs.CheckedInRun)
+            {
+                PrintQuality(inputs.Quality, stderr);
+            }
             Microsoft.AspNetCore.Builder.WebApplication? app = null;
             if (parse.GetValue(serveOption))
             {
@@ -138,9 +142,9 @@ internal static class ReplayCommand
                     }
                     return CliApp.ExitOk;
                 }
-                if (summary.Quality is { } quality && (!quality.IsClean || quality.BookGaps > 0))
+                if (inputs.CheckedInRun && summary.Quality is { } quality)
                 {
-                    stderr.WriteLine(QualityLine(quality));
+                    PrintQuality(quality, stderr);
                 }
                 if (firestore is not null)
                 {
@@ -208,7 +212,7 @@ internal static class ReplayCommand
         var crashAfter = long.TryParse(Environment.GetEnvironmentVariable("FILLWISE_CRASH_AFTER_STEPS"), out var n) ? n : long.MaxValue;
         if (progress is not null || crashAfter != long.MaxValue)
         {
-            // The time range drives the bar; scanning a capture for it is only worth it when someone watches.
+            // The time range drives the bar; a run that checks its own read learns it only at the end (then no bar).
             var range = progress is null || inputs.CheckedInRun ? default : inputs.TimeRange();
             hooks.Add(new ProgressHook((venue, steps) =>
             {
@@ -301,6 +305,15 @@ internal static class ReplayCommand
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The quality line when the input has data errors or book gaps.</summary>
+    private static void PrintQuality(DataQuality quality, TextWriter stderr)
+    {
+        if (!quality.IsClean || quality.BookGaps > 0)
+        {
+            stderr.WriteLine(QualityLine(quality));
+        }
     }
 
     /// <summary>Problems inside usable input: counted, printed, stored with the run (eval refuses them unless allowed).</summary>

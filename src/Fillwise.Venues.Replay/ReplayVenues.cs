@@ -23,10 +23,14 @@ public static class ReplayVenues
     }
 
     /// <summary>The capture files as the tick market reads them: one reader per symbol named in the file names (files in the order given), symbols sorted.</summary>
-    public static IEnumerable<IMarketEventSource> CaptureStreams(IReadOnlyList<string> paths) => paths
+    public static IEnumerable<IMarketEventSource> CaptureStreams(IReadOnlyList<string> paths) =>
+        CaptureGroups(paths).Select(g => new CaptureReader(g));
+
+    /// <summary>The capture files grouped as the tick market reads them: one group per symbol named in the file names (files in the order given), groups sorted.</summary>
+    public static IEnumerable<IReadOnlyList<string>> CaptureGroups(IReadOnlyList<string> paths) => paths
         .GroupBy(p => InputFiles.SymbolFromFileName(p)?.Value ?? string.Empty, StringComparer.Ordinal)
         .OrderBy(g => g.Key, StringComparer.Ordinal)
-        .Select(g => new CaptureReader([.. g]));
+        .Select(g => (IReadOnlyList<string>)[.. g]);
 
     /// <summary>Tick mode over event sources merged by receive time (captures, a catalog, or events recorded once in memory).</summary>
     public static ReplayVenue FromSources(IReadOnlyList<IMarketEventSource> sources, SymbolCatalog? catalog = null, ReplayVenueOptions? options = null)

@@ -127,42 +127,84 @@ public sealed class CheckInRunTests : IDisposable
         Assert.Equal("complete", row[2]);
     }
 
+    [Fact]
+    public void FromACatalogTheCheckOnTheRunsReadEqualsTheCheckBeforeIt()
+    {
+        var directory = Path.Combine(_dir, "catalog");
+        Fillwise.MarketData.Catalog.CatalogWriter.Convert([Btc0718, Btc0719], directory);
+        var selection = new CatalogSelection(directory, [new Symbol("BTCUSDT")]);
+        var before = BacktestInputs.Load(null, null, SymbolCatalog.Default, selection);
+        var inRun = BacktestInputs.Load(null, null, SymbolCatalog.Default, selection, checkInRun: true);
+        Assert.True(inRun.CheckedInRun);
+        Assert.Equal(StoredBacktest.RunId(before, Spec("intel"), "arrivals"), StoredBacktest.RunId(inRun, Spec("intel"), "arrivals"));
+        var a = BacktestEngine.Run(before, Spec("intel"));
+        var b = BacktestEngine.Run(inRun, Spec("intel"));
+        AssertSameQuality(before.Quality, b.Quality);
+        Assert.Equal(a.Stats.CostBpsMean, b.Stats.CostBpsMean);
+        Assert.Equal(a.Venue.Fills, b.Venue.Fills);
+
+        // What the catalog cannot give is refused before anything is written, in the catalog's own sentence.
+        var missing = Cli.Run("replay", "--catalog", Path.Combine(_dir, "nowhere"), "--symbols", "BTCUSDT", "--db", Path.Combine(_dir, "c.db"));
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("not a catalog", missing.Err, StringComparison.Ordinal);
+        var absent = Cli.Run("replay", "--catalog", directory, "--symbols", "ETHUSDT", "--db", Path.Combine(_dir, "c.db"));
+        Assert.Equal(2, absent.Exit);
+        Assert.Contains("the catalog has no data for ETHUSDT", absent.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "c.db")));
+    }
+
     /// <summary>
-    /// The run's identity takes the filters of the symbols of the files' first events (it is made before the data is
-    /// read). A file that goes on to another symbol is replayed, unless a symbols file changes that symbol's filters:
-    /// then two runs with different filters would share one identity, so the run is refused and nothing is stored.
+    /// The run's identity holds the filters a symbols file changes for the data's symbols. Before reading, a run knows
+    /// only the symbols of the files' first events, so when a symbols file changes another symbol the data is checked
+    /// first: the identity then covers a symbol the data reaches later, and a run with those filters is another run.
     /// </summary>
     [Fact]
-    public void ASymbolAfterTheFirstEventsIsRefusedOnlyWhenASymbolsFileChangesIt()
+    public void ASymbolsFileChangingASymbolTheDataReachesLaterMakesAnotherRun()
     {
         var lines = SampleLines();
         var two = Path.Combine(_dir, "btcusdt_20240718.txt");
+        // Generated from the sample: BTCUSDT for 3,000 lines, then the same lines renamed ETHUSDT.
         File.WriteAllLines(two, lines.Take(3000).Concat(lines.Skip(3000).Select(l => l.Replace("BTCUSDT", "ETHUSDT", StringComparison.Ordinal).Replace("btcusdt@", "ethusdt@", StringComparison.Ordinal))));
-        var symbols = Path.Combine(_dir, "eth.json");
-        File.WriteAllText(symbols, """{"symbols": [{"symbol": "ETHUSDT", "tickSize": "0.01", "stepSize": "0.001", "minNotional": "50"}]}""");
-
-        var refused = Cli.Run("replay", "--capture", two, "--db", Path.Combine(_dir, "refused.db"), "--policy", "taker", "--symbol-file", symbols);
-        Assert.Equal(2, refused.Exit);
-        Assert.Contains("holds ETHUSDT after events of another symbol, and a symbols file changes its filters", refused.Err, StringComparison.Ordinal);
-        using (var store = TelemetryStore.Open(Path.Combine(_dir, "refused.db")))
+        string SymbolsFile(string name, string symbol)
         {
-            Assert.Empty(store.Query("SELECT run_id FROM runs"));
+            var path = Path.Combine(_dir, name);
+            File.WriteAllText(path, $$"""{"symbols": [{"symbol": "{{symbol}}", "tickSize": "0.01", "stepSize": "0.001", "minNotional": "50"}]}""");
+            return path;
         }
+        var eth = SymbolsFile("eth.json", "ETHUSDT");
+        var btc = SymbolsFile("btc.json", "BTCUSDT");
+        Assert.False(BacktestInputs.Load([two], null, SymbolCatalog.WithOverrides([eth]), checkInRun: true).CheckedInRun);
+        // Changing only a symbol of the first events keeps the single read.
+        Assert.True(BacktestInputs.Load([two], null, SymbolCatalog.WithOverrides([btc]), checkInRun: true).CheckedInRun);
 
-        // With the built-in filters the same file replays, both symbols' books built.
-        var plain = Cli.Run("replay", "--capture", two, "--db", Path.Combine(_dir, "plain.db"), "--policy", "taker", "--json");
-        Assert.True(plain.Exit == 0, plain.Err);
-        // A file of ETHUSDT alone (named after another symbol) is known by its first event: its filters are in the identity.
-        var eth = Path.Combine(_dir, "other", "btcusdt_20240718.txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(eth)!);
-        File.WriteAllLines(eth, lines.Select(l => l.Replace("BTCUSDT", "ETHUSDT", StringComparison.Ordinal).Replace("btcusdt@", "ethusdt@", StringComparison.Ordinal)));
+        var db = Path.Combine(_dir, "runs.db");
         string Id(params string[] extra)
         {
-            var run = Cli.Run(["replay", "--capture", eth, "--db", Path.Combine(_dir, "eth.db"), "--policy", "taker", "--json", "--force", .. extra]);
+            var run = Cli.Run(["replay", "--capture", two, "--db", db, "--policy", "taker", "--json", .. extra]);
             Assert.True(run.Exit == 0, run.Err);
             using var json = JsonDocument.Parse(run.Out);
+            Assert.False(json.RootElement.TryGetProperty("already_complete", out _), run.Out);
             return json.RootElement.GetProperty("run_id").GetString()!;
         }
-        Assert.NotEqual(Id(), Id("--symbol-file", symbols));
+        var plain = Id();
+        var changed = Id("--symbol-file", eth);
+        Assert.NotEqual(plain, changed);
+        using var store = TelemetryStore.Open(db);
+        Assert.Equal(2, store.Query("SELECT run_id FROM runs WHERE status = 'complete'").Count);
+    }
+
+    /// <summary>A file without a single event has no say in the market (it has no book): it does not make a spot run "mixed".</summary>
+    [Fact]
+    public void AFileWithoutEventsDoesNotDecideTheMarket()
+    {
+        // Generated from the sample, labelled as such: depth diffs without "pu" are how a spot capture looks.
+        var spot = Path.Combine(_dir, "btcusdt_spot.txt");
+        File.WriteAllLines(spot, SampleLines().Take(2000).Select(l => System.Text.RegularExpressions.Regex.Replace(l, "\"pu\":[0-9]+,", "")));
+        var junk = Path.Combine(_dir, "btcusdt_junk.txt");
+        // Only an event type a replay skips (mark price): no event, no book.
+        File.WriteAllLines(junk, ["1721347020984480943 {\"stream\":\"btcusdt@markPrice\",\"data\":{\"e\":\"markPriceUpdate\",\"E\":1721347020984,\"s\":\"BTCUSDT\",\"p\":\"64000.00\"}}"]);
+        var inputs = BacktestInputs.Load([spot, junk], null, SymbolCatalog.Default, checkInRun: true);
+        Assert.Equal(Market.Spot, inputs.Quality.Market);
+        Assert.Equal(["BTCUSDT"], inputs.Quality.Symbols.Select(s => s.Value));
     }
 }

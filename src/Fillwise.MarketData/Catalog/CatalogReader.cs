@@ -47,6 +47,9 @@ public sealed class CatalogReader : IMarketEventSource
         _hasEvent = new bool[_streams.Length];
     }
 
+    /// <summary>The selected symbols the catalog has data for in the window (known on opening, before any event is read).</summary>
+    public IReadOnlyList<Symbol> Symbols => [.. _streams.Select(s => s.Symbol)];
+
     public CaptureEventKind Kind => _current?.Kind ?? CaptureEventKind.None;
     public Market Market => _current?.Market ?? Market.UsdM;
     public Symbol Symbol => _current?.Symbol ?? default;
