@@ -154,6 +154,16 @@ public sealed class FaultTests(RealTimeExchange fixture) : IClassFixture<RealTim
     }
 }
 
+/// <summary>A wall clock the test moves (its timers still tick in real time, and read this clock when they do).</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private long _ticks = new DateTimeOffset(2026, 1, 1, 0, 0, 10, TimeSpan.Zero).UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}
+
 /// <summary>A wall clock stopped 10 s into a minute, so a test's requests all fall in one rate-limit window.</summary>
 internal sealed class StoppedClock : TimeProvider
 {
@@ -205,17 +215,21 @@ public sealed class LimitTests
     [Fact]
     public async Task A_listen_key_lapses_without_keep_alive_and_keep_alive_extends_it()
     {
-        await using var x = await TestExchange.Start(new ExchangeOptions { ListenKeyLifetime = TimeSpan.FromSeconds(1.5) });
+        // The exchange's clock is the test's: a slow machine cannot make the key lapse between keep-alives.
+        var clock = new ManualClock();
+        await using var x = await TestExchange.Start(new ExchangeOptions { ListenKeyLifetime = TimeSpan.FromSeconds(1.5) }, clock);
         var (_, key) = await x.KeyOnly(HttpMethod.Post, "/fapi/v1/listenKey");
         await using var user = await x.Connect("/ws/" + key.GetProperty("listenKey").GetString());
-        // Kept alive for 3 s (twice its lifetime): no expiry.
-        var quiet = Task.Run(async () => await user.Next(m => m.GetProperty("e").GetString() == "listenKeyExpired", TimeSpan.FromSeconds(3)));
+        // Kept alive for 3 s of the exchange's time (twice its lifetime): no expiry, though its expiry check runs every 250 ms.
+        var quiet = Task.Run(async () => await user.Next(m => m.GetProperty("e").GetString() == "listenKeyExpired", TimeSpan.FromSeconds(2)));
         for (var i = 0; i < 5; i++)
         {
             Assert.Equal(200, (await x.KeyOnly(HttpMethod.Put, "/fapi/v1/listenKey")).Status);
-            await Task.Delay(600);
+            clock.Advance(TimeSpan.FromMilliseconds(600));
+            await Task.Delay(300);
         }
         Assert.Null(await quiet);
+        clock.Advance(TimeSpan.FromSeconds(2));
         var expired = await user.Next(m => m.GetProperty("e").GetString() == "listenKeyExpired", TimeSpan.FromSeconds(5));
         Assert.NotNull(expired);
         Assert.Equal(-1125, (await x.KeyOnly(HttpMethod.Put, "/fapi/v1/listenKey")).Body.GetProperty("code").GetInt32());
