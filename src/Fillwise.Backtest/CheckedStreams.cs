@@ -12,7 +12,8 @@ namespace Fillwise.Backtest;
 /// (the files exist, are captures, are each given once, are of one market) is checked when the streams are opened.
 /// The same streams serve the check before a run (<see cref="InputCheck"/> reads them with the book checks of
 /// <c>data inspect</c>) and a run that checks its own read of the data (the replay venue reads them; its books give
-/// the gaps): one set of rules whichever read makes them, so both give the same <see cref="DataQuality"/>.
+/// the gaps): one set of rules whichever read makes them, so both give the same <see cref="DataQuality"/> (when each
+/// symbol's files are named after it: the venue keeps one book per symbol, the check before one per stream).
 /// </summary>
 internal sealed class CheckedStreams : IDisposable
 {
