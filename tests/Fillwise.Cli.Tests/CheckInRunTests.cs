@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Fillwise.Backtest;
 using Fillwise.Core;
@@ -26,16 +25,7 @@ public sealed class CheckInRunTests : IDisposable
     private static BacktestSpec Spec(string policy) =>
         new(policy, 7, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5000m, 7)), new ExecutorOptions());
 
-    private static string[] SampleLines()
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(Btc0718), CompressionMode.Decompress));
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line)
-        {
-            lines.Add(line);
-        }
-        return [.. lines];
-    }
+    private static string[] SampleLines() => TestPaths.SampleCaptureLines("btcusdt_20240718.gz");
 
     /// <summary>The sample day with damage a recorder leaves: a stretch of lost lines (book gaps) and lines cut short (data errors).</summary>
     private string Damaged()

@@ -29,16 +29,7 @@ public sealed class UnusableInputTests : IDisposable
         return path;
     }
 
-    private static string[] SampleLines(int count)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(Btc0718), CompressionMode.Decompress));
-        var lines = new List<string>();
-        while (lines.Count < count && reader.ReadLine() is { } line)
-        {
-            lines.Add(line);
-        }
-        return [.. lines];
-    }
+    private static string[] SampleLines(int count) => TestPaths.SampleCaptureLines("btcusdt_20240718.gz", count);
 
     private static byte[] Zip()
     {

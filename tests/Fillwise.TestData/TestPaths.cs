@@ -11,6 +11,18 @@ public static class TestPaths
 
     public static string SampleKlines(string name) => Path.Combine(Samples, "klines", name);
 
+    /// <summary>The first <paramref name="count"/> lines of a sample capture, decompressed (for tests that make damaged or renamed copies of real data).</summary>
+    public static string[] SampleCaptureLines(string name, int count = int.MaxValue)
+    {
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(SampleCapture(name)), System.IO.Compression.CompressionMode.Decompress));
+        var lines = new List<string>();
+        while (lines.Count < count && reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+        return [.. lines];
+    }
+
     /// <summary>../shared/data relative to the repo root, or null when it is not there.</summary>
     public static string? SharedData
     {
