@@ -33,7 +33,15 @@ public sealed record BacktestResult(MemoryTelemetry Telemetry, RunTally Tally, R
 }
 
 /// <summary>What to run: the policy by name, the seed, where parent orders come from, the executor's options; a learning policy may start from a prior learned earlier.</summary>
-public sealed record BacktestSpec(string Policy, ulong Seed, Func<ISignalSource> Orders, ExecutorOptions Options, ReplayVenueOptions? Venue = null, IntelModel? Prior = null);
+public sealed record BacktestSpec(string Policy, ulong Seed, Func<ISignalSource> Orders, ExecutorOptions Options, ReplayVenueOptions? Venue = null, IntelModel? Prior = null)
+{
+    /// <summary>
+    /// False when only the run's statistics, marked costs and what it learned are wanted (a grid's cells, a prior's
+    /// run): <see cref="BacktestEngine.RunMany"/> then sends the records nowhere and the run holds a few numbers per
+    /// parent (its <see cref="RunTally"/>) instead of every record it wrote.
+    /// </summary>
+    public bool KeepRecords { get; init; } = true;
+}
 
 /// <summary>
 /// The one engine loop (NautilusTrader's backtest engine): data -> replay venue -> executor -> telemetry,
@@ -66,21 +74,16 @@ public static class BacktestEngine
 
     /// <summary>
     /// Several runs of the same inputs (an evaluation's policies, a grid's cells), each result identical to its own
-    /// <see cref="Run"/>. In tick mode the runs are dealt round-robin into one group per core, and each group steps its
-    /// venues in lockstep over one read of the data and one book (<see cref="ReplayVenueGroup"/>): the book is built
-    /// once per core instead of once per run. Bar mode runs each on its own, in parallel.
+    /// <see cref="Run"/>. In tick mode the runs are dealt into one group per core, and each group steps its venues in
+    /// lockstep over one read of the data and one book (<see cref="ReplayVenueGroup"/>): the book is built once per core
+    /// instead of once per run. Bar mode runs each on its own, in parallel.
     /// </summary>
-    /// <param name="keepRecords">
-    /// False when only each run's statistics and marked costs are wanted (a grid's cells): the records then go nowhere and
-    /// each run holds a few numbers per parent (its <see cref="RunTally"/>) instead of every record it wrote.
-    /// </param>
-    public static BacktestResult[] RunMany(BacktestInputs inputs, IReadOnlyList<BacktestSpec> specs, bool keepRecords = true, CancellationToken cancellationToken = default)
+    public static BacktestResult[] RunMany(BacktestInputs inputs, IReadOnlyList<BacktestSpec> specs, CancellationToken cancellationToken = default)
     {
         if (inputs.CheckedInRun)
         {
             throw new InvalidOperationException("Runs in lockstep read checked inputs: load them without checkInRun.");
         }
-        var sink = keepRecords ? null : DiscardTelemetry.Instance;
         var results = new BacktestResult[specs.Count];
         if (specs.Count == 0)
         {
@@ -89,22 +92,43 @@ public static class BacktestEngine
         var groups = Math.Min(Environment.ProcessorCount, specs.Count);
         if (!inputs.IsTickMode)
         {
-            Parallel.For(0, specs.Count, new ParallelOptions { MaxDegreeOfParallelism = groups }, i => results[i] = Run(inputs, specs[i], sink, cancellationToken: cancellationToken));
+            Parallel.For(0, specs.Count, new ParallelOptions { MaxDegreeOfParallelism = groups }, i => results[i] = Run(inputs, specs[i], SinkFor(specs[i]), cancellationToken: cancellationToken));
             return results;
         }
+        var members = Deal(specs, groups);
         Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = groups }, g =>
         {
-            var members = Enumerable.Range(0, specs.Count).Where(i => i % groups == g).ToArray();
-            using var group = inputs.VenueGroup([.. members.Select(i => VenueOptions(specs[i]))]);
-            var runs = members.Select((i, k) => new EngineRun(inputs, specs[i], group.Venues[k], sink)).ToArray();
+            using var group = inputs.VenueGroup([.. members[g].Select(i => VenueOptions(specs[i]))]);
+            var runs = members[g].Select((i, k) => new EngineRun(inputs, specs[i], group.Venues[k], SinkFor(specs[i]))).ToArray();
             group.RunToEnd(cancellationToken);
-            for (var k = 0; k < members.Length; k++)
+            for (var k = 0; k < members[g].Length; k++)
             {
-                results[members[k]] = runs[k].Finish();
+                results[members[g][k]] = runs[k].Finish();
             }
         });
         return results;
     }
+
+    /// <summary>
+    /// Deals runs into groups of about equal work, the heaviest first, each to the group with the least so far: an
+    /// intel run (its shadow orders) costs about three of the others, and the groups wait for the slowest. Which
+    /// group a run steps in does not change its result.
+    /// </summary>
+    private static int[][] Deal(IReadOnlyList<BacktestSpec> specs, int groups)
+    {
+        static int Weight(BacktestSpec spec) => spec.Policy == "intel" ? 3 : 1;
+        var load = new int[groups];
+        var members = Enumerable.Range(0, groups).Select(_ => new List<int>()).ToArray();
+        foreach (var i in Enumerable.Range(0, specs.Count).OrderByDescending(i => Weight(specs[i])).ThenBy(i => i))
+        {
+            var g = Array.IndexOf(load, load.Min());
+            load[g] += Weight(specs[i]);
+            members[g].Add(i);
+        }
+        return [.. members.Select(m => m.ToArray())];
+    }
+
+    private static ITelemetrySink? SinkFor(BacktestSpec spec) => spec.KeepRecords ? null : DiscardTelemetry.Instance;
 
     private static ReplayVenueOptions VenueOptions(BacktestSpec spec) => (spec.Venue ?? new ReplayVenueOptions()) with { Seed = spec.Seed, ForgetClosedOrders = true };
 

@@ -97,9 +97,16 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     /// </summary>
     internal bool StepOwn(long marketNs)
     {
-        if (!_pending.TryPeekKey(out var key) || key.TimeNs > marketNs)
+        if (!_pending.TryPeekKey(out var key, out var isMarket) || key.TimeNs > marketNs)
         {
             return false;
+        }
+        if (isMarket)
+        {
+            _pendingWork--;
+            NowNs = Math.Max(NowNs, key.TimeNs);
+            _listener!.OnMarket(_pending.DequeueMarket());
+            return true;
         }
         var pending = _pending.Dequeue();
         if (!IsTimer(pending.Kind))
@@ -131,7 +138,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     public bool TryPeekNextTime(out long timeNs)
     {
         var hasMarket = _market.TryPeekTime(out var marketNs);
-        var hasPending = _pending.TryPeekKey(out var key);
+        var hasPending = _pending.TryPeekKey(out var key, out _);
         timeNs = 0;
         if (!hasMarket && _pendingWork == 0)
         {
@@ -188,7 +195,8 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     {
         var due = Math.Max(NowNs + _options.Latency.MarketData.Draw(ref _latencyRandom), _lastMarketDueNs);
         _lastMarketDueNs = due;
-        Schedule(due, new PendingEvent { Kind = PendingKind.DeliverMarket, Market = update });
+        _pendingWork++;
+        _pending.EnqueueMarket(update, new PendingKey(due, _sequence++));
     }
 
     void IMatchingSink.Accept(VenueOrder order)
@@ -260,9 +268,6 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
                 break;
             case PendingKind.DeliverOrderEvent:
                 _listener!.OnOrderEvent(pending.OrderEvent);
-                break;
-            case PendingKind.DeliverMarket:
-                _listener!.OnMarket(pending.Market);
                 break;
             case PendingKind.ListenerTimer:
                 _listener!.OnTimer(pending.Token);

@@ -18,7 +18,8 @@ internal sealed class TickFeed : IDisposable
 {
     private readonly IMarketEventSource[] _readers;
     private readonly bool[] _hasEvent;
-    private readonly Dictionary<Symbol, OrderBook> _books = [];
+    private readonly Dictionary<Symbol, int> _indexes = [];
+    private readonly List<OrderBook> _books = [];
     private int _current = -1;
 
     public TickFeed(IReadOnlyList<IMarketEventSource> readers)
@@ -37,8 +38,21 @@ internal sealed class TickFeed : IDisposable
     /// <summary>The book of the event last applied.</summary>
     public OrderBook CurrentBook { get; private set; } = null!;
 
+    /// <summary>Its symbol's number: 0, 1, ... in the order the symbols first appear in the data.</summary>
+    public int CurrentSymbolIndex { get; private set; }
+
+    /// <summary>The kind of the event last applied.</summary>
+    public CaptureEventKind CurrentKind { get; private set; }
+
+    /// <summary>
+    /// What a client sees of the event last applied, when it is one a venue publishes (a depth update or snapshot: the
+    /// top of the L2 book; a trade: the top and the trade); default for the others. Built once here for every venue of
+    /// a group: it depends on the book alone, which no order changes.
+    /// </summary>
+    public MarketUpdate CurrentUpdate { get; private set; }
+
     /// <summary>The books built so far, one per symbol met in the data, sorted by symbol.</summary>
-    public IReadOnlyList<OrderBook> Books => [.. _books.Values.OrderBy(b => b.Symbol.Value, StringComparer.Ordinal)];
+    public IReadOnlyList<OrderBook> Books => [.. _books.OrderBy(b => b.Symbol.Value, StringComparer.Ordinal)];
 
     /// <summary>Receive time of the next event not yet applied; false when the data is exhausted.</summary>
     public bool TryPeekTime(out long timeNs)
@@ -53,27 +67,40 @@ internal sealed class TickFeed : IDisposable
     {
         _current = NextReader();
         var reader = _readers[_current];
-        if (!_books.TryGetValue(reader.Symbol, out var book))
+        if (!_indexes.TryGetValue(reader.Symbol, out var index))
         {
-            book = new OrderBook(reader.Symbol, new OrderBookOptions { Market = reader.Market });
-            _books.Add(reader.Symbol, book);
+            index = _books.Count;
+            _indexes.Add(reader.Symbol, index);
+            _books.Add(new OrderBook(reader.Symbol, new OrderBookOptions { Market = reader.Market }));
         }
+        var book = _books[index];
         CurrentBook = book;
+        CurrentSymbolIndex = index;
+        CurrentKind = reader.Kind;
         switch (reader.Kind)
         {
             case CaptureEventKind.Snapshot:
                 book.ApplySnapshot(reader.UpdateIds.Final, reader.Bids, reader.Asks);
+                CurrentUpdate = TopOfBook(book, MarketUpdateKind.Book, reader.ReceiveTimeNs, default);
                 break;
             case CaptureEventKind.DepthUpdate:
                 if (book.Apply(reader.Depth()) == DiffOutcome.Gap)
                 {
                     ExecutionMetrics.BookGap(book.Symbol);
                 }
+                CurrentUpdate = TopOfBook(book, MarketUpdateKind.Book, reader.ReceiveTimeNs, default);
+                break;
+            case CaptureEventKind.Trade:
+                CurrentUpdate = TopOfBook(book, MarketUpdateKind.Trade, reader.ReceiveTimeNs, reader.Trade);
                 break;
             case CaptureEventKind.BookTicker:
                 // Kept on the book for inspection; matching and quotes come from the L2 book alone, so the
                 // prices a client sees are the prices it can be matched against.
                 book.ApplyTicker(reader.TopOfBook);
+                CurrentUpdate = default;
+                break;
+            default:
+                CurrentUpdate = default;
                 break;
         }
     }
@@ -87,6 +114,15 @@ internal sealed class TickFeed : IDisposable
         {
             reader.Dispose();
         }
+    }
+
+    private static MarketUpdate TopOfBook(OrderBook book, MarketUpdateKind kind, long timeNs, TradeTick trade)
+    {
+        book.TryGetBestBid(out var bid);
+        book.TryGetBestAsk(out var ask);
+        return new MarketUpdate(
+            book.Symbol, kind, timeNs, book.IsValid, bid.Price, bid.Quantity, ask.Price, ask.Quantity,
+            trade.Price, trade.Quantity, trade.BuyerIsMaker ? Side.Sell : Side.Buy, default);
     }
 
     private int NextReader()

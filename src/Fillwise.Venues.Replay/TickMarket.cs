@@ -17,6 +17,7 @@ internal sealed class TickMarket : IMarketModel, IDisposable
     private readonly TickFeed _feed;
     private readonly bool _drivesFeed;
     private readonly Dictionary<Symbol, TickSymbol> _symbols = [];
+    private readonly List<TickSymbol> _byFeedIndex = [];
     private readonly QueueModel _queueModel;
     private DeterministicRandom _queueRandom;
 
@@ -42,9 +43,8 @@ internal sealed class TickMarket : IMarketModel, IDisposable
         {
             _feed.Apply();
         }
-        var reader = _feed.Current;
-        var state = SymbolState(reader.Symbol, _feed.CurrentBook);
-        switch (reader.Kind)
+        var state = SymbolState(_feed.CurrentSymbolIndex, _feed.CurrentBook);
+        switch (_feed.CurrentKind)
         {
             case CaptureEventKind.DepthUpdate:
             case CaptureEventKind.Snapshot:
@@ -52,15 +52,14 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 {
                     UpdateQueues(state);
                 }
-                sink.Publish(TopOfBook(state, MarketUpdateKind.Book, reader.ReceiveTimeNs, default));
+                sink.Publish(_feed.CurrentUpdate);
                 break;
             case CaptureEventKind.Trade:
-                var trade = reader.Trade;
                 if (state.Resting.Count > 0)
                 {
-                    MatchTrade(sink, state, trade);
+                    MatchTrade(sink, state, _feed.Current.Trade);
                 }
-                sink.Publish(TopOfBook(state, MarketUpdateKind.Trade, reader.ReceiveTimeNs, trade));
+                sink.Publish(_feed.CurrentUpdate);
                 break;
         }
         if (_drivesFeed)
@@ -128,13 +127,21 @@ internal sealed class TickMarket : IMarketModel, IDisposable
         }
     }
 
-    private TickSymbol SymbolState(Symbol symbol, OrderBook book)
+    /// <summary>This venue's state of the feed's symbol number <paramref name="index"/>, found without hashing its name.</summary>
+    private TickSymbol SymbolState(int index, OrderBook book)
     {
-        if (!_symbols.TryGetValue(symbol, out var state))
+        if (index < _byFeedIndex.Count)
         {
-            state = new TickSymbol(symbol, book);
-            _symbols.Add(symbol, state);
+            return _byFeedIndex[index];
         }
+        // The feed numbers symbols as they first appear and this market sees every event, so a new one is the next number.
+        if (index != _byFeedIndex.Count)
+        {
+            throw new InvalidOperationException($"Symbol number {index} of the feed came before number {_byFeedIndex.Count}.");
+        }
+        var state = new TickSymbol(book.Symbol, book);
+        _symbols.Add(book.Symbol, state);
+        _byFeedIndex.Add(state);
         return state;
     }
 
@@ -253,16 +260,6 @@ internal sealed class TickMarket : IMarketModel, IDisposable
                 i--;
             }
         }
-    }
-
-    private static MarketUpdate TopOfBook(TickSymbol state, MarketUpdateKind kind, long timeNs, TradeTick trade)
-    {
-        var book = state.Book;
-        book.TryGetBestBid(out var bid);
-        book.TryGetBestAsk(out var ask);
-        return new MarketUpdate(
-            state.Symbol, kind, timeNs, book.IsValid, bid.Price, bid.Quantity, ask.Price, ask.Quantity,
-            trade.Price, trade.Quantity, trade.BuyerIsMaker ? Side.Sell : Side.Buy, default);
     }
 }
 

@@ -71,7 +71,7 @@ public sealed class LockstepRunTests
         var inputs = tickMode ? BacktestInputs.Load(Capture, null, SymbolCatalog.Default) : BacktestInputs.Load(null, [TestPaths.SampleKlines("BTCUSDT-1m.csv.gz")], SymbolCatalog.Default);
         BacktestSpec[] specs = [Spec("intel", 7), Spec("static", 3, new RouterOptions { StaticOffsetBps = 2, StaticMakerTimeout = TimeSpan.FromSeconds(120) })];
         var kept = BacktestEngine.RunMany(inputs, specs);
-        var lean = BacktestEngine.RunMany(inputs, specs, keepRecords: false);
+        var lean = BacktestEngine.RunMany(inputs, [.. specs.Select(s => s with { KeepRecords = false })]);
         for (var i = 0; i < specs.Length; i++)
         {
             Assert.True(kept[i].Telemetry.Parents.Count > 10, $"run {i}: {kept[i].Telemetry.Parents.Count} parents");

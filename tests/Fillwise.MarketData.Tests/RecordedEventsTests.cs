@@ -37,4 +37,61 @@ public sealed class RecordedEventsTests
         // A second cursor is independent of the first, which is exhausted.
         Assert.True(second.MoveNext());
     }
+
+    [Fact]
+    public void LevelsStayContiguousAcrossChunksAndEventsWithoutLevelsCostNothing()
+    {
+        // Generated data (labelled): events whose level counts straddle the recorder's chunks, one bigger than a
+        // chunk, and many without levels (trades), more events than one chunk holds.
+        int[] sizes = [0, 3, 65_535, 2, 70_000, 0, 1, 40_000, 40_000, .. Enumerable.Repeat(0, 20_000), 5];
+        var recorded = RecordedEvents.Record(new Generated(sizes));
+        Assert.Equal(sizes.Length, recorded.Count);
+        using var cursor = recorded.Open();
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            Assert.True(cursor.MoveNext());
+            Assert.Equal(i, cursor.ReceiveTimeNs);
+            Assert.Equal(Generated.Levels(i, sizes[i], bid: true), cursor.Bids.ToArray());
+            Assert.Equal(Generated.Levels(i, sizes[i] / 2, bid: false), cursor.Asks.ToArray());
+        }
+        Assert.False(cursor.MoveNext());
+    }
+
+    /// <summary>Event i has n bid levels and n / 2 ask levels, each a distinct price and size.</summary>
+    private sealed class Generated(int[] sizes) : IMarketEventSource
+    {
+        private int _index = -1;
+        private Level[] _bids = [];
+        private Level[] _asks = [];
+
+        public static Level[] Levels(int index, int count, bool bid) =>
+            [.. Enumerable.Range(0, count).Select(k => new Level(new Fixed8((bid ? 1 : 2) * 1_000_000L + k), new Fixed8(index + 1L)))];
+
+        public bool MoveNext()
+        {
+            if (++_index >= sizes.Length)
+            {
+                return false;
+            }
+            _bids = Levels(_index, sizes[_index], bid: true);
+            _asks = Levels(_index, sizes[_index] / 2, bid: false);
+            return true;
+        }
+
+        public CaptureEventKind Kind => CaptureEventKind.DepthUpdate;
+        public Market Market => Market.UsdM;
+        public Symbol Symbol { get; } = new("BTCUSDT");
+        public long ReceiveTimeNs => _index;
+        public long EventTimeMs => _index;
+        public long TransactTimeMs => _index;
+        public UpdateIds UpdateIds => default;
+        public TopOfBook TopOfBook => default;
+        public TradeTick Trade => default;
+        public ReadOnlySpan<Level> Bids => _bids;
+        public ReadOnlySpan<Level> Asks => _asks;
+
+        public void Dispose()
+        {
+        }
+    }
 }

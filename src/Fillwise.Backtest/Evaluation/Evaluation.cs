@@ -1,4 +1,5 @@
 using Fillwise.Execution;
+using Fillwise.Execution.Policies.Intel;
 using Fillwise.Execution.Signals;
 using Fillwise.Venues.Replay;
 
@@ -68,13 +69,39 @@ public static class Evaluation
         var runs = new SortedDictionary<string, PolicyOutcome>(StringComparer.Ordinal);
         var names = spec.Policies.Distinct().ToArray();
         log?.WriteLine($"fillwise: eval {string.Join(", ", names)} on {string.Join(", ", test.Files.Select(Path.GetFileName))} ...");
-        // Intel learns on the training data first, as a desk would before going live; the fixed settings are chosen there too.
-        var prior = train is not null && names.Contains("intel") ? BacktestEngine.Run(train, new BacktestSpec("intel", spec.Seed, spec.Orders, options), DiscardTelemetry.Instance).Learned : null;
-        if (prior is not null)
+        var grids = grid || train is not null;
+        var policySpecs = names.Select(n => new BacktestSpec(n, spec.Seed, spec.Orders, options)).ToArray();
+        IntelModel? prior = null;
+        IReadOnlyList<FixedSettingGrid.Cell>? cells = null;
+        BacktestResult[] results;
+        if (train is null)
         {
-            log?.WriteLine($"fillwise: intel learned {prior.TotalSamples:N0} shadow outcomes on the training data and starts from them.");
+            // One lockstep pass over the data for the policies and the grid's cells together.
+            if (grids)
+            {
+                log?.WriteLine($"fillwise: and the fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on the evaluated data (hindsight) ...");
+            }
+            results = BacktestEngine.RunMany(test, [.. policySpecs, .. grids ? FixedSettingGrid.Specs(test, spec) : []]);
+            cells = grids ? FixedSettingGrid.Cells(results[names.Length..]) : null;
         }
-        var results = BacktestEngine.RunMany(test, [.. names.Select(n => new BacktestSpec(n, spec.Seed, spec.Orders, options, Prior: n == "intel" ? prior : null))]);
+        else
+        {
+            // Intel learns on the training data first, as a desk would before going live, and the fixed settings are
+            // chosen there too: one pass over the training data for both, then one over the evaluated data for the
+            // policies and the cell chosen.
+            log?.WriteLine($"fillwise: intel's prior and the fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on the training data ...");
+            var learns = names.Contains("intel");
+            BacktestSpec[] trainSpecs = [.. learns ? [new BacktestSpec("intel", spec.Seed, spec.Orders, options) { KeepRecords = false }] : Array.Empty<BacktestSpec>(), .. FixedSettingGrid.Specs(train, spec)];
+            var trained = BacktestEngine.RunMany(train, trainSpecs);
+            prior = learns ? trained[0].Learned : null;
+            cells = FixedSettingGrid.Cells(trained[(learns ? 1 : 0)..]);
+            if (prior is not null)
+            {
+                log?.WriteLine($"fillwise: intel learned {prior.TotalSamples:N0} shadow outcomes on the training data and starts from them.");
+            }
+            var chosen = FixedSettingGrid.Spec(test, spec, FixedSettingGrid.Best(cells).Setting);
+            results = BacktestEngine.RunMany(test, [.. policySpecs.Select(p => p.Policy == "intel" ? p with { Prior = prior } : p), chosen]);
+        }
         for (var i = 0; i < names.Length; i++)
         {
             var r = results[i];
@@ -87,14 +114,12 @@ public static class Evaluation
         {
             IntelPriorSamples = prior?.TotalSamples ?? 0,
         };
-        if (!grid && train is null)
+        if (cells is null)
         {
             return result;
         }
-        log?.WriteLine($"fillwise: fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on {(train is null ? "the evaluated data (hindsight)" : "the training data")} ...");
-        var cells = FixedSettingGrid.Run(train ?? test, spec);
         var best = FixedSettingGrid.Best(cells);
-        var bestOnTest = train is null ? best.Result : FixedSettingGrid.RunOne(test, spec, best.Setting);
+        var bestOnTest = train is null ? best.Result : results[^1];
         var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", bestOnTest.Stats) { MarkedCosts = bestOnTest.MarkedCosts };
         return result with
         {

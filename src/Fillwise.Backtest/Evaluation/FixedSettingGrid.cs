@@ -12,7 +12,7 @@ public sealed record FixedSetting(double OffsetBps, int TimeoutS, bool Peg = fal
 /// <summary>
 /// The static policy over a grid of fixed settings on the same orders, so a policy can be compared with the
 /// best constant. Each cell is an independent deterministic replay; the cells run in lockstep groups, one per core
-/// (<see cref="BacktestEngine.RunMany"/>).
+/// (<see cref="BacktestEngine.RunMany"/>), beside the evaluation's policies when they run on the same data.
 /// </summary>
 public static class FixedSettingGrid
 {
@@ -32,13 +32,17 @@ public static class FixedSettingGrid
         public PolicyStats Stats => Result.Stats;
     }
 
-    public static IReadOnlyList<Cell> Run(BacktestInputs inputs, EvalSpec spec)
-    {
-        // Thirty runs' records held at once were most of an evaluation's memory (1 GB over the month of bars); the
-        // grid needs each cell's statistics and marked costs only.
-        var results = BacktestEngine.RunMany(inputs, [.. Settings.Select(s => SpecFor(inputs, spec, s))], keepRecords: false);
-        return [.. Settings.Select((s, i) => new Cell(s, results[i]))];
-    }
+    public static IReadOnlyList<Cell> Run(BacktestInputs inputs, EvalSpec spec) => Cells(BacktestEngine.RunMany(inputs, Specs(inputs, spec)));
+
+    /// <summary>
+    /// Every cell's run, in <see cref="Settings"/> order, to step alone or beside other runs of the same data. Thirty
+    /// runs' records held at once were most of an evaluation's memory (1 GB over the month of bars); a cell keeps only
+    /// its statistics and marked costs.
+    /// </summary>
+    public static BacktestSpec[] Specs(BacktestInputs inputs, EvalSpec spec) => [.. Settings.Select(s => Spec(inputs, spec, s))];
+
+    /// <summary>The cells from their runs' results, in <see cref="Settings"/> order.</summary>
+    public static IReadOnlyList<Cell> Cells(IReadOnlyList<BacktestResult> results) => [.. Settings.Select((s, i) => new Cell(s, results[i]))];
 
     /// <summary>
     /// The cheapest cell by the mean over every routed parent (unfinished ones marked), so a cell cannot win by leaving
@@ -46,13 +50,11 @@ public static class FixedSettingGrid
     /// </summary>
     public static Cell Best(IReadOnlyList<Cell> cells) => cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
 
-    /// <summary>The static policy with this setting; the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
-    public static BacktestResult RunOne(BacktestInputs inputs, EvalSpec spec, FixedSetting setting) => BacktestEngine.Run(inputs, SpecFor(inputs, spec, setting), DiscardTelemetry.Instance);
-
-    private static BacktestSpec SpecFor(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
+    /// <summary>The static policy with this setting (its records not kept); the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
+    public static BacktestSpec Spec(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)
     {
         var (options, _) = inputs.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
         options = options with { Router = options.Router with { StaticOffsetBps = setting.OffsetBps, StaticMakerTimeout = TimeSpan.FromSeconds(setting.TimeoutS), StaticPegReprices = setting.Peg ? PegReprices : 0 } };
-        return new BacktestSpec("static", spec.Seed, spec.Orders, options);
+        return new BacktestSpec("static", spec.Seed, spec.Orders, options) { KeepRecords = false };
     }
 }
