@@ -51,6 +51,9 @@ internal sealed class PendingQueue
     private int _marketHead;
     private int _marketCount;
 
+    /// <summary>A market delivery is waiting.</summary>
+    public bool HasMarket => _marketCount > 0;
+
     /// <summary>The next event's key, and whether it is a market delivery (<see cref="DequeueMarket"/>) or not (<see cref="Dequeue"/>).</summary>
     public bool TryPeekKey(out PendingKey key, out bool isMarket)
     {
