@@ -58,6 +58,15 @@ public class ReplayBenchmarks
     public long IntelFromCatalogCheckedInRun() =>
         Run(BacktestInputs.Load(null, null, SymbolCatalog.Default, new CatalogSelection(_catalog, [new Symbol("BTCUSDT")]), checkInRun: true), "intel");
 
+    /// <summary>`eval --grid` (taker, static, rules, intel and the 30 fixed settings): one checked read kept in memory, then the 34 runs in lockstep groups on both cores.</summary>
+    [Benchmark(Description = "eval --grid: check + 4 policies + 30 cells (gzip)")]
+    public long EvalGridFromGzip()
+    {
+        var inputs = BacktestInputs.Load([_path], null, SymbolCatalog.Default, preload: true);
+        var spec = new EvalSpec(["taker", "static", "rules", "intel"], 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5_000m, 1)), "2s", new ExecutorOptions());
+        return Evaluation.Run(inputs, spec, grid: true).Grid!.Count;
+    }
+
     private static long Run(BacktestInputs inputs, string policy)
     {
         var (options, _) = inputs.Adapt(new ExecutorOptions());

@@ -30,6 +30,9 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
     private readonly OrderRouter _router;
     private readonly IReadOnlyList<ISignalSource> _sources;
     private readonly SortedDictionary<Symbol, SymbolState> _symbols = new(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
+
+    // The same states by hash, for the lookup every market event makes (the sorted one orders health and output).
+    private readonly Dictionary<Symbol, SymbolState> _bySymbol = [];
     private long _nextParentId = 1;
     private bool _started;
 
@@ -165,7 +168,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
 
     bool IMarks.TryGetMid(Symbol symbol, out decimal mid)
     {
-        if (_symbols.TryGetValue(symbol, out var s) && s.HasQuote)
+        if (_bySymbol.TryGetValue(symbol, out var s) && s.HasQuote)
         {
             mid = s.Mid;
             return true;
@@ -263,7 +266,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
 
     private SymbolState? State(Symbol symbol)
     {
-        if (_symbols.TryGetValue(symbol, out var state))
+        if (_bySymbol.TryGetValue(symbol, out var state))
         {
             return state;
         }
@@ -273,6 +276,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         }
         state = new SymbolState(filters, _intel.Create(symbol));
         _symbols.Add(symbol, state);
+        _bySymbol.Add(symbol, state);
         return state;
     }
 
