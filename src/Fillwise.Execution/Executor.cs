@@ -28,7 +28,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
     private readonly Account _account;
     private readonly Timers _timers;
     private readonly OrderRouter _router;
-    private readonly IReadOnlyList<ISignalSource> _sources;
+    private readonly ISignalSource[] _sources; // an array: a foreach over the list interface allocated an enumerator per market event
     private readonly SortedDictionary<Symbol, SymbolState> _symbols = new(Comparer<Symbol>.Create((a, b) => string.CompareOrdinal(a.Value, b.Value)));
 
     // The same states by hash, for the lookup every market event makes (the sorted one orders health and output).
@@ -59,7 +59,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         _account = new Account(options.StartingEquity);
         _timers = new Timers(venue);
         _router = new OrderRouter(venue, _timers, telemetry, _account, _intel, options, Markouts);
-        _sources = sources;
+        _sources = [.. sources];
     }
 
     /// <summary>Symbols switched off: the first risk gate denies their new orders.</summary>
