@@ -34,6 +34,9 @@ public sealed record EvalResult(
 
     /// <summary>With training data: the resting shadow outcomes intel learned there and started the evaluated data with (0 = cold).</summary>
     public long IntelPriorSamples { get; init; }
+
+    /// <summary>The results of the caller's own runs made beside the policies on the evaluated data, in the order given.</summary>
+    public IReadOnlyList<BacktestResult> Alongside { get; init; } = [];
 }
 
 /// <summary>
@@ -56,8 +59,10 @@ public static class Evaluation
         Risk = (baseOptions?.Risk ?? new()) with { MaxSymbolNotional = 1_000_000_000m, MaxGrossNotional = 10_000_000_000m },
     };
 
-    public static EvalResult Run(BacktestInputs test, EvalSpec spec, bool grid = false, BacktestInputs? train = null, TextWriter? log = null)
+    /// <param name="alongside">More runs of the evaluated data (e.g. a leave-one-out row's cold intel and hindsight grid), stepped in the same lockstep pass as the policies; their results are in <see cref="EvalResult.Alongside"/>.</param>
+    public static EvalResult Run(BacktestInputs test, EvalSpec spec, bool grid = false, BacktestInputs? train = null, TextWriter? log = null, IReadOnlyList<BacktestSpec>? alongside = null)
     {
+        alongside ??= [];
         if (spec.Policies.Count == 0)
         {
             throw new Fillwise.Core.OptionsException("--policies: name at least one policy.");
@@ -81,8 +86,8 @@ public static class Evaluation
             {
                 log?.WriteLine($"fillwise: and the fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on the evaluated data (hindsight) ...");
             }
-            results = BacktestEngine.RunMany(test, [.. policySpecs, .. grids ? FixedSettingGrid.Specs(test, spec) : []]);
-            cells = grids ? FixedSettingGrid.Cells(results[names.Length..]) : null;
+            results = BacktestEngine.RunMany(test, [.. policySpecs, .. grids ? FixedSettingGrid.Specs(test, spec) : [], .. alongside]);
+            cells = grids ? FixedSettingGrid.Cells(results[names.Length..^alongside.Count]) : null;
         }
         else
         {
@@ -100,7 +105,7 @@ public static class Evaluation
                 log?.WriteLine($"fillwise: intel learned {prior.TotalSamples:N0} shadow outcomes on the training data and starts from them.");
             }
             var chosen = FixedSettingGrid.Spec(test, spec, FixedSettingGrid.Best(cells).Setting);
-            results = BacktestEngine.RunMany(test, [.. policySpecs.Select(p => p.Policy == "intel" ? p with { Prior = prior } : p), chosen]);
+            results = BacktestEngine.RunMany(test, [.. policySpecs.Select(p => p.Policy == "intel" ? p with { Prior = prior } : p), chosen, .. alongside]);
         }
         for (var i = 0; i < names.Length; i++)
         {
@@ -113,13 +118,14 @@ public static class Evaluation
         var result = new EvalResult(runs, difference, spec.Seed, [.. test.Files], train is null ? [] : [.. train.Files], test.Mode, spec.OrdersLabel, adaptations)
         {
             IntelPriorSamples = prior?.TotalSamples ?? 0,
+            Alongside = results[^alongside.Count..],
         };
         if (cells is null)
         {
             return result;
         }
         var best = FixedSettingGrid.Best(cells);
-        var bestOnTest = train is null ? best.Result : results[^1];
+        var bestOnTest = train is null ? best.Result : results[names.Length];
         var bestFixed = new BestFixed(best.Setting, train is null ? "hindsight" : "train", bestOnTest.Stats) { MarkedCosts = bestOnTest.MarkedCosts };
         return result with
         {

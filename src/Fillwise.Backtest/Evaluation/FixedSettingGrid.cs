@@ -32,8 +32,6 @@ public static class FixedSettingGrid
         public PolicyStats Stats => Result.Stats;
     }
 
-    public static IReadOnlyList<Cell> Run(BacktestInputs inputs, EvalSpec spec) => Cells(BacktestEngine.RunMany(inputs, Specs(inputs, spec)));
-
     /// <summary>
     /// Every cell's run, in <see cref="Settings"/> order, to step alone or beside other runs of the same data. Thirty
     /// runs' records held at once were most of an evaluation's memory (1 GB over the month of bars); a cell keeps only

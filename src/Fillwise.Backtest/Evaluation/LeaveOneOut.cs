@@ -52,12 +52,14 @@ public static class LeaveOneOut
             {
                 var spec = specFor(seed);
                 log?.WriteLine($"fillwise: set {i + 1} of {preloaded.Count} ({Label(test)}), seed {seed} ...");
-                var warm = Evaluation.Run(test, spec with { Policies = [.. spec.Policies.Union(["static", "intel"])] }, grid: true, train);
                 var (options, _) = test.Adapt(Evaluation.TcaOptions(spec.Options), spec.Adapt);
-                // Its statistics and marked costs are all a row reads of it: its records are not kept.
-                var coldRun = BacktestEngine.Run(test, new BacktestSpec("intel", seed, spec.Orders, options), DiscardTelemetry.Instance);
+                // Cold intel and the grid on the set itself run in the evaluation's pass over the set: its statistics and
+                // marked costs are all a row reads of it, so no records are kept.
+                BacktestSpec[] alongside = [new BacktestSpec("intel", seed, spec.Orders, options) { KeepRecords = false }, .. FixedSettingGrid.Specs(test, spec)];
+                var warm = Evaluation.Run(test, spec with { Policies = [.. spec.Policies.Union(["static", "intel"])] }, grid: true, train, alongside: alongside);
+                var coldRun = warm.Alongside[0];
                 var cold = new PolicyOutcome(coldRun.Stats, coldRun.Telemetry, coldRun.Venue, coldRun.Health, coldRun.MarkedCosts);
-                var bestCell = FixedSettingGrid.Best(FixedSettingGrid.Run(test, spec));
+                var bestCell = FixedSettingGrid.Best(FixedSettingGrid.Cells(warm.Alongside.Skip(1).ToList()));
                 var hindsight = new BestFixed(bestCell.Setting, "hindsight", bestCell.Stats) { MarkedCosts = bestCell.Result.MarkedCosts };
                 var intel = warm.Policies["intel"].MarkedCosts;
                 var stat = warm.Policies["static"].MarkedCosts;
