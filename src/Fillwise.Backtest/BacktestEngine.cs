@@ -52,6 +52,7 @@ public static class BacktestEngine
 {
     public static BacktestResult Run(BacktestInputs inputs, BacktestSpec spec, ITelemetrySink? sink = null, IRunHooks? hooks = null, IExecutionMirror? mirror = null, CancellationToken cancellationToken = default)
     {
+        sink ??= SinkFor(spec);
         // The engine reads no closed order back from the venue: forgetting them keeps memory flat over long runs.
         using var check = inputs.CheckedInRun ? inputs.OpenChecked() : null;
         using var venue = check is null ? inputs.Venue(VenueOptions(spec)) : ReplayVenues.FromSources(check.Sources, inputs.Catalog, VenueOptions(spec));

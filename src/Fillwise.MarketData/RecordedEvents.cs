@@ -105,7 +105,7 @@ public sealed class RecordedEvents
 
     private readonly record struct Event(
         CaptureEventKind Kind, Market Market, Symbol Symbol, long ReceiveTimeNs, long EventTimeMs, long TransactTimeMs,
-        UpdateIds UpdateIds, TopOfBook TopOfBook, TradeTick Trade, int LevelChunk, int BidsStart, int BidsCount, int AsksStart, int AsksCount);
+        UpdateIds UpdateIds, TopOfBook TopOfBook, TradeTick Trade, int Chunk, int BidsStart, int BidsCount, int AsksStart, int AsksCount);
 
     private sealed class Cursor(RecordedEvents recorded) : IMarketEventSource
     {
@@ -124,8 +124,8 @@ public sealed class RecordedEvents
         public UpdateIds UpdateIds => Current.UpdateIds;
         public TopOfBook TopOfBook => Current.TopOfBook;
         public TradeTick Trade => Current.Trade;
-        public ReadOnlySpan<Level> Bids => recorded._levels[Current.LevelChunk].AsSpan(Current.BidsStart, Current.BidsCount);
-        public ReadOnlySpan<Level> Asks => recorded._levels[Current.LevelChunk].AsSpan(Current.AsksStart, Current.AsksCount);
+        public ReadOnlySpan<Level> Bids => recorded._levels[Current.Chunk].AsSpan(Current.BidsStart, Current.BidsCount);
+        public ReadOnlySpan<Level> Asks => recorded._levels[Current.Chunk].AsSpan(Current.AsksStart, Current.AsksCount);
 
         public void Dispose()
         {

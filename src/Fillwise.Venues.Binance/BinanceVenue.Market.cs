@@ -166,11 +166,5 @@ public sealed partial class BinanceVenue
         }
     }
 
-    private void Publish(OrderBook book, MarketUpdateKind kind, long timeNs, TradeTick trade)
-    {
-        book.TryGetBestBid(out var bid);
-        book.TryGetBestAsk(out var ask);
-        _listener?.OnMarket(new MarketUpdate(book.Symbol, kind, timeNs, book.IsValid, bid.Price, bid.Quantity, ask.Price, ask.Quantity,
-            trade.Price, trade.Quantity, trade.BuyerIsMaker ? Side.Sell : Side.Buy, default));
-    }
+    private void Publish(OrderBook book, MarketUpdateKind kind, long timeNs, TradeTick trade) => _listener?.OnMarket(book.ToMarketUpdate(kind, timeNs, trade));
 }

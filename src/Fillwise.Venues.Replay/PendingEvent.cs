@@ -36,8 +36,8 @@ internal readonly record struct PendingKey(long TimeNs, long Sequence) : ICompar
 /// The venue's future events in time order, in two lanes merged by key. Market deliveries, the bulk of them (every
 /// market event, for every venue of an evaluation), are due in the order they were published (the venue never
 /// delivers market data out of order), so they wait in a FIFO ring and cost no heap operation. Everything else
-/// goes through a heap of small (slot, key) pairs; each of those events (a few hundred bytes: an order, an order
-/// event and a market update side by side) is written once into a slot and read once, instead of being moved by
+/// goes through a heap of small (slot, key) pairs; each of those events (an order and an order event side by side)
+/// is written once into a slot and read once, instead of being moved by
 /// every sift of the heap, which cost an eighth of a month-of-bars replay. Keys are unique (a sequence number
 /// breaks ties), so the merge gives exactly the order one heap of everything would.
 /// </summary>

@@ -7,8 +7,9 @@ namespace Fillwise.Venues.Replay;
 /// A deterministic stand-in for the exchange, stepped by one single-threaded loop (Fillwise.Backtest's
 /// BacktestEngine). Each <see cref="Step"/> handles whichever comes first by (time, scheduling order): the next
 /// recorded market event (by receive time) or one of the venue's own events — order and cancel arrivals after
-/// their latency, acks and fills delivered after the response latency, market data after its latency, timers.
-/// Randomness comes from seeded streams per model, so the same inputs and seed give identical output.
+/// their latency, acks and fills delivered after the response latency, market data after its latency, timers
+/// (a market event whose update is due to the client at once is delivered in the same step, where the queue would
+/// have put it next). Randomness comes from seeded streams per model, so the same inputs and seed give identical output.
 /// Build one with <see cref="ReplayVenues"/>.
 /// </summary>
 public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
@@ -29,9 +30,9 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     private long _lastMarketDueNs;
     private bool _started;
 
-    // A market update due now (no market-data latency): held here instead of the queue's lane, and delivered at the end
-    // of the market step that published it when nothing else is due before it, which is where the queue would have
-    // delivered it next. Saves every venue of an evaluation a queue round trip per market event.
+    // A market update due now (no market-data latency): held here instead of the queue's lane, and delivered right
+    // after the market step that published it when nothing else is due before it, which is where the queue would have
+    // delivered it next (DeliverDueNow). Saves every venue of an evaluation a queue round trip per market event.
     private MarketUpdate _dueNow;
     private PendingKey _dueNowKey;
     private bool _hasDueNow;
@@ -92,6 +93,8 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         if (!StepOwn(hasMarket ? marketNs : long.MaxValue))
         {
             StepMarket(marketNs);
+            var hasNext = _market.TryPeekTime(out var nextNs);
+            DeliverDueNow(hasNext, nextNs);
         }
         return true;
     }
@@ -135,17 +138,27 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         NowNs = Math.Max(NowNs, marketNs);
         Stats.MarketEvents++;
         _market.ProcessNext(this);
-        if (_hasDueNow)
+    }
+
+    /// <summary>
+    /// After a market step, once the time of the next market event is known: delivers the update it published for
+    /// the client at once, unless something else is due first (an ack or fill due now, scheduled during the step) or
+    /// the next market event is earlier (data stepping back in time), in which case it waits in the queue's lane.
+    /// </summary>
+    internal void DeliverDueNow(bool hasNextMarket, long nextMarketNs)
+    {
+        if (!_hasDueNow)
         {
-            _hasDueNow = false;
-            if (_pending.TryPeekKey(out var next, out _) && next.CompareTo(_dueNowKey) < 0)
-            {
-                _pending.EnqueueMarket(_dueNow, _dueNowKey); // an ack or fill due now was scheduled before it: it goes first
-                return;
-            }
-            _pendingWork--;
-            _listener!.OnMarket(_dueNow);
+            return;
         }
+        _hasDueNow = false;
+        if ((hasNextMarket && nextMarketNs < _dueNowKey.TimeNs) || (_pending.TryPeekKey(out var next, out _) && next.CompareTo(_dueNowKey) < 0))
+        {
+            _pending.EnqueueMarket(_dueNow, _dueNowKey);
+            return;
+        }
+        _pendingWork--;
+        _listener!.OnMarket(_dueNow);
     }
 
     /// <summary>

@@ -31,7 +31,8 @@ public sealed class ReplayVenueGroup : IDisposable
             throw new InvalidOperationException("Attach a listener to every venue of the group before running it.");
         }
         long events = 0;
-        while (_feed.TryPeekTime(out var marketNs))
+        var hasMarket = _feed.TryPeekTime(out var marketNs);
+        while (hasMarket)
         {
             foreach (var venue in _venues)
             {
@@ -45,6 +46,11 @@ public sealed class ReplayVenueGroup : IDisposable
                 venue.StepMarket(marketNs);
             }
             _feed.MoveNext();
+            hasMarket = _feed.TryPeekTime(out marketNs);
+            foreach (var venue in _venues)
+            {
+                venue.DeliverDueNow(hasMarket, marketNs);
+            }
             if ((++events & 0x3FFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();

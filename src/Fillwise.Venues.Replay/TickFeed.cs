@@ -81,17 +81,17 @@ internal sealed class TickFeed : IDisposable
         {
             case CaptureEventKind.Snapshot:
                 book.ApplySnapshot(reader.UpdateIds.Final, reader.Bids, reader.Asks);
-                CurrentUpdate = TopOfBook(book, MarketUpdateKind.Book, reader.ReceiveTimeNs, default);
+                CurrentUpdate = book.ToMarketUpdate(MarketUpdateKind.Book, reader.ReceiveTimeNs);
                 break;
             case CaptureEventKind.DepthUpdate:
                 if (book.Apply(reader.Depth()) == DiffOutcome.Gap)
                 {
                     ExecutionMetrics.BookGap(book.Symbol);
                 }
-                CurrentUpdate = TopOfBook(book, MarketUpdateKind.Book, reader.ReceiveTimeNs, default);
+                CurrentUpdate = book.ToMarketUpdate(MarketUpdateKind.Book, reader.ReceiveTimeNs);
                 break;
             case CaptureEventKind.Trade:
-                CurrentUpdate = TopOfBook(book, MarketUpdateKind.Trade, reader.ReceiveTimeNs, reader.Trade);
+                CurrentUpdate = book.ToMarketUpdate(MarketUpdateKind.Trade, reader.ReceiveTimeNs, reader.Trade);
                 break;
             case CaptureEventKind.BookTicker:
                 // Kept on the book for inspection; matching and quotes come from the L2 book alone, so the
@@ -114,15 +114,6 @@ internal sealed class TickFeed : IDisposable
         {
             reader.Dispose();
         }
-    }
-
-    private static MarketUpdate TopOfBook(OrderBook book, MarketUpdateKind kind, long timeNs, TradeTick trade)
-    {
-        book.TryGetBestBid(out var bid);
-        book.TryGetBestAsk(out var ask);
-        return new MarketUpdate(
-            book.Symbol, kind, timeNs, book.IsValid, bid.Price, bid.Quantity, ask.Price, ask.Quantity,
-            trade.Price, trade.Quantity, trade.BuyerIsMaker ? Side.Sell : Side.Buy, default);
     }
 
     private int NextReader()

@@ -94,8 +94,8 @@ public static class Evaluation
             // Intel learns on the training data first, as a desk would before going live, and the fixed settings are
             // chosen there too: one pass over the training data for both, then one over the evaluated data for the
             // policies and the cell chosen.
-            log?.WriteLine($"fillwise: intel's prior and the fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on the training data ...");
             var learns = names.Contains("intel");
+            log?.WriteLine($"fillwise: {(learns ? "intel's prior and " : "")}the fixed-setting grid ({FixedSettingGrid.Settings.Count} cells) on the training data ...");
             BacktestSpec[] trainSpecs = [.. learns ? [new BacktestSpec("intel", spec.Seed, spec.Orders, options) { KeepRecords = false }] : Array.Empty<BacktestSpec>(), .. FixedSettingGrid.Specs(train, spec)];
             var trained = BacktestEngine.RunMany(train, trainSpecs);
             prior = learns ? trained[0].Learned : null;

@@ -56,10 +56,11 @@ public static class LeaveOneOut
                 // Cold intel and the grid on the set itself run in the evaluation's pass over the set: its statistics and
                 // marked costs are all a row reads of it, so no records are kept.
                 BacktestSpec[] alongside = [new BacktestSpec("intel", seed, spec.Orders, options) { KeepRecords = false }, .. FixedSettingGrid.Specs(test, spec)];
-                var warm = Evaluation.Run(test, spec with { Policies = [.. spec.Policies.Union(["static", "intel"])] }, grid: true, train, alongside: alongside);
-                var coldRun = warm.Alongside[0];
+                var evaluated = Evaluation.Run(test, spec with { Policies = [.. spec.Policies.Union(["static", "intel"])] }, grid: true, train, alongside: alongside);
+                var coldRun = evaluated.Alongside[0];
                 var cold = new PolicyOutcome(coldRun.Stats, coldRun.Telemetry, coldRun.Venue, coldRun.Health, coldRun.MarkedCosts);
-                var bestCell = FixedSettingGrid.Best(FixedSettingGrid.Cells(warm.Alongside.Skip(1).ToList()));
+                var bestCell = FixedSettingGrid.Best(FixedSettingGrid.Cells(evaluated.Alongside.Skip(1).ToList()));
+                var warm = evaluated with { Alongside = [] }; // a row keeps what it reports, not 31 more runs
                 var hindsight = new BestFixed(bestCell.Setting, "hindsight", bestCell.Stats) { MarkedCosts = bestCell.Result.MarkedCosts };
                 var intel = warm.Policies["intel"].MarkedCosts;
                 var stat = warm.Policies["static"].MarkedCosts;

@@ -80,6 +80,15 @@ public sealed class OrderBook(Symbol symbol, OrderBookOptions? options = null)
     /// <summary>The latest bookTicker (by update id), or null before the first.</summary>
     public TopOfBook? Ticker { get; private set; }
 
+    /// <summary>What a client is shown after an event: the top of this L2 book (and the trade, for a trade).</summary>
+    public MarketUpdate ToMarketUpdate(MarketUpdateKind kind, long timeNs, TradeTick trade = default)
+    {
+        TryGetBestBid(out var bid);
+        TryGetBestAsk(out var ask);
+        return new MarketUpdate(Symbol, kind, timeNs, IsValid, bid.Price, bid.Quantity, ask.Price, ask.Quantity,
+            trade.Price, trade.Quantity, trade.BuyerIsMaker ? Side.Sell : Side.Buy, default);
+    }
+
     public bool TryGetBestBid(out Level level)
     {
         level = default;
