@@ -51,8 +51,12 @@ internal sealed class PendingQueue
     private int _marketHead;
     private int _marketCount;
 
-    /// <summary>A market delivery is waiting.</summary>
-    public bool HasMarket => _marketCount > 0;
+    // A market update due now (no market-data latency): held here instead of the lane, and handed back right after
+    // the market step that published it when nothing else is due before it (TryTakeDueNow), which is where the lane
+    // would have delivered it next. Saves every venue of an evaluation a lane round trip per market event.
+    private MarketUpdate _dueNow;
+    private PendingKey _dueNowKey;
+    private bool _hasDueNow;
 
     /// <summary>The next event's key, and whether it is a market delivery (<see cref="DequeueMarket"/>) or not (<see cref="Dequeue"/>).</summary>
     public bool TryPeekKey(out PendingKey key, out bool isMarket)
@@ -89,8 +93,50 @@ internal sealed class PendingQueue
         return pending;
     }
 
-    /// <summary>A market delivery; its key must not be below the last one enqueued here (FIFO).</summary>
-    public void EnqueueMarket(in MarketUpdate update, PendingKey key)
+    /// <summary>
+    /// A market delivery; its key must not be below the last one enqueued here (FIFO). Due at <paramref name="nowNs"/>,
+    /// the time of the market step publishing it, it is held for <see cref="TryTakeDueNow"/>.
+    /// </summary>
+    public void EnqueueMarket(in MarketUpdate update, PendingKey key, long nowNs)
+    {
+        if (key.TimeNs == nowNs && !_hasDueNow && _marketCount == 0)
+        {
+            _dueNow = update;
+            _dueNowKey = key;
+            _hasDueNow = true;
+            return;
+        }
+        if (_hasDueNow)
+        {
+            _hasDueNow = false; // a second update in one step: both wait in the lane, in order
+            EnqueueLane(_dueNow, _dueNowKey);
+        }
+        EnqueueLane(update, key);
+    }
+
+    /// <summary>
+    /// After a market step, once the time of the next market event is known: the update held as due now, unless
+    /// something else is due first (an ack or fill due now, scheduled during the step) or the next market event is
+    /// earlier (data stepping back in time), in which case it waits in the lane.
+    /// </summary>
+    public bool TryTakeDueNow(bool hasNextMarket, long nextMarketNs, out MarketUpdate update)
+    {
+        update = default;
+        if (!_hasDueNow)
+        {
+            return false;
+        }
+        _hasDueNow = false;
+        if ((hasNextMarket && nextMarketNs < _dueNowKey.TimeNs) || (TryPeekKey(out var next, out _) && next.CompareTo(_dueNowKey) < 0))
+        {
+            EnqueueLane(_dueNow, _dueNowKey);
+            return false;
+        }
+        update = _dueNow;
+        return true;
+    }
+
+    private void EnqueueLane(in MarketUpdate update, PendingKey key)
     {
         if (_marketCount > 0 && key.CompareTo(_market[(_marketHead + _marketCount - 1) & (_market.Length - 1)].Key) < 0)
         {

@@ -30,13 +30,6 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
     private long _lastMarketDueNs;
     private bool _started;
 
-    // A market update due now (no market-data latency): held here instead of the queue's lane, and delivered right
-    // after the market step that published it when nothing else is due before it, which is where the queue would have
-    // delivered it next (DeliverDueNow). Saves every venue of an evaluation a queue round trip per market event.
-    private MarketUpdate _dueNow;
-    private PendingKey _dueNowKey;
-    private bool _hasDueNow;
-
     internal ReplayVenue(IMarketModel market, SymbolCatalog catalog, ReplayVenueOptions options)
     {
         options.Validate();
@@ -140,25 +133,14 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         _market.ProcessNext(this);
     }
 
-    /// <summary>
-    /// After a market step, once the time of the next market event is known: delivers the update it published for
-    /// the client at once, unless something else is due first (an ack or fill due now, scheduled during the step) or
-    /// the next market event is earlier (data stepping back in time), in which case it waits in the queue's lane.
-    /// </summary>
+    /// <summary>After a market step, once the time of the next market event is known: delivers the update it published for the client at once, when the queue gives it back (<see cref="PendingQueue.TryTakeDueNow"/>).</summary>
     internal void DeliverDueNow(bool hasNextMarket, long nextMarketNs)
     {
-        if (!_hasDueNow)
+        if (_pending.TryTakeDueNow(hasNextMarket, nextMarketNs, out var update))
         {
-            return;
+            _pendingWork--;
+            _listener!.OnMarket(update);
         }
-        _hasDueNow = false;
-        if ((hasNextMarket && nextMarketNs < _dueNowKey.TimeNs) || (_pending.TryPeekKey(out var next, out _) && next.CompareTo(_dueNowKey) < 0))
-        {
-            _pending.EnqueueMarket(_dueNow, _dueNowKey);
-            return;
-        }
-        _pendingWork--;
-        _listener!.OnMarket(_dueNow);
     }
 
     /// <summary>
@@ -227,20 +209,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         var due = Math.Max(NowNs + _options.Latency.MarketData.Draw(ref _latencyRandom), _lastMarketDueNs);
         _lastMarketDueNs = due;
         _pendingWork++;
-        var key = new PendingKey(due, _sequence++);
-        if (due == NowNs && !_hasDueNow && !_pending.HasMarket)
-        {
-            _dueNow = update;
-            _dueNowKey = key;
-            _hasDueNow = true;
-            return;
-        }
-        if (_hasDueNow)
-        {
-            _hasDueNow = false; // a second update in one step: both wait in the lane, in order
-            _pending.EnqueueMarket(_dueNow, _dueNowKey);
-        }
-        _pending.EnqueueMarket(update, key);
+        _pending.EnqueueMarket(update, new PendingKey(due, _sequence++), NowNs);
     }
 
     void IMatchingSink.Accept(VenueOrder order)
