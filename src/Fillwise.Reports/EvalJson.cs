@@ -5,7 +5,7 @@ using Fillwise.Backtest;
 
 namespace Fillwise.Reports;
 
-/// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best, intel_minus_best_fixed_bps.</summary>
+/// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best (and grid.headroom in hindsight), intel_minus_best_fixed_bps.</summary>
 public static class EvalJson
 {
     /// <summary><paramref name="quality"/>: the evaluated input's data errors and book gaps, when known.</summary>
@@ -54,6 +54,10 @@ public static class EvalJson
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                if (result.Headroom is { } headroom)
+                {
+                    Headroom(w, headroom);
+                }
                 w.WriteEndObject();
                 Difference(w, "intel_minus_best_fixed_bps", result.IntelMinusBestFixed);
             }
@@ -99,6 +103,16 @@ public static class EvalJson
         }
         w.WriteEndObject();
         w.WriteNumber("unfinished", s.Orders - results);
+    }
+
+    /// <summary>"headroom": {clairvoyant_minus_best_bps, intel_contexts_minus_best_bps, intel_contexts}, against the grid's best cell in hindsight.</summary>
+    internal static void Headroom(Utf8JsonWriter w, Headroom headroom)
+    {
+        w.WriteStartObject("headroom");
+        Difference(w, "clairvoyant_minus_best_bps", headroom.Clairvoyant);
+        Difference(w, "intel_contexts_minus_best_bps", headroom.IntelContexts);
+        w.WriteNumber("intel_contexts", headroom.Contexts);
+        w.WriteEndObject();
     }
 
     internal static void Difference(Utf8JsonWriter w, string name, PairedDifference? d)

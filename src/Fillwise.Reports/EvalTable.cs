@@ -31,15 +31,21 @@ public static class EvalTable
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting ({(best.ChosenOn == "train" ? "chosen on the training data" : "in hindsight on this data")}): {best.Setting}, {best.Stats.CostBpsMean:F3} bps here ({best.Stats.CostBpsMeanMarked:F3} incl. unfinished)."));
             Difference(stdout, "intel - best fixed", result.IntelMinusBestFixed);
         }
+        if (result.Headroom is { } headroom)
+        {
+            stdout.WriteLine("headroom in hindsight (what choosing per parent could have gained over the best fixed setting on this data):");
+            Difference(stdout, "  clairvoyant (each parent's cheapest cell) - best fixed", headroom.Clairvoyant, "the ceiling");
+            Difference(stdout, $"  one cell per intel context ({headroom.Contexts} contexts) - best fixed", headroom.IntelContexts, "the ceiling");
+        }
     }
 
-    private static void Difference(TextWriter stdout, string label, PairedDifference? d)
+    private static void Difference(TextWriter stdout, string label, PairedDifference? d, string subject = "intel")
     {
         if (d is null)
         {
             return;
         }
-        var verdict = d.High < 0 ? "intel is cheaper" : d.Low > 0 ? "intel is more expensive" : "no significant difference";
+        var verdict = d.High < 0 ? $"{subject} is cheaper" : d.Low > 0 ? $"{subject} is more expensive" : "no significant difference";
         stdout.WriteLine($"{label}: {F(d.Mean)} bps, 95% CI [{F(d.Low)}, {F(d.High)}] over {d.Pairs} paired parent orders, block {d.Block} ({verdict}).");
     }
 

@@ -39,6 +39,13 @@ public static class LeaveOneOutReport
                 $"{Diff(r.IntelMinusHindsight)} [{Mean(r.ColdMinusHindsight)}]",
             ]).Append(" |\n");
         }
+        text.Append("\nHeadroom in hindsight: what choosing per parent could have gained over the best constant in hindsight on the set (paired, 95 % interval). ")
+            .Append("Clairvoyant: each parent with its own cheapest cell of the grid. Intel's contexts: one cell per context of intel's decision (queue, flow, spread at arrival), the cheapest for that context on the set itself.\n\n");
+        text.Append("| set | seed | intel - hindsight | clairvoyant - hindsight | intel's contexts - hindsight (contexts) |\n|---|---|---:|---:|---:|\n");
+        foreach (var r in rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Set} | {I(r.Seed)} | {Diff(r.IntelMinusHindsight)} | {Diff(r.Headroom.Clairvoyant)} | {Diff(r.Headroom.IntelContexts)} ({I(r.Headroom.Contexts)}) |\n");
+        }
         return text.ToString();
     }
 
@@ -70,6 +77,7 @@ public static class LeaveOneOutReport
                 Best(w, "best_fixed_hindsight", r.Hindsight);
                 EvalJson.Difference(w, "intel_minus_best_hindsight_bps", r.IntelMinusHindsight);
                 EvalJson.Difference(w, "intel_cold_minus_best_hindsight_bps", r.ColdMinusHindsight);
+                EvalJson.Headroom(w, r.Headroom);
                 w.WriteNumber("intel_prior_samples", r.Warm.IntelPriorSamples);
                 EvalJson.Strings(w, "inputs", r.Warm.Inputs);
                 w.WriteEndObject();

@@ -29,7 +29,19 @@ public sealed class LeaveOneOutCommandTests
             // The constant chosen in hindsight on the set is the cheapest there: never dearer than the one chosen on training data.
             Assert.True(row.GetProperty("best_fixed_hindsight").GetProperty("cost_bps_mean_marked").GetDouble() <= row.GetProperty("best_fixed_train").GetProperty("cost_bps_mean_marked").GetDouble());
             Assert.True(row.GetProperty("intel_prior_samples").GetInt64() > 0, "warm intel learned on the other set");
+            // Choosing per parent or per context in hindsight is never dearer than the one best cell.
+            var headroom = row.GetProperty("headroom");
+            Assert.True(headroom.GetProperty("clairvoyant_minus_best_bps").GetProperty("ci95")[1].GetDouble() <= 0);
+            Assert.True(headroom.GetProperty("intel_contexts_minus_best_bps").GetProperty("mean").GetDouble() <= 0);
+            Assert.InRange(headroom.GetProperty("intel_contexts").GetInt32(), 1, 18);
         }
+
+        // The clairvoyant ceiling is the grid's on the set alone: `eval --capture <sample set> --grid` (in hindsight).
+        var (hindsightExit, hindsight, hindsightError) = Cli.Run(["eval", "--capture", .. SampleSet.Split(','), "--grid", "--seed", "1", "--policies", "static,intel", "--arrivals", "5s", "--json", "-"]);
+        Assert.True(hindsightExit == 0, hindsightError);
+        Assert.Equal(
+            JsonSerializer.Serialize(JsonDocument.Parse(hindsight).RootElement.GetProperty("grid").GetProperty("headroom").GetProperty("clairvoyant_minus_best_bps")),
+            JsonSerializer.Serialize(rows[0].GetProperty("headroom").GetProperty("clairvoyant_minus_best_bps")));
 
         // The first row is `eval --capture <sample set> --train <eth set>`, number for number.
         var (single, alone, singleError) = Cli.Run(["eval", "--capture", .. SampleSet.Split(','), "--train", .. eth, "--seed", "1", "--policies", "static,intel", "--arrivals", "5s", "--json", "-"]);

@@ -32,6 +32,9 @@ public sealed record EvalResult(
     public BestFixed? Best { get; init; }
     public PairedDifference? IntelMinusBestFixed { get; init; }
 
+    /// <summary>With the grid run on the evaluated data (hindsight): how much choosing per parent could have gained over its best cell.</summary>
+    public Headroom? Headroom { get; init; }
+
     /// <summary>With training data: the resting shadow outcomes intel learned there and started the evaluated data with (0 = cold).</summary>
     public long IntelPriorSamples { get; init; }
 
@@ -132,6 +135,7 @@ public static class Evaluation
             Grid = cells,
             Best = bestFixed,
             IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.MarkedCosts, bestOnTest.MarkedCosts, spec.Seed),
+            Headroom = train is null ? Headroom.Of(cells, intel is null ? null : Headroom.ContextsOf(intel.Telemetry), spec.Seed) : null,
         };
     }
 }

@@ -8,6 +8,7 @@ namespace Fillwise.Backtest;
 /// <param name="Warm">The evaluation with the other sets as training data: intel starts from what it learned there, the best fixed setting is chosen there.</param>
 /// <param name="Cold">Intel on the set without a prior.</param>
 /// <param name="Hindsight">The grid's best cell on the set itself (the constant nobody could have picked beforehand).</param>
+/// <param name="Headroom">How much choosing per parent could have gained over that cell on the set (intel's contexts: the warm run's).</param>
 public sealed record LeaveOneOutRow(
     string Set,
     ulong Seed,
@@ -17,7 +18,8 @@ public sealed record LeaveOneOutRow(
     PairedDifference? ColdMinusBestFixed,
     BestFixed Hindsight,
     PairedDifference? IntelMinusHindsight,
-    PairedDifference? ColdMinusHindsight);
+    PairedDifference? ColdMinusHindsight,
+    Headroom Headroom);
 
 /// <summary>
 /// The evaluation tables of the README from one command (issue 12's "evaluation as a feature"): for each set and each
@@ -59,7 +61,8 @@ public static class LeaveOneOut
                 var evaluated = Evaluation.Run(test, spec with { Policies = [.. spec.Policies.Union(["static", "intel"])] }, grid: true, train, alongside: alongside);
                 var coldRun = evaluated.Alongside[0];
                 var cold = new PolicyOutcome(coldRun.Stats, coldRun.Telemetry, coldRun.Venue, coldRun.Health, coldRun.MarkedCosts);
-                var bestCell = FixedSettingGrid.Best(FixedSettingGrid.Cells(evaluated.Alongside.Skip(1).ToList()));
+                var cells = FixedSettingGrid.Cells(evaluated.Alongside.Skip(1).ToList());
+                var bestCell = FixedSettingGrid.Best(cells);
                 var warm = evaluated with { Alongside = [] }; // a row keeps what it reports, not 31 more runs
                 var hindsight = new BestFixed(bestCell.Setting, "hindsight", bestCell.Stats) { MarkedCosts = bestCell.Result.MarkedCosts };
                 var intel = warm.Policies["intel"].MarkedCosts;
@@ -70,7 +73,8 @@ public static class LeaveOneOut
                     warm.Best is { } best ? PairedDifference.Compute(cold.MarkedCosts, best.MarkedCosts, seed) : null,
                     hindsight,
                     PairedDifference.Compute(intel, hindsight.MarkedCosts, seed),
-                    PairedDifference.Compute(cold.MarkedCosts, hindsight.MarkedCosts, seed)));
+                    PairedDifference.Compute(cold.MarkedCosts, hindsight.MarkedCosts, seed),
+                    Headroom.Of(cells, Headroom.ContextsOf(warm.Policies["intel"].Telemetry), seed)));
             }
         }
         return rows;

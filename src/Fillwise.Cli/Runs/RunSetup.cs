@@ -24,7 +24,7 @@ internal sealed class RunSetup
     public Option<string?> Config { get; } = new("--config") { Description = "Executor options JSON: any of StartingEquity, HealthEvery, Risk, Sizing, Router, RouterPolicy, MakerOffset, Regime, Kpis, Score, Expectancy, Intel, ... (unknown keys are errors)." };
     public Option<bool> NoAdapt { get; } = new("--no-adapt") { Description = "Keep the options exactly as given (no tick/bar-mode adaptation)." };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of arrivals and the venue's random models.", DefaultValueFactory = _ => 1 };
-    public Option<string?> Arrivals { get; } = new("--arrivals") { Description = "Seeded parent orders every EVERY (e.g. 10s; default 10s on captures, 10m on klines); informed:EVERY for parents whose side follows the recent trade flow." };
+    public Option<string?> Arrivals { get; } = new("--arrivals") { Description = "Seeded parent orders every EVERY (e.g. 10s; default 10s on captures, 10m on klines); informed:EVERY for parents whose side follows the recent trade flow; mixed:EVERY for half of them informed (a seeded draw per parent)." };
     public Option<decimal> Notional { get; } = new("--notional") { Description = "Notional of each arrival, quote currency (USDT).", DefaultValueFactory = _ => 5000m };
 
     public IEnumerable<Option> All => [Capture, Klines, CatalogDir, Symbols, MarketName, From, To, SymbolFile, Config, NoAdapt, Seed, Arrivals, Notional];
@@ -99,18 +99,22 @@ internal sealed class RunSetup
         }
     }
 
-    /// <summary>The arrival schedule (uninformed or informed) and its label for the run identity.</summary>
+    /// <summary>The arrival schedule (uninformed, informed or mixed) and its label for the run identity.</summary>
     /// <param name="seed">The schedule's seed when not --seed's (a leave-one-out evaluation over several seeds).</param>
     public (Func<ISignalSource> Source, string Label) ArrivalSource(ParseResult parse, BacktestInputs inputs, ulong? seed = null)
     {
         var text = parse.GetValue(Arrivals);
-        var informed = text?.StartsWith("informed:", StringComparison.OrdinalIgnoreCase) == true;
-        var every = text is null ? (inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10)) : Durations.Parse(informed ? text[9..] : text, "--arrivals");
+        var flow = text?.IndexOf(':') is > 0 and var colon ? text[..colon].ToLowerInvariant() : "arrivals";
+        if (flow is not ("arrivals" or "informed" or "mixed"))
+        {
+            throw new UsageException($"--arrivals '{text}': expected EVERY, informed:EVERY or mixed:EVERY (e.g. 2s, informed:2s).");
+        }
+        var every = text is null ? (inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10)) : Durations.Parse(flow == "arrivals" ? text : text[(flow.Length + 1)..], "--arrivals");
         var options = new ArrivalOptions(every, parse.GetValue(Notional), seed ?? parse.GetValue(Seed));
         Guard(options.Validate);
-        var label = string.Create(CultureInfo.InvariantCulture, $"{(informed ? "informed" : "arrivals")}:{every.TotalMilliseconds}ms:{options.Notional}");
-        TimeSpan? window = informed ? TimeSpan.FromSeconds(5) : null;
-        return (() => new SeededArrivals(options, window), label);
+        var label = string.Create(CultureInfo.InvariantCulture, $"{flow}:{every.TotalMilliseconds}ms:{options.Notional}");
+        TimeSpan? window = flow == "arrivals" ? null : TimeSpan.FromSeconds(5);
+        return (() => new SeededArrivals(options, window, mixed: flow == "mixed"), label);
     }
 
     public static string Policy(string text)

@@ -57,6 +57,9 @@ public readonly struct DecisionReason : IEquatable<DecisionReason>
 
     public static DecisionReason FromString(string text) => new(text);
 
+    /// <summary>The expected-cost policy's context bucket of the decision (queue, flow, spread); -1 when it made no such choice (cold start, a Broken router, another policy).</summary>
+    public int IntelContext => _kind == Kind.Chose ? _intel.Context : -1;
+
     public static implicit operator DecisionReason(string text) => new(text);
 
     public static bool operator ==(DecisionReason left, DecisionReason right) => left.Equals(right);

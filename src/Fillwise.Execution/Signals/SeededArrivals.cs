@@ -12,22 +12,28 @@ namespace Fillwise.Execution.Signals;
 /// has — the signed aggressor trade flow over that window — so the parent is on the side the market is moving
 /// and delay has a cost, as for a real strategy. A flat flow falls back to the seeded side; |imbalance| travels
 /// with the parent as its urgency.</item>
+/// <item>Mixed (<c>mixed</c> with the window): a third seeded draw makes each parent informed or not, even odds, as a
+/// desk's flow mixes signal-driven orders with rebalancing; each parent's source says which it was.</item>
 /// </list>
 /// </summary>
 public sealed class SeededArrivals : ISignalSource
 {
     private readonly ArrivalOptions _options;
     private readonly TradeFlow? _flow;
-    private readonly string _name;
+    private readonly bool _mixed;
     private DeterministicRandom _random;
 
-    public SeededArrivals(ArrivalOptions options, TimeSpan? informedWindow = null)
+    public SeededArrivals(ArrivalOptions options, TimeSpan? informedWindow = null, bool mixed = false)
     {
         options.Validate();
+        if (mixed && informedWindow is null)
+        {
+            throw new ArgumentException("a mixed flow needs the informed parents' signal window.", nameof(mixed));
+        }
         _options = options;
         _random = new DeterministicRandom(options.Seed);
         _flow = informedWindow is { } window ? new TradeFlow(window) : null;
-        _name = _flow is null ? "arrivals" : "informed";
+        _mixed = mixed;
     }
 
     public void Start(ISignalHost host) => host.WakeAt(this, host.NowNs + _options.Every.Ticks * 100, 0);
@@ -37,17 +43,19 @@ public sealed class SeededArrivals : ISignalSource
         var quoted = host.QuotedSymbols();
         var pick = _random.NextLong(1_000_000);
         var side = _random.NextDouble() < 0.5 ? Side.Buy : Side.Sell;
+        // Only a mixed flow draws a third time, so the uninformed and informed schedules stay what they were.
+        var informed = _flow is not null && (!_mixed || _random.NextDouble() < 0.5);
         if (quoted.Count > 0)
         {
             var symbol = quoted[(int)(pick % quoted.Count)];
             var urgency = double.NaN;
-            if (_flow is not null)
+            if (informed && _flow is not null)
             {
                 var imbalance = _flow.Imbalance(symbol, host.NowNs);
                 side = imbalance > 0 ? Side.Buy : imbalance < 0 ? Side.Sell : side;
                 urgency = Math.Abs(imbalance);
             }
-            host.Emit(new ParentSignal(host.NowNs, symbol, side, null, _options.Notional, _name) { Urgency = urgency });
+            host.Emit(new ParentSignal(host.NowNs, symbol, side, null, _options.Notional, informed ? "informed" : "arrivals") { Urgency = urgency });
         }
         host.WakeAt(this, host.NowNs + _options.Every.Ticks * 100, 0);
     }
