@@ -108,11 +108,14 @@ public static class LeaveOneOutReport
     private static string Setting(FixedSetting s) => s.Peg ? $"peg {I(s.TimeoutS)} s" : s.OffsetBps == 0 ? $"touch {I(s.TimeoutS)} s" : string.Create(CultureInfo.InvariantCulture, $"{s.OffsetBps} bps behind {s.TimeoutS} s");
 
     /// <summary>"**-0.79 [-1.34, -0.15]**": bold when the interval is below zero (intel cheaper), italics when above.</summary>
-    private static string Diff(PairedDifference? d) =>
-        Marked(d, x => string.Create(CultureInfo.InvariantCulture, $"{x.Mean:+0.00;-0.00} [{x.Low:+0.00;-0.00}, {x.High:+0.00;-0.00}]"));
+    private static string Diff(PairedDifference? d) => Marked(d, x => $"{Signed(x.Mean)} [{Signed(x.Low)}, {Signed(x.High)}]");
 
     /// <summary>The mean alone, marked the same way (cold intel, in brackets).</summary>
-    private static string Mean(PairedDifference? d) => Marked(d, x => x.Mean.ToString("+0.00;-0.00", CultureInfo.InvariantCulture));
+    private static string Mean(PairedDifference? d) => Marked(d, x => Signed(x.Mean));
+
+    /// <summary>"+0.12", "-0.12"; a value that rounds to zero keeps its sign ("-0.00": just below zero), never "-+0.00".</summary>
+    private static string Signed(double value) =>
+        (value < 0 ? "-" : "+") + Math.Abs(value).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string Marked(PairedDifference? d, Func<PairedDifference, string> text)
     {
