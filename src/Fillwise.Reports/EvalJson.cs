@@ -105,13 +105,14 @@ public static class EvalJson
         w.WriteNumber("unfinished", s.Orders - results);
     }
 
-    /// <summary>"headroom": {clairvoyant_minus_best_bps, intel_contexts_minus_best_bps, intel_contexts}, against the grid's best cell in hindsight.</summary>
+    /// <summary>"headroom": {clairvoyant_minus_best_bps, intel_contexts_minus_best_bps, intel_contexts} against the grid's best cell in hindsight, and best_minus_static_bps.</summary>
     internal static void Headroom(Utf8JsonWriter w, Headroom headroom)
     {
         w.WriteStartObject("headroom");
         Difference(w, "clairvoyant_minus_best_bps", headroom.Clairvoyant);
         Difference(w, "intel_contexts_minus_best_bps", headroom.IntelContexts);
         w.WriteNumber("intel_contexts", headroom.Contexts);
+        Difference(w, "best_minus_static_bps", headroom.BestMinusStatic);
         w.WriteEndObject();
     }
 

@@ -36,6 +36,7 @@ public static class EvalTable
             stdout.WriteLine("headroom in hindsight (what choosing per parent could have gained over the best fixed setting on this data):");
             Difference(stdout, "  clairvoyant (each parent's cheapest cell) - best fixed", headroom.Clairvoyant, "the ceiling");
             Difference(stdout, $"  one cell per intel context ({headroom.Contexts} contexts) - best fixed", headroom.IntelContexts, "the ceiling");
+            Difference(stdout, "  and the best fixed setting - static", headroom.BestMinusStatic, "the best fixed setting");
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class LeaveOneOutCommandTests
             Assert.True(headroom.GetProperty("clairvoyant_minus_best_bps").GetProperty("ci95")[1].GetDouble() <= 0);
             Assert.True(headroom.GetProperty("intel_contexts_minus_best_bps").GetProperty("mean").GetDouble() <= 0);
             Assert.InRange(headroom.GetProperty("intel_contexts").GetInt32(), 1, 18);
+            Assert.True(headroom.GetProperty("best_minus_static_bps").GetProperty("pairs").GetInt32() > 50);
         }
 
         // The clairvoyant ceiling is the grid's on the set alone: `eval --capture <sample set> --grid` (in hindsight).

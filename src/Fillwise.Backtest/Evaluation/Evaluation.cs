@@ -135,7 +135,7 @@ public static class Evaluation
             Grid = cells,
             Best = bestFixed,
             IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.MarkedCosts, bestOnTest.MarkedCosts, spec.Seed),
-            Headroom = train is null ? Headroom.Of(cells, intel is null ? null : Headroom.ContextsOf(intel.Telemetry), spec.Seed) : null,
+            Headroom = train is null ? Headroom.Of(cells, intel is null ? null : Headroom.ContextsOf(intel.Telemetry), runs.GetValueOrDefault("static")?.MarkedCosts, spec.Seed) : null,
         };
     }
 }

@@ -16,10 +16,23 @@ namespace Fillwise.Backtest;
 /// </summary>
 public sealed record Headroom(PairedDifference Clairvoyant, PairedDifference? IntelContexts, int Contexts)
 {
+    /// <summary>
+    /// The best cell against the static policy, paired: how much a constant chosen in hindsight gains over static here. Where
+    /// even this interval does not clear zero, beating static significantly means beating every constant.
+    /// </summary>
+    public PairedDifference? BestMinusStatic { get; init; }
+
     /// <param name="cells">The grid run on the evaluated data.</param>
     /// <param name="contexts">Intel's context per parent id (-1: none); null without an intel run.</param>
-    public static Headroom Of(IReadOnlyList<FixedSettingGrid.Cell> cells, IReadOnlyDictionary<long, int>? contexts, ulong seed) =>
-        Of([.. cells.Select(c => c.Result.MarkedCosts)], cells.ToList().IndexOf(FixedSettingGrid.Best(cells)), contexts, seed);
+    /// <param name="staticCosts">The static policy's cost per parent id; null without a static run.</param>
+    public static Headroom Of(IReadOnlyList<FixedSettingGrid.Cell> cells, IReadOnlyDictionary<long, int>? contexts, IReadOnlyDictionary<long, double>? staticCosts, ulong seed)
+    {
+        var best = FixedSettingGrid.Best(cells);
+        return Of([.. cells.Select(c => c.Result.MarkedCosts)], cells.ToList().IndexOf(best), contexts, seed) with
+        {
+            BestMinusStatic = staticCosts is null ? null : PairedDifference.Compute(best.Result.MarkedCosts, staticCosts, seed),
+        };
+    }
 
     /// <param name="costs">Each setting's cost per parent id.</param>
     /// <param name="best">The index of the best setting, the baseline.</param>

@@ -74,7 +74,7 @@ public static class LeaveOneOut
                     hindsight,
                     PairedDifference.Compute(intel, hindsight.MarkedCosts, seed),
                     PairedDifference.Compute(cold.MarkedCosts, hindsight.MarkedCosts, seed),
-                    Headroom.Of(cells, Headroom.ContextsOf(warm.Policies["intel"].Telemetry), seed)));
+                    Headroom.Of(cells, Headroom.ContextsOf(warm.Policies["intel"].Telemetry), stat, seed)));
             }
         }
         return rows;
