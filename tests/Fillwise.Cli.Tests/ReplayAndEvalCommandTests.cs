@@ -266,22 +266,6 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
     }
 
     [Fact]
-    public void AMixedFlowIsItsOwnScheduleAndHalfOfItsParentsAreInformed()
-    {
-        var db = Path.Combine(_dir, "mixed.db");
-        var (exit, output, error) = Run(["replay", .. Capture, "--arrivals", "mixed:2s", "--policy", "static", "--db", db, "--json"]);
-        Assert.True(exit == 0, error);
-        // The schedule is part of the run's identity: the same data under informed flow is another run.
-        var (informedExit, informed, informedError) = Run(["replay", .. Capture, "--arrivals", "informed:2s", "--policy", "static", "--db", db, "--json"]);
-        Assert.True(informedExit == 0, informedError);
-        Assert.NotEqual(JsonDocument.Parse(output).RootElement.GetProperty("run_id").GetString(), JsonDocument.Parse(informed).RootElement.GetProperty("run_id").GetString());
-        using var store = TelemetryStore.Open(db);
-        var sources = store.Query($"SELECT source, COUNT(*) FROM parents WHERE run_id = '{JsonDocument.Parse(output).RootElement.GetProperty("run_id").GetString()}' GROUP BY source ORDER BY source").ToDictionary(r => (string)r[0]!, r => (long)r[1]!);
-        Assert.Equal(["arrivals", "informed"], sources.Keys);
-        Assert.InRange(sources["informed"], sources["arrivals"] / 2, sources["arrivals"] * 2);
-    }
-
-    [Fact]
     public void ValidSignalsAreExecuted()
     {
         var signals = Path.Combine(_dir, "ok.csv");
@@ -296,8 +280,6 @@ public sealed class ReplayAndEvalCommandTests : IDisposable
     [Theory]
     [InlineData("--policies", "bogus", "unknown policy")]
     [InlineData("--arrivals", "soon", "is not a duration")]
-    [InlineData("--arrivals", "often:2s", "expected EVERY, informed:EVERY or mixed:EVERY")]
-    [InlineData("--arrivals", "mixed:", "is not a duration")]
     public void ConflictingOrBadOptionsAreOneSentence(string option, string value, string expected)
     {
         var (exit, _, error) = Run(["eval", .. Capture, option, value]);
