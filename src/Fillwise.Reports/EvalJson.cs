@@ -111,7 +111,14 @@ public static class EvalJson
         w.WriteStartObject("headroom");
         Difference(w, "clairvoyant_minus_best_bps", headroom.Clairvoyant);
         Difference(w, "intel_contexts_minus_best_bps", headroom.IntelContexts);
-        w.WriteNumber("intel_contexts", headroom.Contexts);
+        if (headroom.Contexts is { } contexts)
+        {
+            w.WriteNumber("intel_contexts", contexts);
+        }
+        else
+        {
+            w.WriteNull("intel_contexts");
+        }
         Difference(w, "best_minus_static_bps", headroom.BestMinusStatic);
         w.WriteEndObject();
     }

@@ -32,7 +32,8 @@ public sealed class ArrivalsCommandTests : IDisposable
 
     [Theory]
     [InlineData("often:2s", "expected EVERY, informed:EVERY or mixed:EVERY")]
-    [InlineData("mixed:", "is not a duration")]
+    [InlineData("mixed:", "give how often after the colon (e.g. mixed:2s)")]
+    [InlineData("arrivals:2s", "expected EVERY, informed:EVERY or mixed:EVERY")]
     [InlineData("informed:0s", "--arrivals")]
     public void ABadScheduleIsOneSentence(string value, string expected)
     {

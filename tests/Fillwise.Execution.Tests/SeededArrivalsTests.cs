@@ -62,6 +62,14 @@ public sealed class SeededArrivalsTests
     }
 
     [Fact]
+    public void TheUninformedScheduleIsTheOneEveryEarlierRunUsed()
+    {
+        // Recorded with the schedule as it was before the mixed flow (4373988); the README's tables reproduce with it.
+        var sides = string.Concat(Run(null, mixed: false).Take(24).Select(p => p.Side == Side.Buy ? 'B' : 'S'));
+        Assert.Equal("SSSSBBSSSSBSSBSBBSSSSBBB", sides);
+    }
+
+    [Fact]
     public void AMixedFlowNeedsTheSignalWindow() =>
         Assert.Throws<ArgumentException>(() => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5000m, 1), null, mixed: true));
 

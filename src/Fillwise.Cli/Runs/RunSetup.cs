@@ -24,7 +24,7 @@ internal sealed class RunSetup
     public Option<string?> Config { get; } = new("--config") { Description = "Executor options JSON: any of StartingEquity, HealthEvery, Risk, Sizing, Router, RouterPolicy, MakerOffset, Regime, Kpis, Score, Expectancy, Intel, ... (unknown keys are errors)." };
     public Option<bool> NoAdapt { get; } = new("--no-adapt") { Description = "Keep the options exactly as given (no tick/bar-mode adaptation)." };
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of arrivals and the venue's random models.", DefaultValueFactory = _ => 1 };
-    public Option<string?> Arrivals { get; } = new("--arrivals") { Description = "Seeded parent orders every EVERY (e.g. 10s; default 10s on captures, 10m on klines); informed:EVERY for parents whose side follows the recent trade flow; mixed:EVERY for half of them informed (a seeded draw per parent)." };
+    public Option<string?> Arrivals { get; } = new("--arrivals") { Description = "Seeded parent orders every EVERY (e.g. 10s; default 10s on captures, 10m on klines); informed:EVERY for parents whose side follows the recent trade flow; mixed:EVERY for each parent informed or not, even odds (a seeded draw per parent)." };
     public Option<decimal> Notional { get; } = new("--notional") { Description = "Notional of each arrival, quote currency (USDT).", DefaultValueFactory = _ => 5000m };
 
     public IEnumerable<Option> All => [Capture, Klines, CatalogDir, Symbols, MarketName, From, To, SymbolFile, Config, NoAdapt, Seed, Arrivals, Notional];
@@ -104,12 +104,17 @@ internal sealed class RunSetup
     public (Func<ISignalSource> Source, string Label) ArrivalSource(ParseResult parse, BacktestInputs inputs, ulong? seed = null)
     {
         var text = parse.GetValue(Arrivals);
-        var flow = text?.IndexOf(':') is > 0 and var colon ? text[..colon].ToLowerInvariant() : "arrivals";
-        if (flow is not ("arrivals" or "informed" or "mixed"))
+        var colon = text?.IndexOf(':') ?? -1;
+        var flow = colon < 0 ? "arrivals" : text![..colon].Trim().ToLowerInvariant();
+        if (colon >= 0 && flow is not ("informed" or "mixed"))
         {
             throw new UsageException($"--arrivals '{text}': expected EVERY, informed:EVERY or mixed:EVERY (e.g. 2s, informed:2s).");
         }
-        var every = text is null ? (inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10)) : Durations.Parse(flow == "arrivals" ? text : text[(flow.Length + 1)..], "--arrivals");
+        if (colon >= 0 && string.IsNullOrWhiteSpace(text![(colon + 1)..]))
+        {
+            throw new UsageException($"--arrivals '{text}': give how often after the colon (e.g. {flow}:2s).");
+        }
+        var every = text is null ? (inputs.IsTickMode ? TimeSpan.FromSeconds(10) : TimeSpan.FromMinutes(10)) : Durations.Parse(colon < 0 ? text : text[(colon + 1)..], "--arrivals");
         var options = new ArrivalOptions(every, parse.GetValue(Notional), seed ?? parse.GetValue(Seed));
         Guard(options.Validate);
         var label = string.Create(CultureInfo.InvariantCulture, $"{flow}:{every.TotalMilliseconds}ms:{options.Notional}");

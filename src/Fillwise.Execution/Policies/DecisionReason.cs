@@ -16,6 +16,7 @@ public readonly struct DecisionReason : IEquatable<DecisionReason>
     private readonly IntelExplanation _intel;
     private readonly long _evidence;
     private readonly int _minSamples;
+    private readonly int _context;
     private readonly Kind _kind;
 
     public DecisionReason(string text)
@@ -23,15 +24,17 @@ public readonly struct DecisionReason : IEquatable<DecisionReason>
         ArgumentNullException.ThrowIfNull(text);
         _text = text;
         _kind = Kind.Text;
+        _context = -1;
     }
 
-    private DecisionReason(Kind kind, in PolicyReason router, in IntelExplanation intel, long evidence, int minSamples)
+    private DecisionReason(Kind kind, in PolicyReason router, in IntelExplanation intel, long evidence, int minSamples, int context)
     {
         _kind = kind;
         _router = router;
         _intel = intel;
         _evidence = evidence;
         _minSamples = minSamples;
+        _context = context;
     }
 
     private enum Kind : byte
@@ -44,21 +47,25 @@ public readonly struct DecisionReason : IEquatable<DecisionReason>
     }
 
     /// <summary>The router's classification, as the rules policy states it.</summary>
-    public static DecisionReason Router(in PolicyReason reason) => new(Kind.Router, reason, default, 0, 0);
+    public static DecisionReason Router(in PolicyReason reason) => new(Kind.Router, reason, default, 0, 0, -1);
 
-    /// <summary>"router Broken (…): take".</summary>
-    internal static DecisionReason RouterBroken(in PolicyReason reason) => new(Kind.RouterBroken, reason, default, 0, 0);
+    /// <summary>"router Broken (…): take"; the context the expected-cost policy saw is kept, not written.</summary>
+    internal static DecisionReason RouterBroken(in PolicyReason reason, int context) => new(Kind.RouterBroken, reason, default, 0, 0, context);
 
-    /// <summary>"cold start (n shadow outcomes &lt; min): static at the touch".</summary>
-    internal static DecisionReason ColdStart(long evidence, int minSamples) => new(Kind.ColdStart, default, default, evidence, minSamples);
+    /// <summary>"cold start (n shadow outcomes &lt; min): static at the touch"; the context is kept, not written.</summary>
+    internal static DecisionReason ColdStart(long evidence, int minSamples, int context) => new(Kind.ColdStart, default, default, evidence, minSamples, context);
 
     /// <summary>The expected-cost choice with every candidate.</summary>
-    internal static DecisionReason Chose(in IntelExplanation explanation) => new(Kind.Chose, default, explanation, 0, 0);
+    internal static DecisionReason Chose(in IntelExplanation explanation) => new(Kind.Chose, default, explanation, 0, 0, explanation.Context);
 
     public static DecisionReason FromString(string text) => new(text);
 
-    /// <summary>The expected-cost policy's context bucket of the decision (queue, flow, spread); -1 when it made no such choice (cold start, a Broken router, another policy).</summary>
-    public int IntelContext => _kind == Kind.Chose ? _intel.Context : -1;
+    /// <summary>
+    /// The expected-cost policy's context bucket at the decision (queue, flow, spread), whichever way it decided (a choice,
+    /// its cold start, a Broken router), so that what the market looked like does not depend on what intel had learned;
+    /// -1 for another policy.
+    /// </summary>
+    public int IntelContext => _context;
 
     public static implicit operator DecisionReason(string text) => new(text);
 
@@ -77,7 +84,7 @@ public readonly struct DecisionReason : IEquatable<DecisionReason>
 
     public bool Equals(DecisionReason other) =>
         _kind == other._kind && string.Equals(_text, other._text, StringComparison.Ordinal) && _router.Equals(other._router)
-        && _evidence == other._evidence && _minSamples == other._minSamples && _intel.SameAs(other._intel);
+        && _evidence == other._evidence && _minSamples == other._minSamples && _context == other._context && _intel.SameAs(other._intel);
 
     public override bool Equals(object? obj) => obj is DecisionReason other && Equals(other);
 

@@ -59,21 +59,23 @@ internal sealed class IntelPolicy : IExecutionPolicy
     public ExecutionPlan Plan(in PolicyInputs inputs)
     {
         var quality = inputs.Intel.Router.Quality;
+        var q = inputs.Quote;
+        // The context is recorded with every decision, not only the model's, so that evaluations can group parents by it.
+        var context = Context.Of(inputs.Side, q.BidQuantity.ToDouble(), q.AskQuantity.ToDouble(), _flow.Imbalance(inputs.Symbol, inputs.NowNs), Wide(q, inputs.Filters));
         if (quality == RouterQuality.Broken)
         {
-            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, DecisionReason.RouterBroken(inputs.Intel.Router.Reason)));
+            return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, DecisionReason.RouterBroken(inputs.Intel.Router.Reason, context)));
         }
         var evidence = _model.Evidence(inputs.Symbol);
         if (evidence < _o.MinSamples)
         {
-            return new ExecutionPlan(true, 0, _router.StaticMakerTimeout, View(quality, true, 0, DecisionReason.ColdStart(evidence, _o.MinSamples)));
+            return new ExecutionPlan(true, 0, _router.StaticMakerTimeout, View(quality, true, 0, DecisionReason.ColdStart(evidence, _o.MinSamples, context)));
         }
-        var q = inputs.Quote;
         // The candidates live in a value on the stack; the reason's words are written only where they are read.
         var explanation = new IntelExplanation
         {
             Names = _names,
-            Context = Context.Of(inputs.Side, q.BidQuantity.ToDouble(), q.AskQuantity.ToDouble(), _flow.Imbalance(inputs.Symbol, inputs.NowNs), Wide(q, inputs.Filters)),
+            Context = context,
             Count = _actions,
         };
         Span<Candidate> candidates = explanation.Candidates;

@@ -5,7 +5,7 @@ namespace Fillwise.Execution.Signals;
 
 /// <summary>
 /// TCA flow: every <c>Every</c> a parent of <c>Notional</c> on a random quoted symbol, from a seeded stream. Two
-/// draws per arrival whatever happens, so every policy sees the identical schedule.
+/// draws per arrival whatever happens (three in a mixed flow), so every policy sees the identical schedule.
 /// <list type="bullet">
 /// <item>Uninformed (default): the side is the seeded draw.</item>
 /// <item>Informed (<c>informedWindow</c> given): the side follows a disclosed short-horizon signal a live client
@@ -49,9 +49,9 @@ public sealed class SeededArrivals : ISignalSource
         {
             var symbol = quoted[(int)(pick % quoted.Count)];
             var urgency = double.NaN;
-            if (informed && _flow is not null)
+            if (informed && _flow is { } flow)
             {
-                var imbalance = _flow.Imbalance(symbol, host.NowNs);
+                var imbalance = flow.Imbalance(symbol, host.NowNs);
                 side = imbalance > 0 ? Side.Buy : imbalance < 0 ? Side.Sell : side;
                 urgency = Math.Abs(imbalance);
             }
