@@ -305,7 +305,7 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
             RejectRequest(request, RejectCodes.UnknownSymbol);
             return;
         }
-        if (Validate(request, filters) is { } reject)
+        if (OrderFilterCheck.Check(request, filters, _market) is { } reject)
         {
             RejectRequest(request, reject);
             return;
@@ -313,40 +313,6 @@ public sealed class ReplayVenue : IVenue, IMatchingSink, IDisposable
         var order = new VenueOrder(request, filters, _options.Fees.For(filters), NowNs);
         _orders.Add(order.Id, order);
         _market.OnArrival(this, order);
-    }
-
-    private VenueReject? Validate(in OrderRequest request, SymbolFilters filters)
-    {
-        if (request.Quantity.Raw <= 0)
-        {
-            return RejectCodes.QuantityNotPositive;
-        }
-        if (!filters.TryToLots(request.Quantity, out var lots))
-        {
-            return RejectCodes.QuantityNotOnStep;
-        }
-        long priceRaw;
-        if (request.Type == OrderType.Market)
-        {
-            if (!_market.TryGetReferencePrice(request.Symbol, out priceRaw))
-            {
-                return RejectCodes.NoMarketData;
-            }
-        }
-        else
-        {
-            if (request.Price.Raw <= 0)
-            {
-                return RejectCodes.PriceNotPositive;
-            }
-            if (!filters.TryToTicks(request.Price, out _))
-            {
-                return RejectCodes.PriceNotOnTick;
-            }
-            priceRaw = request.Price.Raw;
-        }
-        var notional = filters.Notional(new Fixed8(priceRaw).ToDecimal(), filters.LotsToQuantity(lots));
-        return notional < filters.MinNotional ? RejectCodes.MinNotional : null;
     }
 
     private void CancelArrives(Symbol symbol, long clientOrderId)

@@ -45,9 +45,9 @@ public sealed record Headroom(PairedDifference Clairvoyant, PairedDifference? In
             return new Headroom(clairvoyant, null, null);
         }
         var contextOf = parents.ToDictionary(id => id, id => contexts.GetValueOrDefault(id, -1));
-        var chosen = contextOf.Values.Where(c => c >= 0).Distinct().Order().ToDictionary(
-            context => context,
-            context => Enumerable.Range(0, costs.Count).MinBy(s => parents.Where(id => contextOf[id] == context).Sum(id => costs[s][id])));
+        var chosen = parents.Where(id => contextOf[id] >= 0).GroupBy(id => contextOf[id]).OrderBy(g => g.Key).ToDictionary(
+            group => group.Key,
+            group => Enumerable.Range(0, costs.Count).MinBy(s => group.Sum(id => costs[s][id])));
         var byContext = parents.ToDictionary(id => id, id => costs[contextOf[id] >= 0 ? chosen[contextOf[id]] : best][id]);
         return new Headroom(clairvoyant, PairedDifference.Compute(byContext, baseline, seed), chosen.Count);
     }
