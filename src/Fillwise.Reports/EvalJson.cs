@@ -5,7 +5,7 @@ using Fillwise.Backtest;
 
 namespace Fillwise.Reports;
 
-/// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best (and grid.headroom in hindsight), intel_minus_best_fixed_bps.</summary>
+/// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best (and grid.headroom, grid.cross_fitted in hindsight), intel_minus_best_fixed_bps.</summary>
 public static class EvalJson
 {
     /// <summary><paramref name="quality"/>: the evaluated input's data errors and book gaps, when known.</summary>
@@ -57,6 +57,10 @@ public static class EvalJson
                 if (result.Headroom is { } headroom)
                 {
                     Headroom(w, headroom);
+                }
+                if (result.CrossFitted is { } crossFitted)
+                {
+                    CrossFitted(w, crossFitted);
                 }
                 w.WriteEndObject();
                 Difference(w, "intel_minus_best_fixed_bps", result.IntelMinusBestFixed);
@@ -120,6 +124,18 @@ public static class EvalJson
             w.WriteNull("intel_contexts");
         }
         Difference(w, "best_minus_static_bps", headroom.BestMinusStatic);
+        w.WriteEndObject();
+    }
+
+    /// <summary>"cross_fitted": {folds, settings, cost_bps_mean_marked, minus_best_bps, intel_minus_cross_fitted_bps}.</summary>
+    internal static void CrossFitted(Utf8JsonWriter w, CrossFittedBest crossFitted)
+    {
+        w.WriteStartObject("cross_fitted");
+        w.WriteNumber("folds", crossFitted.Folds);
+        Strings(w, "settings", [.. crossFitted.Settings.Select(s => s.ToString())]);
+        Number(w, "cost_bps_mean_marked", crossFitted.CostBpsMean);
+        Difference(w, "minus_best_bps", crossFitted.MinusBest);
+        Difference(w, "intel_minus_cross_fitted_bps", crossFitted.IntelMinus);
         w.WriteEndObject();
     }
 

@@ -38,6 +38,12 @@ public static class EvalTable
             Bound(stdout, $"  one cell per intel context ({headroom.Contexts} contexts) - best fixed", headroom.IntelContexts);
             Difference(stdout, "best fixed setting - static", headroom.BestMinusStatic, "the best fixed setting");
         }
+        if (result.CrossFitted is { } crossFitted)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting chosen out of fold ({crossFitted.Folds} blocks in time, each with the cell cheapest on the others: {string.Join("; ", crossFitted.Settings)}): {crossFitted.CostBpsMean:F3} bps."));
+            Bound(stdout, "  out of fold - in hindsight (the luck of choosing the best of the grid on the same parents)", crossFitted.MinusBest);
+            Difference(stdout, "intel - best fixed chosen out of fold", crossFitted.IntelMinus);
+        }
     }
 
     private static void Difference(TextWriter stdout, string label, PairedDifference? d, string subject = "intel")

@@ -35,6 +35,14 @@ public sealed class LeaveOneOutCommandTests
             Assert.True(headroom.GetProperty("intel_contexts_minus_best_bps").GetProperty("mean").GetDouble() <= 0);
             Assert.InRange(headroom.GetProperty("intel_contexts").GetInt32(), 1, 18); // 3 queue x 3 flow x 2 spread buckets
             Assert.True(headroom.GetProperty("best_minus_static_bps").GetProperty("pairs").GetInt32() > 50);
+            // The constant chosen out of fold: five blocks in time, each with a setting of the grid, paired against the
+            // hindsight cell and by both intels.
+            var crossFitted = row.GetProperty("cross_fitted");
+            Assert.Equal(5, crossFitted.GetProperty("folds").GetInt32());
+            Assert.Equal(5, crossFitted.GetProperty("settings").GetArrayLength());
+            Assert.True(crossFitted.GetProperty("minus_best_bps").GetProperty("pairs").GetInt32() > 50);
+            Assert.True(crossFitted.GetProperty("intel_minus_cross_fitted_bps").GetProperty("pairs").GetInt32() > 50);
+            Assert.True(row.GetProperty("intel_cold_minus_cross_fitted_bps").GetProperty("pairs").GetInt32() > 50);
         }
 
         // The headroom is the set's alone, `eval --capture <sample set> --grid` (in hindsight, cold intel): the contexts are
@@ -44,6 +52,15 @@ public sealed class LeaveOneOutCommandTests
         Assert.Equal(
             JsonSerializer.Serialize(JsonDocument.Parse(hindsight).RootElement.GetProperty("grid").GetProperty("headroom")),
             JsonSerializer.Serialize(rows[0].GetProperty("headroom")));
+        // So is the constant chosen out of fold (only intel against it differs: cold there, warm in the row).
+        var outOfFold = JsonDocument.Parse(hindsight).RootElement.GetProperty("grid").GetProperty("cross_fitted");
+        foreach (var key in new[] { "settings", "cost_bps_mean_marked", "minus_best_bps" })
+        {
+            Assert.Equal(JsonSerializer.Serialize(outOfFold.GetProperty(key)), JsonSerializer.Serialize(rows[0].GetProperty("cross_fitted").GetProperty(key)));
+        }
+        Assert.Equal(
+            JsonSerializer.Serialize(outOfFold.GetProperty("intel_minus_cross_fitted_bps")),
+            JsonSerializer.Serialize(rows[0].GetProperty("intel_cold_minus_cross_fitted_bps")));
 
         // The first row is `eval --capture <sample set> --train <eth set>`, number for number.
         var (single, alone, singleError) = Cli.Run(["eval", "--capture", .. SampleSet.Split(','), "--train", .. eth, "--seed", "1", "--policies", "static,intel", "--arrivals", "5s", "--json", "-"]);

@@ -35,6 +35,9 @@ public sealed record EvalResult(
     /// <summary>With the grid run on the evaluated data (hindsight): how much choosing per parent could have gained over its best cell.</summary>
     public Headroom? Headroom { get; init; }
 
+    /// <summary>With the grid run on the evaluated data (hindsight): the best constant chosen out of fold, and how much of the hindsight cell's lead is the luck of choosing on the same parents.</summary>
+    public CrossFittedBest? CrossFitted { get; init; }
+
     /// <summary>With training data: the resting shadow outcomes intel learned there and started the evaluated data with (0 = cold).</summary>
     public long IntelPriorSamples { get; init; }
 
@@ -136,6 +139,7 @@ public static class Evaluation
             Best = bestFixed,
             IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.MarkedCosts, bestOnTest.MarkedCosts, spec.Seed),
             Headroom = train is null ? Headroom.Of(cells, intel is null ? null : Headroom.ContextsOf(intel.Telemetry), runs.GetValueOrDefault("static")?.MarkedCosts, spec.Seed) : null,
+            CrossFitted = train is null ? CrossFittedBest.Of(cells, intel?.MarkedCosts, spec.Seed) : null,
         };
     }
 }

@@ -9,6 +9,7 @@ namespace Fillwise.Backtest;
 /// <param name="Cold">Intel on the set without a prior.</param>
 /// <param name="Hindsight">The grid's best cell on the set itself (the constant nobody could have picked beforehand).</param>
 /// <param name="Headroom">How much choosing per parent could have gained over that cell on the set (intel's contexts: the warm run's).</param>
+/// <param name="CrossFitted">The best constant chosen out of fold on the set (intel: the warm run), and cold intel against it.</param>
 public sealed record LeaveOneOutRow(
     string Set,
     ulong Seed,
@@ -19,7 +20,9 @@ public sealed record LeaveOneOutRow(
     BestFixed Hindsight,
     PairedDifference? IntelMinusHindsight,
     PairedDifference? ColdMinusHindsight,
-    Headroom Headroom);
+    Headroom Headroom,
+    CrossFittedBest? CrossFitted,
+    PairedDifference? ColdMinusCrossFitted);
 
 /// <summary>
 /// The evaluation tables of the README from one command (issue 12's "evaluation as a feature"): for each set and each
@@ -67,6 +70,7 @@ public static class LeaveOneOut
                 var hindsight = new BestFixed(bestCell.Setting, "hindsight", bestCell.Stats) { MarkedCosts = bestCell.Result.MarkedCosts };
                 var intel = warm.Policies["intel"].MarkedCosts;
                 var stat = warm.Policies["static"].MarkedCosts;
+                var crossFitted = CrossFittedBest.Of(cells, intel, seed);
                 rows.Add(new LeaveOneOutRow(
                     Label(test), seed, warm, cold,
                     PairedDifference.Compute(cold.MarkedCosts, stat, seed),
@@ -74,7 +78,9 @@ public static class LeaveOneOut
                     hindsight,
                     PairedDifference.Compute(intel, hindsight.MarkedCosts, seed),
                     PairedDifference.Compute(cold.MarkedCosts, hindsight.MarkedCosts, seed),
-                    Headroom.Of(cells, Headroom.ContextsOf(warm.Policies["intel"].Telemetry), stat, seed)));
+                    Headroom.Of(cells, Headroom.ContextsOf(warm.Policies["intel"].Telemetry), stat, seed),
+                    crossFitted,
+                    crossFitted is null ? null : PairedDifference.Compute(cold.MarkedCosts, crossFitted.MarkedCosts, seed)));
             }
         }
         return rows;
