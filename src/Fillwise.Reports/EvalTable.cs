@@ -40,7 +40,7 @@ public static class EvalTable
         }
         if (result.CrossFitted is { } crossFitted)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting chosen out of fold ({crossFitted.Folds} blocks in time, each with the cell cheapest on the others: {string.Join("; ", crossFitted.Settings)}): {crossFitted.CostBpsMean:F3} bps."));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting chosen out of fold ({crossFitted.Folds} blocks in time, each with the cell cheapest on the others: {string.Join("; ", crossFitted.Settings)}): {crossFitted.CostBpsMean:F3} bps incl. unfinished."));
             Bound(stdout, "  out of fold - in hindsight (the luck of choosing the best of the grid on the same parents)", crossFitted.MinusBest);
             Difference(stdout, "intel - best fixed chosen out of fold", crossFitted.IntelMinus);
         }
