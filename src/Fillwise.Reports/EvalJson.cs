@@ -58,9 +58,9 @@ public static class EvalJson
                 {
                     Headroom(w, headroom);
                 }
-                if (result.CrossFitted is { } crossFitted)
+                if (result.Headroom is not null)
                 {
-                    CrossFitted(w, crossFitted);
+                    CrossFitted(w, result.CrossFitted);
                 }
                 w.WriteEndObject();
                 Difference(w, "intel_minus_best_fixed_bps", result.IntelMinusBestFixed);
@@ -127,14 +127,28 @@ public static class EvalJson
         w.WriteEndObject();
     }
 
-    /// <summary>"cross_fitted": {folds, settings, cost_bps_mean_marked, minus_best_bps, intel_minus_cross_fitted_bps}.</summary>
-    internal static void CrossFitted(Utf8JsonWriter w, CrossFittedBest crossFitted)
+    /// <summary>"cross_fitted": {folds, settings [{offset_bps, timeout_s, peg}, one per block], cost_bps_mean_marked, cross_fitted_minus_best_bps, intel_minus_cross_fitted_bps}, or null.</summary>
+    internal static void CrossFitted(Utf8JsonWriter w, CrossFittedBest? crossFitted)
     {
+        if (crossFitted is null)
+        {
+            w.WriteNull("cross_fitted");
+            return;
+        }
         w.WriteStartObject("cross_fitted");
         w.WriteNumber("folds", crossFitted.Folds);
-        Strings(w, "settings", [.. crossFitted.Settings.Select(s => s.ToString())]);
+        w.WriteStartArray("settings");
+        foreach (var s in crossFitted.Settings)
+        {
+            w.WriteStartObject();
+            Number(w, "offset_bps", s.OffsetBps);
+            w.WriteNumber("timeout_s", s.TimeoutS);
+            w.WriteBoolean("peg", s.Peg);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         Number(w, "cost_bps_mean_marked", crossFitted.CostBpsMean);
-        Difference(w, "minus_best_bps", crossFitted.MinusBest);
+        Difference(w, "cross_fitted_minus_best_bps", crossFitted.MinusBest);
         Difference(w, "intel_minus_cross_fitted_bps", crossFitted.IntelMinus);
         w.WriteEndObject();
     }

@@ -41,7 +41,7 @@ public static class LeaveOneOutReport
         }
         text.Append("\nHeadroom in hindsight: in-sample upper bounds of what choosing per parent could have gained over the best constant in hindsight on the set, paired per parent (intervals shown unmarked: the bounds choose on the data they are measured on). ")
             .Append("Clairvoyant: each parent with its own cheapest cell of the grid. Intel's contexts: one grid cell per context of intel's decision (queue, flow, spread at arrival), the cheapest for that context on the set itself. Hindsight - static: how much the best constant itself gains over static. ")
-            .Append("Out of fold: the set cut into blocks in time, each worked with the cell cheapest on the other blocks; out of fold - hindsight is how much of the hindsight cell's lead is the luck of choosing on the same parents, and intel - out of fold compares intel with a constant chosen without looking at the parents it is scored on (marked like the first table).\n\n");
+            .Append("Out of fold: the set cut into 5 blocks in time, each worked with the cell cheapest on the other blocks (not walk-forward: the other blocks include its future); out of fold - hindsight is what choosing on the rest of the set costs (large when the cells' ranking changes within the set), and intel - out of fold is marked like the first table.\n\n");
         text.Append("| set | seed | hindsight - static | intel - hindsight | clairvoyant - hindsight | intel's contexts - hindsight (contexts) | out of fold - hindsight | intel - out of fold [cold] |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in rows)
         {
@@ -79,10 +79,7 @@ public static class LeaveOneOutReport
                 EvalJson.Difference(w, "intel_minus_best_hindsight_bps", r.IntelMinusHindsight);
                 EvalJson.Difference(w, "intel_cold_minus_best_hindsight_bps", r.ColdMinusHindsight);
                 EvalJson.Headroom(w, r.Headroom);
-                if (r.CrossFitted is { } crossFitted)
-                {
-                    EvalJson.CrossFitted(w, crossFitted);
-                }
+                EvalJson.CrossFitted(w, r.CrossFitted);
                 EvalJson.Difference(w, "intel_cold_minus_cross_fitted_bps", r.ColdMinusCrossFitted);
                 w.WriteNumber("intel_prior_samples", r.Warm.IntelPriorSamples);
                 EvalJson.Strings(w, "inputs", r.Warm.Inputs);

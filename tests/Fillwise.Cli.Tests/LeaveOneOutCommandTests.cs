@@ -40,8 +40,17 @@ public sealed class LeaveOneOutCommandTests
             var crossFitted = row.GetProperty("cross_fitted");
             Assert.Equal(5, crossFitted.GetProperty("folds").GetInt32());
             Assert.Equal(5, crossFitted.GetProperty("settings").GetArrayLength());
-            Assert.True(crossFitted.GetProperty("minus_best_bps").GetProperty("pairs").GetInt32() > 50);
-            Assert.True(crossFitted.GetProperty("intel_minus_cross_fitted_bps").GetProperty("pairs").GetInt32() > 50);
+            Assert.All(crossFitted.GetProperty("settings").EnumerateArray(), s => Assert.Contains(s.GetProperty("timeout_s").GetInt32(), new[] { 2, 10, 30, 60, 120 }));
+            var luck = crossFitted.GetProperty("cross_fitted_minus_best_bps");
+            var intelMinus = crossFitted.GetProperty("intel_minus_cross_fitted_bps");
+            var intelMinusHindsight = row.GetProperty("intel_minus_best_hindsight_bps");
+            Assert.True(luck.GetProperty("pairs").GetInt32() > 50);
+            // Every parent is priced by every cell here, so the pairs are the same and the three differences add up.
+            Assert.Equal(intelMinusHindsight.GetProperty("pairs").GetInt32(), intelMinus.GetProperty("pairs").GetInt32());
+            Assert.Equal(intelMinusHindsight.GetProperty("mean").GetDouble() - luck.GetProperty("mean").GetDouble(), intelMinus.GetProperty("mean").GetDouble(), 9);
+            Assert.Equal(
+                crossFitted.GetProperty("cost_bps_mean_marked").GetDouble() - row.GetProperty("best_fixed_hindsight").GetProperty("cost_bps_mean_marked").GetDouble(),
+                luck.GetProperty("mean").GetDouble(), 9);
             Assert.True(row.GetProperty("intel_cold_minus_cross_fitted_bps").GetProperty("pairs").GetInt32() > 50);
         }
 
@@ -54,7 +63,7 @@ public sealed class LeaveOneOutCommandTests
             JsonSerializer.Serialize(rows[0].GetProperty("headroom")));
         // So is the constant chosen out of fold (only intel against it differs: cold there, warm in the row).
         var outOfFold = JsonDocument.Parse(hindsight).RootElement.GetProperty("grid").GetProperty("cross_fitted");
-        foreach (var key in new[] { "settings", "cost_bps_mean_marked", "minus_best_bps" })
+        foreach (var key in new[] { "settings", "cost_bps_mean_marked", "cross_fitted_minus_best_bps" })
         {
             Assert.Equal(JsonSerializer.Serialize(outOfFold.GetProperty(key)), JsonSerializer.Serialize(rows[0].GetProperty("cross_fitted").GetProperty(key)));
         }

@@ -29,7 +29,8 @@ public sealed record LeaveOneOutRow(
 /// seed, the other sets are the training data (leave-one-out). Per row: every policy, intel warm (learned on the
 /// training sets) and cold, against static, against the best fixed setting chosen on the training sets, and against
 /// the best fixed setting in hindsight on the set itself; every comparison paired per parent with its block-bootstrap
-/// 95 % interval. Walk-forward throughout: nothing of the evaluated set is used before it happens.
+/// 95 % interval. Walk-forward throughout: nothing of the evaluated set is used before it happens — except by the
+/// yardsticks chosen on the set itself (the hindsight cell, the headroom bounds, the best chosen out of fold).
 /// </summary>
 public static class LeaveOneOut
 {
