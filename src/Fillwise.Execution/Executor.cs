@@ -58,7 +58,7 @@ public sealed class Executor : IVenueListener, ISignalHost, IMarks
         _intel = new ExecutionIntel(options);
         _account = new Account(options.StartingEquity);
         _timers = new Timers(venue);
-        _router = new OrderRouter(venue, _timers, telemetry, _account, _intel, options, Markouts);
+        _router = new OrderRouter(venue, _timers, telemetry, _account, _intel, options, Markouts, policy);
         _sources = [.. sources];
     }
 

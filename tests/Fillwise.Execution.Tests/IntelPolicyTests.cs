@@ -62,6 +62,46 @@ public sealed class IntelPolicyTests
     }
 
     [Fact]
+    public void OwnCompletedOrdersAreLearnedOnceTheirPatienceHasPassed()
+    {
+        // Two policies on the same feed (sellers trade through the bid every second, so resting wins); only the first is
+        // told of its own completed orders, so the difference in what they learned is those orders alone.
+        IExecutionPolicy told = ExecutionPolicies.Create("intel", Options), alone = ExecutionPolicies.Create("intel", Options);
+        var off = ExecutionPolicies.Create("intel", Options with { Intel = Options.Intel with { LearnFromOwnOrders = false } });
+        void Feed(long from, long to)
+        {
+            for (var t = from; t < to; t++)
+            {
+                var now = T0 + t * Second / 10;
+                var update = t % 10 == 5 ? SellTrade(now, 60_000m, 59_999.9m, 10m) : Quote(now, 60_000m);
+                foreach (var policy in new[] { told, alone, off })
+                {
+                    policy.OnMarket(update, now, Btc);
+                }
+            }
+        }
+        Feed(0, 200);
+        var arrival = T0 + 20 * Second;
+        var plan = PlanBuy(told, arrival, 60_000m);
+        Assert.True(plan.MakerFirst, plan.View.Reason.ToString());
+        Assert.Equal(TimeSpan.FromSeconds(5), plan.MakerTimeout);
+        // Three orders of that decision filled a second after arriving; a cold-start decision is not the model's choice.
+        foreach (var policy in new[] { told, off })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                policy.OnCompleted(new PlanOutcome(Btc.Symbol, arrival, plan.View.Reason, 1.5, MakerFilled: true));
+            }
+            policy.OnCompleted(new PlanOutcome(Btc.Symbol, arrival, DecisionReason.ColdStart(0, 4, 0), 9.0, MakerFilled: false));
+        }
+        Feed(200, 249); // 4.9 s after arrival: not yet
+        Assert.Equal(alone.Learned!.Samples(Btc.Symbol), told.Learned!.Samples(Btc.Symbol));
+        Feed(249, 251); // the 5 s patience has passed
+        Assert.Equal(alone.Learned!.Samples(Btc.Symbol) + 3, told.Learned!.Samples(Btc.Symbol));
+        Assert.Equal(alone.Learned!.Samples(Btc.Symbol), off.Learned!.Samples(Btc.Symbol));
+    }
+
+    [Fact]
     public void WhenSellersTradeThroughTheBidRestingWinsAndWhenThePriceRunsAwayTakingWins()
     {
         // Sellers hit the bid and trade through it every second: a resting buy fills at the bid (maker fee).

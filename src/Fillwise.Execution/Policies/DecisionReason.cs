@@ -67,6 +67,9 @@ public readonly struct DecisionReason : IEquatable<DecisionReason>
     /// </summary>
     public int IntelContext => _context;
 
+    /// <summary>The expected-cost policy's chosen action when it chose by its model; -1 otherwise (cold start, a Broken router, another policy).</summary>
+    internal int IntelChosen => _kind == Kind.Chose ? _intel.Chosen : -1;
+
     public static implicit operator DecisionReason(string text) => new(text);
 
     public static bool operator ==(DecisionReason left, DecisionReason right) => left.Equals(right);

@@ -71,4 +71,16 @@ public interface IExecutionPolicy
 
     /// <summary>What a learning policy has learned so far (the prior of a later run); null for policies that do not learn.</summary>
     Intel.IntelModel? Learned => null;
+
+    /// <summary>A parent order this policy planned has completed with some fill: what its own child orders achieved, for a policy that learns from them.</summary>
+    void OnCompleted(in PlanOutcome outcome)
+    {
+    }
 }
+
+/// <summary>
+/// A completed parent order as its planner learns from it: when it arrived, the plan's reason (which carries the
+/// expected-cost policy's context and chosen action), the realised cost in bps against the arrival mid with fees, and
+/// whether the maker leg filled the whole order.
+/// </summary>
+public readonly record struct PlanOutcome(Symbol Symbol, long ArrivalNs, DecisionReason Reason, double CostBps, bool MakerFilled);

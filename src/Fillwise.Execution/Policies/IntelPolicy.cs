@@ -23,6 +23,8 @@ internal sealed class IntelPolicy : IExecutionPolicy
     private readonly LegKind[] _kinds;
     private readonly ActionNames _names;
     private readonly int _actions;
+    /// <summary>Own completed orders waiting for their patience to pass, by when it does.</summary>
+    private readonly PriorityQueue<OwnOutcome, long> _own = new();
 
     public IntelPolicy(ExecutorOptions options, IntelModel? prior = null)
     {
@@ -49,6 +51,11 @@ internal sealed class IntelPolicy : IExecutionPolicy
 
     public void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters)
     {
+        while (_own.TryPeek(out var own, out var dueNs) && dueNs <= nowNs)
+        {
+            _own.Dequeue();
+            _model.Add(own.Symbol, own.Context, own.Action, own.CostBps, own.Filled);
+        }
         if (update.Kind == MarketUpdateKind.Trade)
         {
             _flow.OnTrade(update.Symbol, nowNs, update.TradeAggressor, update.TradeQuantity.ToDouble());
@@ -108,6 +115,22 @@ internal sealed class IntelPolicy : IExecutionPolicy
         };
     }
 
+    /// <summary>
+    /// Its own completed parents join the shadows' outcomes for the action and context it chose: real orders see the
+    /// whole queue and their own place in it, which the shadows estimate from the touch. Like a shadow's, an order's
+    /// outcome enters once its patience has passed since it arrived, not when it completed: orders that fill early
+    /// would otherwise be learned before the ones that wait and are taken, and make patience look cheap.
+    /// </summary>
+    public void OnCompleted(in PlanOutcome outcome)
+    {
+        var action = outcome.Reason.IntelChosen;
+        if (_o.LearnFromOwnOrders && action >= 0)
+        {
+            var patienceNs = action == 0 ? 0 : _o.PatiencesS[(action - 1) % _o.PatiencesS.Count] * 1_000_000_000L;
+            _own.Enqueue(new OwnOutcome(outcome.Symbol, outcome.Reason.IntelContext, action, outcome.CostBps, outcome.MakerFilled), outcome.ArrivalNs + patienceNs);
+        }
+    }
+
     public PolicyView View(in PolicyInputs inputs) =>
         View(inputs.Intel.Router.Quality, inputs.Intel.Router.Quality != RouterQuality.Broken, inputs.Intel.Router.Quality == RouterQuality.Broken ? 1 : 0,
             $"intel: expected-cost choice per order ({_model.Samples(inputs.Symbol)} shadow outcomes)");
@@ -116,4 +139,6 @@ internal sealed class IntelPolicy : IExecutionPolicy
         new(quality, makerFirst, takerBias, new MakerOffset(offsetBps, offsetBps, 0, 0, 0, 0, false, 0), reason);
 
     private static bool Wide(in MarketUpdate q, SymbolFilters filters) => q.AskPrice.Raw - q.BidPrice.Raw > filters.TickRaw;
+
+    private readonly record struct OwnOutcome(Symbol Symbol, int Context, int Action, double CostBps, bool Filled);
 }

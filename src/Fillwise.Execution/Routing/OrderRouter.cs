@@ -11,7 +11,7 @@ namespace Fillwise.Execution.Routing;
 /// cancel race (a fill that got there first stands), venue errors and the taker fallback, and on completion
 /// books the result into telemetry, the account and the intelligence state. Single-threaded.
 /// </summary>
-internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink telemetry, Account account, ExecutionIntel intel, ExecutorOptions options, Markouts markouts)
+internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink telemetry, Account account, ExecutionIntel intel, ExecutorOptions options, Markouts markouts, Policies.IExecutionPolicy policy)
 {
     private const double NsPerMs = 1_000_000.0;
     private readonly Dictionary<long, ParentExecution> _byChild = [];
@@ -269,6 +269,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         if (filled > 0)
         {
             intel.AddCost(parent.Symbol.Intel, now / 1_000_000, slippageBps + feesBps, feesBps);
+            policy.OnCompleted(new Policies.PlanOutcome(parent.Symbol.Symbol, parent.ArrivalNs, parent.Context.Explanation, slippageBps + feesBps, parent.MakerFilledRaw >= parent.TargetRaw));
         }
         parent.Symbol.Intel.Kpis.Add(new ParentOrderOutcome(
             now / 1_000_000, parent.Context.MakerFirst, (double)new Fixed8(parent.TargetRaw).ToDecimal(), (double)new Fixed8(parent.MakerFilledRaw).ToDecimal(),
