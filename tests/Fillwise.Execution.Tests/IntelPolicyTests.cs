@@ -65,9 +65,11 @@ public sealed class IntelPolicyTests
     public void OwnCompletedOrdersAreLearnedOnceTheirPatienceHasPassed()
     {
         // Two policies on the same feed (sellers trade through the bid every second, so resting wins); only the first is
-        // told of its own completed orders, so the difference in what they learned is those orders alone.
-        IExecutionPolicy told = ExecutionPolicies.Create("intel", Options), alone = ExecutionPolicies.Create("intel", Options);
-        var off = ExecutionPolicies.Create("intel", Options with { Intel = Options.Intel with { LearnFromOwnOrders = false } });
+        // told of its own completed orders, so the difference in what they learned is those orders alone. Two patiences,
+        // so the one the outcome waits for is the chosen action's.
+        var options = Options with { Intel = Options.Intel with { PatiencesS = [5, 15] } };
+        IExecutionPolicy told = ExecutionPolicies.Create("intel", options), alone = ExecutionPolicies.Create("intel", options);
+        var off = ExecutionPolicies.Create("intel", options with { Intel = options.Intel with { LearnFromOwnOrders = false } });
         void Feed(long from, long to)
         {
             for (var t = from; t < to; t++)
@@ -80,11 +82,11 @@ public sealed class IntelPolicyTests
                 }
             }
         }
-        Feed(0, 200);
-        var arrival = T0 + 20 * Second;
+        Feed(0, 400);
+        var arrival = T0 + 40 * Second;
         var plan = PlanBuy(told, arrival, 60_000m);
         Assert.True(plan.MakerFirst, plan.View.Reason.ToString());
-        Assert.Equal(TimeSpan.FromSeconds(5), plan.MakerTimeout);
+        var patience = (long)plan.MakerTimeout.TotalSeconds;
         // Three orders of that decision filled a second after arriving; a cold-start decision is not the model's choice.
         foreach (var policy in new[] { told, off })
         {
@@ -94,11 +96,19 @@ public sealed class IntelPolicyTests
             }
             policy.OnCompleted(new PlanOutcome(Btc.Symbol, arrival, DecisionReason.ColdStart(0, 4, 0), 9.0, MakerFilled: false));
         }
-        Feed(200, 249); // 4.9 s after arrival: not yet
+        var due = 400 + patience * 10;
+        Feed(400, due); // up to 0.1 s before the patience has passed: not yet
         Assert.Equal(alone.Learned!.Samples(Btc.Symbol), told.Learned!.Samples(Btc.Symbol));
-        Feed(249, 251); // the 5 s patience has passed
-        Assert.Equal(alone.Learned!.Samples(Btc.Symbol) + 3, told.Learned!.Samples(Btc.Symbol));
-        Assert.Equal(alone.Learned!.Samples(Btc.Symbol), off.Learned!.Samples(Btc.Symbol));
+        Feed(due, due + 1); // the patience has passed
+        var (withOwn, without) = (told.Learned!, alone.Learned!);
+        Assert.Equal(without.Samples(Btc.Symbol) + 3, withOwn.Samples(Btc.Symbol));
+        Assert.Equal(without.Samples(Btc.Symbol), off.Learned!.Samples(Btc.Symbol));
+        // Into the cell of the context and action chosen: three outcomes, 1.5 bps each, all filled.
+        var cell = plan.View.Reason.IntelContext * withOwn.Actions + plan.View.Reason.IntelChosen;
+        var (a, b) = (withOwn.Symbols[Btc.Symbol], without.Symbols[Btc.Symbol]);
+        Assert.Equal(b.N[cell] + 3, a.N[cell]);
+        Assert.Equal(b.Cost[cell] + 4.5, a.Cost[cell], 9);
+        Assert.Equal(b.Fills[cell] + 3, a.Fills[cell], 9);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed record EvalResult(
     /// <summary>With the grid run on the evaluated data (hindsight): how much choosing per parent could have gained over its best cell.</summary>
     public Headroom? Headroom { get; init; }
 
-    /// <summary>With the grid run on the evaluated data (hindsight): the best constant chosen out of fold, and how much of the hindsight cell's lead is the luck of choosing on the same parents.</summary>
+    /// <summary>With the grid run on the evaluated data (hindsight): the grid's best chosen out of fold, and what choosing on the rest of the data costs against the hindsight cell.</summary>
     public CrossFittedBest? CrossFitted { get; init; }
 
     /// <summary>With training data: the resting shadow outcomes intel learned there and started the evaluated data with (0 = cold).</summary>

@@ -72,7 +72,10 @@ public interface IExecutionPolicy
     /// <summary>What a learning policy has learned so far (the prior of a later run); null for policies that do not learn.</summary>
     Intel.IntelModel? Learned => null;
 
-    /// <summary>A parent order this policy planned has completed with some fill: what its own child orders achieved, for a policy that learns from them.</summary>
+    /// <summary>
+    /// A parent order this policy planned has completed with some fill, worked as planned (no post-only re-post, no venue
+    /// error, a maker leg that could be priced): what its own child orders achieved, for a policy that learns from them.
+    /// </summary>
     void OnCompleted(in PlanOutcome outcome)
     {
     }

@@ -23,8 +23,9 @@ internal sealed class IntelPolicy : IExecutionPolicy
     private readonly LegKind[] _kinds;
     private readonly ActionNames _names;
     private readonly int _actions;
-    /// <summary>Own completed orders waiting for their patience to pass, by when it does.</summary>
-    private readonly PriorityQueue<OwnOutcome, long> _own = new();
+    /// <summary>Own completed orders waiting for their patience to pass, by when it does, then in the order they completed (ties are common: arrivals and patiences are whole seconds).</summary>
+    private readonly PriorityQueue<OwnOutcome, (long DueNs, long Seq)> _own = new();
+    private long _ownSeq;
 
     public IntelPolicy(ExecutorOptions options, IntelModel? prior = null)
     {
@@ -51,7 +52,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
 
     public void OnMarket(in MarketUpdate update, long nowNs, SymbolFilters filters)
     {
-        while (_own.TryPeek(out var own, out var dueNs) && dueNs <= nowNs)
+        while (_own.TryPeek(out var own, out var due) && due.DueNs <= nowNs)
         {
             _own.Dequeue();
             _model.Add(own.Symbol, own.Context, own.Action, own.CostBps, own.Filled);
@@ -119,7 +120,9 @@ internal sealed class IntelPolicy : IExecutionPolicy
     /// Its own completed parents join the shadows' outcomes for the action and context it chose: real orders see the
     /// whole queue and their own place in it, which the shadows estimate from the touch. Like a shadow's, an order's
     /// outcome enters once its patience has passed since it arrived, not when it completed: orders that fill early
-    /// would otherwise be learned before the ones that wait and are taken, and make patience look cheap.
+    /// would otherwise be learned before the ones that wait and are taken, and make patience look cheap. The router
+    /// reports only orders worked as planned (see <see cref="PlanOutcome"/>); outcomes still waiting when the run ends
+    /// are not learned, like shadows in flight.
     /// </summary>
     public void OnCompleted(in PlanOutcome outcome)
     {
@@ -127,13 +130,13 @@ internal sealed class IntelPolicy : IExecutionPolicy
         if (_o.LearnFromOwnOrders && action >= 0)
         {
             var patienceNs = action == 0 ? 0 : _o.PatiencesS[(action - 1) % _o.PatiencesS.Count] * 1_000_000_000L;
-            _own.Enqueue(new OwnOutcome(outcome.Symbol, outcome.Reason.IntelContext, action, outcome.CostBps, outcome.MakerFilled), outcome.ArrivalNs + patienceNs);
+            _own.Enqueue(new OwnOutcome(outcome.Symbol, outcome.Reason.IntelContext, action, outcome.CostBps, outcome.MakerFilled), (outcome.ArrivalNs + patienceNs, _ownSeq++));
         }
     }
 
     public PolicyView View(in PolicyInputs inputs) =>
         View(inputs.Intel.Router.Quality, inputs.Intel.Router.Quality != RouterQuality.Broken, inputs.Intel.Router.Quality == RouterQuality.Broken ? 1 : 0,
-            $"intel: expected-cost choice per order ({_model.Samples(inputs.Symbol)} shadow outcomes)");
+            $"intel: expected-cost choice per order ({_model.Samples(inputs.Symbol)} resting outcomes learned, shadows and own orders)");
 
     private static PolicyView View(RouterQuality quality, bool makerFirst, double takerBias, in DecisionReason reason, double offsetBps = 0) =>
         new(quality, makerFirst, takerBias, new MakerOffset(offsetBps, offsetBps, 0, 0, 0, 0, false, 0), reason);

@@ -269,7 +269,12 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         if (filled > 0)
         {
             intel.AddCost(parent.Symbol.Intel, now / 1_000_000, slippageBps + feesBps, feesBps);
-            policy.OnCompleted(new Policies.PlanOutcome(parent.Symbol.Symbol, parent.ArrivalNs, parent.Context.Explanation, slippageBps + feesBps, parent.MakerFilledRaw >= parent.TargetRaw));
+            if (parent.PostOnlyRejects == 0 && !parent.Errored && (!parent.Context.MakerFirst || parent.MakerPriceRaw > 0))
+            {
+                // Only an order worked as planned says what the plan's action costs: a post-only re-post restarts the
+                // patience, and a maker leg that could not be priced was taken at once.
+                policy.OnCompleted(new Policies.PlanOutcome(parent.Symbol.Symbol, parent.ArrivalNs, parent.Context.Explanation, slippageBps + feesBps, parent.MakerFilledRaw >= parent.TargetRaw));
+            }
         }
         parent.Symbol.Intel.Kpis.Add(new ParentOrderOutcome(
             now / 1_000_000, parent.Context.MakerFirst, (double)new Fixed8(parent.TargetRaw).ToDecimal(), (double)new Fixed8(parent.MakerFilledRaw).ToDecimal(),

@@ -32,7 +32,7 @@ internal static class Context
 
 /// <summary>
 /// Expected cost (bps vs arrival mid, fees included) and fill probability per symbol x context x action, from
-/// completed shadow outcomes only (walk-forward). A cell is shrunk toward the symbol's action mean over all
+/// completed shadow outcomes and the policy's own completed orders, each entered once its patience has passed (walk-forward). A cell is shrunk toward the symbol's action mean over all
 /// contexts, which is shrunk toward all symbols' action mean: E = (sum + k m) / (n + k).
 /// </summary>
 internal sealed class CostModel(int actions, double shrinkage)

@@ -4,7 +4,7 @@ using Fillwise.Core;
 namespace Fillwise.Execution.Policies.Intel;
 
 /// <summary>
-/// What the intel policy has learned: the sums of its completed shadow outcomes per symbol x context x action
+/// What the intel policy has learned: the sums of its completed shadow outcomes (and own orders) per symbol x context x action
 /// (cost, fills, count), and the action layout they were learned under. Handed to a new policy as its prior
 /// (<see cref="ExecutionPolicies.Create"/>), it starts warm: a model learned on training data, or on the
 /// history before a live session, instead of minutes of cold start. Immutable.
