@@ -161,6 +161,7 @@ internal static class LiveCommand
                 ("kill_switch_rejects", v.KillSwitchRejects),
                 ("cancels_sent", v.CancelsSent),
                 ("recovered_fills", v.RecoveredFills),
+                ("foreign_fee_fills", v.ForeignFeeFills),
                 ("duplicate_fills_dropped", v.DuplicateFills),
                 ("unknown_outcomes", v.UnknownOutcomes),
                 ("market_reconnects", v.MarketReconnects),

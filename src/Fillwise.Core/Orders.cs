@@ -57,7 +57,8 @@ public static class RejectCodes
 
 /// <summary>
 /// One execution. <c>Fee</c> is in quote currency (USDT), positive = paid; <c>LeavesQuantity</c> is what stays open
-/// on the order after this fill.
+/// on the order after this fill. <c>FeeInQuote</c> false: the venue charged the fee in another asset (Binance's BNB fee
+/// discount) and could not value it, so <c>Fee</c> and <c>FeeRate</c> are 0 and the client charges its own rate.
 /// </summary>
 public readonly record struct Fill(
     long FillId,
@@ -66,7 +67,8 @@ public readonly record struct Fill(
     Liquidity Liquidity,
     decimal FeeRate,
     decimal Fee,
-    Fixed8 LeavesQuantity)
+    Fixed8 LeavesQuantity,
+    bool FeeInQuote = true)
 {
     public decimal Notional => Price.ToDecimal() * Quantity.ToDecimal();
 }

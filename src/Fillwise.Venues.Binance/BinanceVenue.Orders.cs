@@ -190,7 +190,7 @@ public sealed partial class BinanceVenue
         }
         foreach (var t in trades.Where(t => t.OrderId == update.OrderId).OrderBy(t => t.TradeId))
         {
-            AddFill(order, t.TradeId, t.Price, t.Quantity, t.Maker, t.Commission, recovered: true);
+            AddFill(order, t.TradeId, t.Price, t.Quantity, t.Maker, t.Commission, t.CommissionAsset, recovered: true);
         }
         if (update.IsTerminal && order.FilledRaw >= update.CumulativeQuantity.Raw)
         {
@@ -261,7 +261,7 @@ public sealed partial class BinanceVenue
         Accept(order);
         if (u.ExecutionType == "TRADE")
         {
-            AddFill(order, u.TradeId, u.LastPrice, u.LastQuantity, u.Maker, u.Commission, recovered: false);
+            AddFill(order, u.TradeId, u.LastPrice, u.LastQuantity, u.Maker, u.Commission, u.CommissionAsset, recovered: false);
         }
         if (u.CumulativeQuantity.Raw > order.FilledRaw)
         {
@@ -330,7 +330,7 @@ public sealed partial class BinanceVenue
         }
     }
 
-    private void AddFill(LiveOrder order, long tradeId, Fixed8 price, Fixed8 quantity, bool maker, decimal commission, bool recovered)
+    private void AddFill(LiveOrder order, long tradeId, Fixed8 price, Fixed8 quantity, bool maker, decimal commission, string commissionAsset, bool recovered)
     {
         if (quantity.Raw <= 0)
         {
@@ -348,14 +348,27 @@ public sealed partial class BinanceVenue
             Stats.RecoveredFills++;
         }
         var notional = price.ToDecimal() * quantity.ToDecimal();
-        var fill = new Fill(tradeId, price, quantity, maker ? Liquidity.Maker : Liquidity.Taker, notional > 0 ? commission / notional : 0m, commission,
-            new Fixed8(Math.Max(0, order.Request.Quantity.Raw - order.FilledRaw)));
+        var inQuote = FeeInQuote(order.Request.Symbol, commissionAsset);
+        if (!inQuote)
+        {
+            Stats.ForeignFeeFills++;
+        }
+        var fill = new Fill(tradeId, price, quantity, maker ? Liquidity.Maker : Liquidity.Taker, inQuote && notional > 0 ? commission / notional : 0m, inQuote ? commission : 0m,
+            new Fixed8(Math.Max(0, order.Request.Quantity.Raw - order.FilledRaw)), inQuote);
         _listener?.OnOrderEvent(new OrderEvent(OrderEventKind.Filled, order.Request.ClientOrderId, order.Request.Symbol, order.Request.Side, NowNs, fill, default, quantity, false));
         if (order.FilledRaw >= order.Request.Quantity.Raw)
         {
             order.Terminal = true;
         }
     }
+
+    /// <summary>
+    /// Whether a commission is in the symbol's quote (margin) currency: its asset is the end of the symbol's name (USDT of
+    /// BTCUSDT), or not given. Binance charges BNB instead when the account's BNB fee discount is on; that amount cannot
+    /// be valued here, so the fill says so and the executor charges its own rate.
+    /// </summary>
+    internal static bool FeeInQuote(Symbol symbol, string commissionAsset) =>
+        commissionAsset.Length == 0 || symbol.Value.EndsWith(commissionAsset, StringComparison.Ordinal);
 
     /// <summary>Decimal text without trailing zeros, as Binance's precision checks want it.</summary>
     private static string Text(Fixed8 value) => value.ToDecimal().ToString("0.########", CultureInfo.InvariantCulture);

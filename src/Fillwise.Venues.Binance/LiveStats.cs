@@ -16,6 +16,9 @@ public sealed class LiveStats
     /// <summary>Fills that the user stream missed (a disconnect) and REST userTrades supplied.</summary>
     public long RecoveredFills { get; internal set; }
 
+    /// <summary>Fills whose commission was in another asset than the quote currency (BNB): charged at the executor's fee rate instead.</summary>
+    public long ForeignFeeFills { get; internal set; }
+
     /// <summary>Stream or REST reports of a fill already counted (dropped: never double-counted).</summary>
     public long DuplicateFills { get; internal set; }
 

@@ -92,6 +92,22 @@ public sealed class ClientTests
     }
 
     [Fact]
+    public void A_commission_in_another_asset_than_the_quote_is_not_taken_as_quote()
+    {
+        var btc = new Symbol("BTCUSDT");
+        Assert.True(BinanceVenue.FeeInQuote(btc, "USDT"));
+        Assert.True(BinanceVenue.FeeInQuote(btc, "")); // not reported: the quote currency, as before
+        Assert.False(BinanceVenue.FeeInQuote(btc, "BNB"));
+        Assert.False(BinanceVenue.FeeInQuote(new Symbol("BTCUSDC"), "USDT"));
+        var json = """
+            {"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT","c":"fw-abc-1001","S":"SELL","o":"LIMIT","f":"GTX",
+             "q":"0.010","p":"60000.1","ap":"60000.1","sp":"0","x":"TRADE","X":"PARTIALLY_FILLED","i":8886774,"l":"0.004","z":"0.004","L":"60000.1",
+             "N":"BNB","n":"0.0001","T":1568879465650,"t":42,"b":"0","a":"0","m":true,"R":false,"wt":"CONTRACT_PRICE","ot":"LIMIT","ps":"BOTH"}}
+            """u8;
+        Assert.Equal("BNB", BinanceJson.ParseUserEvent(json).Order!.Value.CommissionAsset);
+    }
+
+    [Fact]
     public void Live_stream_messages_go_through_the_capture_readers_parser()
     {
         var reader = CaptureReader.ForMessages();

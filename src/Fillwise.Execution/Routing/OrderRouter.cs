@@ -197,23 +197,26 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         var fill = e.Fill;
         var quantity = fill.Quantity.ToDecimal();
         var price = fill.Price.ToDecimal();
+        var notional = parent.Symbol.Filters.Notional(price, quantity);
+        // A fee the venue could not value in quote currency is charged at the rate the executor plans with, never as 0.
+        var fee = fill.FeeInQuote ? fill.Fee : notional * (fill.Liquidity == Liquidity.Maker ? options.FeesFor(parent.Symbol.Filters).Maker : options.FeesFor(parent.Symbol.Filters).Taker);
         parent.FilledRaw += fill.Quantity.Raw;
-        parent.FilledNotional += parent.Symbol.Filters.Notional(price, quantity);
+        parent.FilledNotional += notional;
         parent.FilledBase += parent.Symbol.Filters.BaseAmount(price, quantity);
-        parent.Fees += fill.Fee;
+        parent.Fees += fee;
         parent.LastFillNs = e.TimeNs;
         if (fill.Liquidity == Liquidity.Maker)
         {
             parent.MakerFilledRaw += fill.Quantity.Raw;
         }
-        if (account.Fill(parent.Symbol.Filters, parent.Side, price, quantity, fill.Fee, e.TimeNs) is { } trade)
+        if (account.Fill(parent.Symbol.Filters, parent.Side, price, quantity, fee, e.TimeNs) is { } trade)
         {
             intel.AddRoundTrip(parent.Symbol.Intel, trade);
             telemetry.RoundTrip(new RoundTripRecord(intel.RoundTrips, e.TimeNs, trade.Symbol, trade.EntryTimeMs, trade.NetReturnBps));
         }
         markouts.OnFill(parent.Symbol.Symbol, e.TimeNs, fill.Price.ToDouble(), parent.Side);
         ExecutionMetrics.Filled(parent.Symbol.Symbol, parent.Context.Policy, fill.Liquidity);
-        telemetry.Fill(new FillRecord(fill.FillId, e.ClientOrderId, parent.Id, e.TimeNs, parent.Symbol.Symbol, parent.Side, price, quantity, fill.Liquidity, fill.Fee));
+        telemetry.Fill(new FillRecord(fill.FillId, e.ClientOrderId, parent.Id, e.TimeNs, parent.Symbol.Symbol, parent.Side, price, quantity, fill.Liquidity, fee));
         if (parent.RemainingRaw <= 0)
         {
             Complete(parent);
