@@ -364,11 +364,15 @@ public sealed partial class BinanceVenue
 
     /// <summary>
     /// Whether a commission is in the symbol's quote (margin) currency: its asset is the end of the symbol's name (USDT of
-    /// BTCUSDT), or not given. Binance charges BNB instead when the account's BNB fee discount is on; that amount cannot
-    /// be valued here, so the fill says so and the executor charges its own rate.
+    /// BTCUSDT, and of the quarterly BTCUSDT_250627), or not given. Binance charges BNB instead when the account's BNB fee
+    /// discount is on; that amount cannot be valued here, so the fill says so and the executor charges its own rate.
     /// </summary>
-    internal static bool FeeInQuote(Symbol symbol, string commissionAsset) =>
-        commissionAsset.Length == 0 || symbol.Value.EndsWith(commissionAsset, StringComparison.Ordinal);
+    internal static bool FeeInQuote(Symbol symbol, string commissionAsset)
+    {
+        var name = symbol.Value.AsSpan();
+        var delivery = name.IndexOf('_');
+        return commissionAsset.Length == 0 || (delivery > 0 ? name[..delivery] : name).EndsWith(commissionAsset, StringComparison.Ordinal);
+    }
 
     /// <summary>Decimal text without trailing zeros, as Binance's precision checks want it.</summary>
     private static string Text(Fixed8 value) => value.ToDecimal().ToString("0.########", CultureInfo.InvariantCulture);

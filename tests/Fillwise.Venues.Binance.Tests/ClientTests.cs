@@ -99,6 +99,7 @@ public sealed class ClientTests
         Assert.True(BinanceVenue.FeeInQuote(btc, "")); // not reported: the quote currency, as before
         Assert.False(BinanceVenue.FeeInQuote(btc, "BNB"));
         Assert.False(BinanceVenue.FeeInQuote(new Symbol("BTCUSDC"), "USDT"));
+        Assert.True(BinanceVenue.FeeInQuote(new Symbol("BTCUSDT_250627"), "USDT")); // a quarterly contract
         var json = """
             {"e":"ORDER_TRADE_UPDATE","E":1568879465651,"T":1568879465650,"o":{"s":"BTCUSDT","c":"fw-abc-1001","S":"SELL","o":"LIMIT","f":"GTX",
              "q":"0.010","p":"60000.1","ap":"60000.1","sp":"0","x":"TRADE","X":"PARTIALLY_FILLED","i":8886774,"l":"0.004","z":"0.004","L":"60000.1",
