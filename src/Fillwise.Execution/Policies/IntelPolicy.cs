@@ -107,7 +107,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
             return new ExecutionPlan(false, 0, TimeSpan.Zero, View(quality, false, 1.0, DecisionReason.Chose(explanation))) { ExpectedCostBps = bestCost };
         }
         var kind = _kinds[(best - 1) / _o.PatiencesS.Count];
-        var patience = TimeSpan.FromSeconds(_o.PatiencesS[(best - 1) % _o.PatiencesS.Count]);
+        var patience = TimeSpan.FromSeconds(PatienceS(best));
         return new ExecutionPlan(true, kind.OffsetBps, patience, View(quality, true, 0, DecisionReason.Chose(explanation), kind.OffsetBps), kind.Peg ? _o.PegReprices : 0)
         {
             FillProbability = bestFill,
@@ -129,7 +129,7 @@ internal sealed class IntelPolicy : IExecutionPolicy
         var action = outcome.Reason.IntelChosen;
         if (_o.LearnFromOwnOrders && action >= 0)
         {
-            var patienceNs = action == 0 ? 0 : _o.PatiencesS[(action - 1) % _o.PatiencesS.Count] * 1_000_000_000L;
+            var patienceNs = action == 0 ? 0 : PatienceS(action) * 1_000_000_000L;
             _own.Enqueue(new OwnOutcome(outcome.Symbol, outcome.Reason.IntelContext, action, outcome.CostBps, outcome.MakerFilled), (outcome.ArrivalNs + patienceNs, _ownSeq++));
         }
     }
@@ -142,6 +142,9 @@ internal sealed class IntelPolicy : IExecutionPolicy
         new(quality, makerFirst, takerBias, new MakerOffset(offsetBps, offsetBps, 0, 0, 0, 0, false, 0), reason);
 
     private static bool Wide(in MarketUpdate q, SymbolFilters filters) => q.AskPrice.Raw - q.BidPrice.Raw > filters.TickRaw;
+
+    /// <summary>A resting action's patience: actions after "take now" run kind by kind, each over every patience.</summary>
+    private int PatienceS(int action) => _o.PatiencesS[(action - 1) % _o.PatiencesS.Count];
 
     private readonly record struct OwnOutcome(Symbol Symbol, int Context, int Action, double CostBps, bool Filled);
 }

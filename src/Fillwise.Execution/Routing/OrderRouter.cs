@@ -198,8 +198,7 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         var quantity = fill.Quantity.ToDecimal();
         var price = fill.Price.ToDecimal();
         var notional = parent.Symbol.Filters.Notional(price, quantity);
-        // A fee the venue could not value in quote currency is charged at the rate the executor plans with, never as 0.
-        var fee = fill.FeeInQuote ? fill.Fee : notional * (fill.Liquidity == Liquidity.Maker ? options.FeesFor(parent.Symbol.Filters).Maker : options.FeesFor(parent.Symbol.Filters).Taker);
+        var fee = fill.FeeInQuote ? fill.Fee : PlannedFee(parent.Symbol.Filters, fill.Liquidity, notional);
         parent.FilledRaw += fill.Quantity.Raw;
         parent.FilledNotional += notional;
         parent.FilledBase += parent.Symbol.Filters.BaseAmount(price, quantity);
@@ -221,6 +220,13 @@ internal sealed class OrderRouter(IVenue venue, Timers timers, ITelemetrySink te
         {
             Complete(parent);
         }
+    }
+
+    /// <summary>A fee the venue could not value in quote currency is charged at the rate the executor plans with, never as 0.</summary>
+    private decimal PlannedFee(SymbolFilters filters, Liquidity liquidity, decimal notional)
+    {
+        var (maker, taker) = options.FeesFor(filters);
+        return notional * (liquidity == Liquidity.Maker ? maker : taker);
     }
 
     private void OnReject(ParentExecution parent, VenueReject reject)
