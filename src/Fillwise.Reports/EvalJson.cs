@@ -5,7 +5,7 @@ using Fillwise.Backtest;
 
 namespace Fillwise.Reports;
 
-/// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best (and grid.headroom, grid.cross_fitted in hindsight), intel_minus_best_fixed_bps.</summary>
+/// <summary>The eval JSON contract: policies.{name}.{cost_bps_mean, orders, ...}, intel_minus_static_bps, grid.best (and grid.headroom, grid.cross_fitted, grid.walk_forward in hindsight), intel_minus_best_fixed_bps.</summary>
 public static class EvalJson
 {
     /// <summary><paramref name="quality"/>: the evaluated input's data errors and book gaps, when known.</summary>
@@ -61,6 +61,7 @@ public static class EvalJson
                 if (result.Headroom is not null)
                 {
                     CrossFitted(w, result.CrossFitted);
+                    Leader(w, result.Leader);
                 }
                 w.WriteEndObject();
                 Difference(w, "intel_minus_best_fixed_bps", result.IntelMinusBestFixed);
@@ -150,6 +151,29 @@ public static class EvalJson
         Number(w, "cost_bps_mean_marked", crossFitted.CostBpsMean);
         Difference(w, "cross_fitted_minus_best_bps", crossFitted.MinusBest);
         Difference(w, "intel_minus_cross_fitted_bps", crossFitted.IntelMinus);
+        w.WriteEndObject();
+    }
+
+    /// <summary>"walk_forward": {horizon_s, start {offset_bps, timeout_s, peg}, from_start, switches, cost_bps_mean_marked, walk_forward_minus_best_bps, intel_minus_walk_forward_bps}, or null.</summary>
+    internal static void Leader(Utf8JsonWriter w, WalkForwardLeader? leader)
+    {
+        if (leader is null)
+        {
+            w.WriteNull("walk_forward");
+            return;
+        }
+        w.WriteStartObject("walk_forward");
+        w.WriteNumber("horizon_s", leader.HorizonS);
+        w.WriteStartObject("start");
+        Number(w, "offset_bps", leader.Start.OffsetBps);
+        w.WriteNumber("timeout_s", leader.Start.TimeoutS);
+        w.WriteBoolean("peg", leader.Start.Peg);
+        w.WriteEndObject();
+        w.WriteNumber("from_start", leader.FromStart);
+        w.WriteNumber("switches", leader.Switches);
+        Number(w, "cost_bps_mean_marked", leader.CostBpsMean);
+        Difference(w, "walk_forward_minus_best_bps", leader.MinusBest);
+        Difference(w, "intel_minus_walk_forward_bps", leader.IntelMinus);
         w.WriteEndObject();
     }
 

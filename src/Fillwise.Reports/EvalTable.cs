@@ -44,6 +44,12 @@ public static class EvalTable
             Bound(stdout, "  out of fold - in hindsight (what choosing on the other blocks of this data costs)", crossFitted.MinusBest, "not walk-forward: the other blocks include the future");
             Difference(stdout, "intel - best fixed chosen out of fold", crossFitted.IntelMinus);
         }
+        if (result.Leader is { } leader)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the grid's leader walk-forward (each parent with the cell cheapest so far over the parents {leader.HorizonS} s or more before it, told their true outcomes; {leader.FromStart} parents with {leader.Start} before any was known; {leader.Switches} switches): {leader.CostBpsMean:F3} bps incl. unfinished."));
+            Difference(stdout, "  leader walk-forward - in hindsight", leader.MinusBest, "the leader");
+            Difference(stdout, "intel - the grid's leader walk-forward", leader.IntelMinus);
+        }
     }
 
     private static void Difference(TextWriter stdout, string label, PairedDifference? d, string subject = "intel")

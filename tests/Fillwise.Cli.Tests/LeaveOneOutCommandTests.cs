@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fillwise.Backtest;
 using Fillwise.TestData;
 
 namespace Fillwise.Cli.Tests;
@@ -53,6 +54,22 @@ public sealed class LeaveOneOutCommandTests
                 crossFitted.GetProperty("cost_bps_mean_marked").GetDouble() - row.GetProperty("best_fixed_hindsight").GetProperty("cost_bps_mean_marked").GetDouble(),
                 luck.GetProperty("mean").GetDouble(), tolerance: 2e-4);
             Assert.True(row.GetProperty("intel_cold_minus_cross_fitted_bps").GetProperty("pairs").GetInt32() > 50);
+            // The grid's leader walk-forward starts from the constant chosen on the training set; its outcomes are known
+            // only after the longest timeout and the margin, so the first parents (a parent every 5 s) keep the start.
+            var leader = row.GetProperty("walk_forward");
+            Assert.Equal(120 + WalkForwardLeader.MarginS, leader.GetProperty("horizon_s").GetInt32());
+            var start = leader.GetProperty("start");
+            Assert.Equal(
+                row.GetProperty("best_fixed_train").GetProperty("setting").GetString(),
+                new FixedSetting(start.GetProperty("offset_bps").GetDouble(), start.GetProperty("timeout_s").GetInt32(), start.GetProperty("peg").GetBoolean()).ToString());
+            Assert.InRange(leader.GetProperty("from_start").GetInt32(), 130 / 5 - 1, 130 / 5 + 1);
+            var lag = leader.GetProperty("walk_forward_minus_best_bps");
+            Assert.Equal(intelMinusHindsight.GetProperty("pairs").GetInt32(), lag.GetProperty("pairs").GetInt32());
+            Assert.Equal(intelMinusHindsight.GetProperty("mean").GetDouble() - lag.GetProperty("mean").GetDouble(), leader.GetProperty("intel_minus_walk_forward_bps").GetProperty("mean").GetDouble(), tolerance: 2e-4);
+            Assert.Equal(
+                leader.GetProperty("cost_bps_mean_marked").GetDouble() - row.GetProperty("best_fixed_hindsight").GetProperty("cost_bps_mean_marked").GetDouble(),
+                lag.GetProperty("mean").GetDouble(), tolerance: 2e-4);
+            Assert.True(row.GetProperty("intel_cold_minus_walk_forward_bps").GetProperty("pairs").GetInt32() > 50);
         }
 
         // The headroom is the set's alone, `eval --capture <sample set> --grid` (in hindsight, cold intel): the contexts are

@@ -10,6 +10,7 @@ namespace Fillwise.Backtest;
 /// <param name="Hindsight">The grid's best cell on the set itself (the constant nobody could have picked beforehand).</param>
 /// <param name="Headroom">How much choosing per parent could have gained over that cell on the set (intel's contexts: the warm run's).</param>
 /// <param name="CrossFitted">The best constant chosen out of fold on the set (intel: the warm run), and cold intel against it.</param>
+/// <param name="Leader">The grid's leader walk-forward on the set, from the constant chosen on the training sets (intel: the warm run), and cold intel against it.</param>
 public sealed record LeaveOneOutRow(
     string Set,
     ulong Seed,
@@ -22,7 +23,9 @@ public sealed record LeaveOneOutRow(
     PairedDifference? ColdMinusHindsight,
     Headroom Headroom,
     CrossFittedBest? CrossFitted,
-    PairedDifference? ColdMinusCrossFitted);
+    PairedDifference? ColdMinusCrossFitted,
+    WalkForwardLeader? Leader,
+    PairedDifference? ColdMinusLeader);
 
 /// <summary>
 /// The evaluation tables of the README from one command (issue 12's "evaluation as a feature"): for each set and each
@@ -72,6 +75,7 @@ public static class LeaveOneOut
                 var intel = warm.Policies["intel"].MarkedCosts;
                 var stat = warm.Policies["static"].MarkedCosts;
                 var crossFitted = CrossFittedBest.Of(cells, intel, seed);
+                var leader = warm.Best is { } chosen ? WalkForwardLeader.Of(cells, chosen.Setting, WalkForwardLeader.ArrivalsOf(warm.Policies["static"].Telemetry), intel, seed) : null;
                 rows.Add(new LeaveOneOutRow(
                     Label(test), seed, warm, cold,
                     PairedDifference.Compute(cold.MarkedCosts, stat, seed),
@@ -81,7 +85,9 @@ public static class LeaveOneOut
                     PairedDifference.Compute(cold.MarkedCosts, hindsight.MarkedCosts, seed),
                     Headroom.Of(cells, Headroom.ContextsOf(warm.Policies["intel"].Telemetry), stat, seed),
                     crossFitted,
-                    crossFitted is null ? null : PairedDifference.Compute(cold.MarkedCosts, crossFitted.MarkedCosts, seed)));
+                    crossFitted is null ? null : PairedDifference.Compute(cold.MarkedCosts, crossFitted.MarkedCosts, seed),
+                    leader,
+                    leader is null ? null : PairedDifference.Compute(cold.MarkedCosts, leader.MarkedCosts, seed)));
             }
         }
         return rows;
