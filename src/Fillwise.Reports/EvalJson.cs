@@ -45,9 +45,7 @@ public static class EvalJson
                 foreach (var cell in result.Grid ?? [])
                 {
                     w.WriteStartObject();
-                    Number(w, "offset_bps", cell.Setting.OffsetBps);
-                    w.WriteNumber("timeout_s", cell.Setting.TimeoutS);
-                    w.WriteBoolean("peg", cell.Setting.Peg);
+                    SettingFields(w, cell.Setting);
                     Number(w, "cost_bps_mean", cell.Stats.CostBpsMean);
                     Number(w, "cost_bps_mean_marked", cell.Stats.CostBpsMeanMarked);
                     Number(w, "maker_fill_ratio", cell.Stats.MakerFillRatio);
@@ -142,9 +140,7 @@ public static class EvalJson
         foreach (var s in crossFitted.Settings)
         {
             w.WriteStartObject();
-            Number(w, "offset_bps", s.OffsetBps);
-            w.WriteNumber("timeout_s", s.TimeoutS);
-            w.WriteBoolean("peg", s.Peg);
+            SettingFields(w, s);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -154,7 +150,7 @@ public static class EvalJson
         w.WriteEndObject();
     }
 
-    /// <summary>"walk_forward": {horizon_s, start {offset_bps, timeout_s, peg}, from_start, switches, cost_bps_mean_marked, walk_forward_minus_best_bps, intel_minus_walk_forward_bps}, or null.</summary>
+    /// <summary>"walk_forward": {start {offset_bps, timeout_s, peg}, from_start, switches, used [{offset_bps, timeout_s, peg, parents}], cost_bps_mean_marked, walk_forward_minus_best_bps, intel_minus_walk_forward_bps}, or null.</summary>
     internal static void Leader(Utf8JsonWriter w, WalkForwardLeader? leader)
     {
         if (leader is null)
@@ -163,18 +159,32 @@ public static class EvalJson
             return;
         }
         w.WriteStartObject("walk_forward");
-        w.WriteNumber("horizon_s", leader.HorizonS);
         w.WriteStartObject("start");
-        Number(w, "offset_bps", leader.Start.OffsetBps);
-        w.WriteNumber("timeout_s", leader.Start.TimeoutS);
-        w.WriteBoolean("peg", leader.Start.Peg);
+        SettingFields(w, leader.Start);
         w.WriteEndObject();
         w.WriteNumber("from_start", leader.FromStart);
         w.WriteNumber("switches", leader.Switches);
+        w.WriteStartArray("used");
+        foreach (var (setting, parents) in leader.Used)
+        {
+            w.WriteStartObject();
+            SettingFields(w, setting);
+            w.WriteNumber("parents", parents);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         Number(w, "cost_bps_mean_marked", leader.CostBpsMean);
         Difference(w, "walk_forward_minus_best_bps", leader.MinusBest);
         Difference(w, "intel_minus_walk_forward_bps", leader.IntelMinus);
         w.WriteEndObject();
+    }
+
+    /// <summary>A grid setting's fields: offset_bps, timeout_s, peg.</summary>
+    private static void SettingFields(Utf8JsonWriter w, FixedSetting s)
+    {
+        Number(w, "offset_bps", s.OffsetBps);
+        w.WriteNumber("timeout_s", s.TimeoutS);
+        w.WriteBoolean("peg", s.Peg);
     }
 
     internal static void Difference(Utf8JsonWriter w, string name, PairedDifference? d)

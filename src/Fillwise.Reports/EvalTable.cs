@@ -46,8 +46,8 @@ public static class EvalTable
         }
         if (result.Leader is { } leader)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the grid's leader walk-forward (each parent with the cell cheapest so far over the parents {leader.HorizonS} s or more before it, told their true outcomes; {leader.FromStart} parents with {leader.Start} before any was known; {leader.Switches} switches): {leader.CostBpsMean:F3} bps incl. unfinished."));
-            Difference(stdout, "  leader walk-forward - in hindsight", leader.MinusBest, "the leader");
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the grid's leader walk-forward (each parent with the cell cheapest so far over the parents completed in every cell before it arrived, told their true outcomes; {leader.FromStart} parents with {leader.Start} before any was known; {leader.Switches} switches; cells used: {string.Join("; ", leader.Used.Select(u => $"{u.Setting} x {u.Parents}"))}): {leader.CostBpsMean:F3} bps incl. unfinished."));
+            Bound(stdout, "  leader walk-forward - in hindsight (what following the leader costs)", leader.MinusBest, "the hindsight cell chose on these parents");
             Difference(stdout, "intel - the grid's leader walk-forward", leader.IntelMinus);
         }
     }

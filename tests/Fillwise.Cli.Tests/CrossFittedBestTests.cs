@@ -5,18 +5,9 @@ namespace Fillwise.Cli.Tests;
 /// <summary>The grid's best chosen out of fold, on generated (synthetic, labelled as such) per-parent costs.</summary>
 public sealed class CrossFittedBestTests
 {
-    private static readonly FixedSetting[] Settings = [new(0, 10), new(0, 60), new(0, 60, Peg: true)];
-
-    // Six parents in arrival order, three settings. Setting 0 costs 2 throughout (mean 2.0, the best in hindsight);
-    // setting 1 is cheap early and dear late (mean 2.5); setting 2 the other way round (mean 2.5).
-    private static readonly IReadOnlyDictionary<long, double>[] Costs =
-    [
-        new Dictionary<long, double> { [1] = 2, [2] = 2, [3] = 2, [4] = 2, [5] = 2, [6] = 2 },
-        new Dictionary<long, double> { [1] = 0, [2] = 0, [3] = 0, [4] = 5, [5] = 5, [6] = 5 },
-        new Dictionary<long, double> { [1] = 5, [2] = 5, [3] = 5, [4] = 0, [5] = 0, [6] = 0 },
-    ];
-
-    private static readonly Dictionary<long, double> IntelAtThree = Costs[0].ToDictionary(p => p.Key, _ => 3.0);
+    private static readonly FixedSetting[] Settings = GeneratedGridCosts.Settings;
+    private static readonly IReadOnlyDictionary<long, double>[] Costs = GeneratedGridCosts.Costs;
+    private static readonly Dictionary<long, double> IntelAtThree = GeneratedGridCosts.IntelAtThree;
 
     [Fact]
     public void EachBlockIsWorkedWithTheSettingCheapestOnTheOtherBlocksAndIntelIsPairedAgainstThat()

@@ -54,17 +54,17 @@ public sealed class LeaveOneOutCommandTests
                 crossFitted.GetProperty("cost_bps_mean_marked").GetDouble() - row.GetProperty("best_fixed_hindsight").GetProperty("cost_bps_mean_marked").GetDouble(),
                 luck.GetProperty("mean").GetDouble(), tolerance: 2e-4);
             Assert.True(row.GetProperty("intel_cold_minus_cross_fitted_bps").GetProperty("pairs").GetInt32() > 50);
-            // The grid's leader walk-forward starts from the constant chosen on the training set; its outcomes are known
-            // only after the longest timeout and the margin, so the first parents (a parent every 5 s) keep the start.
+            // The grid's leader walk-forward starts from the constant chosen on the training set and keeps it until a
+            // parent's orders have completed in every cell; every scored parent is worked with some cell.
             var leader = row.GetProperty("walk_forward");
-            Assert.Equal(120 + WalkForwardLeader.MarginS, leader.GetProperty("horizon_s").GetInt32());
             var start = leader.GetProperty("start");
             Assert.Equal(
                 row.GetProperty("best_fixed_train").GetProperty("setting").GetString(),
                 new FixedSetting(start.GetProperty("offset_bps").GetDouble(), start.GetProperty("timeout_s").GetInt32(), start.GetProperty("peg").GetBoolean()).ToString());
-            Assert.InRange(leader.GetProperty("from_start").GetInt32(), 130 / 5 - 1, 130 / 5 + 1);
             var lag = leader.GetProperty("walk_forward_minus_best_bps");
             Assert.Equal(intelMinusHindsight.GetProperty("pairs").GetInt32(), lag.GetProperty("pairs").GetInt32());
+            Assert.Equal(lag.GetProperty("pairs").GetInt32(), leader.GetProperty("used").EnumerateArray().Sum(u => u.GetProperty("parents").GetInt32()));
+            Assert.InRange(leader.GetProperty("from_start").GetInt32(), 2, lag.GetProperty("pairs").GetInt32() / 2);
             Assert.Equal(intelMinusHindsight.GetProperty("mean").GetDouble() - lag.GetProperty("mean").GetDouble(), leader.GetProperty("intel_minus_walk_forward_bps").GetProperty("mean").GetDouble(), tolerance: 2e-4);
             Assert.Equal(
                 leader.GetProperty("cost_bps_mean_marked").GetDouble() - row.GetProperty("best_fixed_hindsight").GetProperty("cost_bps_mean_marked").GetDouble(),
@@ -79,6 +79,10 @@ public sealed class LeaveOneOutCommandTests
         Assert.Equal(
             JsonSerializer.Serialize(JsonDocument.Parse(hindsight).RootElement.GetProperty("grid").GetProperty("headroom")),
             JsonSerializer.Serialize(rows[0].GetProperty("headroom")));
+        // Without training data the leader starts from static's setting (touch, 10 s).
+        var plainLeader = JsonDocument.Parse(hindsight).RootElement.GetProperty("grid").GetProperty("walk_forward");
+        Assert.Equal("{\"offset_bps\":0,\"timeout_s\":10,\"peg\":false}", JsonSerializer.Serialize(plainLeader.GetProperty("start")));
+        Assert.True(plainLeader.GetProperty("intel_minus_walk_forward_bps").GetProperty("pairs").GetInt32() > 50);
         // So is the constant chosen out of fold (only intel against it differs: cold there, warm in the row).
         var outOfFold = JsonDocument.Parse(hindsight).RootElement.GetProperty("grid").GetProperty("cross_fitted");
         foreach (var key in new[] { "settings", "cost_bps_mean_marked", "cross_fitted_minus_best_bps" })

@@ -32,8 +32,7 @@ public sealed record CrossFittedBest(int Folds, IReadOnlyList<FixedSetting> Sett
     public static CrossFittedBest? Of(IReadOnlyList<IReadOnlyDictionary<long, double>> costs, IReadOnlyList<FixedSetting> settings, IReadOnlyDictionary<long, double>? intelCosts, ulong seed, int folds = DefaultFolds)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
-        // Only parents every setting priced can be scored under every choice.
-        var parents = costs[0].Keys.Where(id => costs.All(c => c.TryGetValue(id, out var v) && double.IsFinite(v))).Order().ToArray();
+        var parents = GridScoring.Scored(costs);
         if (parents.Length < 2)
         {
             return null;
@@ -52,8 +51,7 @@ public sealed record CrossFittedBest(int Folds, IReadOnlyList<FixedSetting> Sett
                 sums[fold[i], s] += costs[s][parents[i]];
             }
         }
-        // Ties go to the given order, as the grid's best does.
-        int Cheapest(Func<int, bool> counted) => Enumerable.Range(0, costs.Count).MinBy(s => Enumerable.Range(0, folds).Where(counted).Sum(g => sums[g, s]));
+        int Cheapest(Func<int, bool> counted) => GridScoring.Cheapest([.. Enumerable.Range(0, costs.Count).Select(s => Enumerable.Range(0, folds).Where(counted).Sum(g => sums[g, s]))]);
         var chosen = new int[folds];
         for (var f = 0; f < folds; f++)
         {

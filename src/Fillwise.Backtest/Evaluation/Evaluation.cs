@@ -38,7 +38,7 @@ public sealed record EvalResult(
     /// <summary>With the grid run on the evaluated data (hindsight): the grid's best chosen out of fold, and what choosing on the rest of the data costs against the hindsight cell.</summary>
     public CrossFittedBest? CrossFitted { get; init; }
 
-    /// <summary>With the grid run on the evaluated data (hindsight): the grid's leader walk-forward, from static's setting, against the hindsight cell.</summary>
+    /// <summary>With the grid run on the evaluated data (hindsight): the grid's leader walk-forward, from static's setting (null when that is not a grid cell), against the hindsight cell.</summary>
     public WalkForwardLeader? Leader { get; init; }
 
     /// <summary>With training data: the resting shadow outcomes intel learned there and started the evaluated data with (0 = cold).</summary>
@@ -143,7 +143,7 @@ public static class Evaluation
             IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.MarkedCosts, bestOnTest.MarkedCosts, spec.Seed),
             Headroom = train is null ? Headroom.Of(cells, intel is null ? null : Headroom.ContextsOf(intel.Telemetry), runs.GetValueOrDefault("static")?.MarkedCosts, spec.Seed) : null,
             CrossFitted = train is null ? CrossFittedBest.Of(cells, intel?.MarkedCosts, spec.Seed) : null,
-            Leader = train is null ? WalkForwardLeader.Of(cells, WalkForwardLeader.StaticSetting(options), WalkForwardLeader.ArrivalsOf(runs.Values.First().Telemetry), intel?.MarkedCosts, spec.Seed) : null,
+            Leader = train is null && WalkForwardLeader.StaticSetting(options) is { } staticSetting ? WalkForwardLeader.Of(cells, staticSetting, intel?.MarkedCosts, spec.Seed) : null,
         };
     }
 }

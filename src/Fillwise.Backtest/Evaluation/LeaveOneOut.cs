@@ -75,7 +75,7 @@ public static class LeaveOneOut
                 var intel = warm.Policies["intel"].MarkedCosts;
                 var stat = warm.Policies["static"].MarkedCosts;
                 var crossFitted = CrossFittedBest.Of(cells, intel, seed);
-                var leader = warm.Best is { } chosen ? WalkForwardLeader.Of(cells, chosen.Setting, WalkForwardLeader.ArrivalsOf(warm.Policies["static"].Telemetry), intel, seed) : null;
+                var leader = warm.Best is { } chosen ? WalkForwardLeader.Of(cells, chosen.Setting, intel, seed) : null;
                 rows.Add(new LeaveOneOutRow(
                     Label(test), seed, warm, cold,
                     PairedDifference.Compute(cold.MarkedCosts, stat, seed),

@@ -16,6 +16,7 @@ public sealed class RunTally : ITelemetrySink
     private readonly Dictionary<long, List<FillRecord>> _workingFills = [];
     private readonly List<FilledResult> _filled = [];
     private readonly SortedDictionary<long, double> _finishedCosts = [];
+    private readonly Dictionary<long, ParentTimes> _times = [];
     private readonly SortedDictionary<string, int> _deniedBy = new(StringComparer.Ordinal);
     private int _routed;
     private int _denied;
@@ -53,6 +54,7 @@ public sealed class RunTally : ITelemetrySink
         if (record.ArrivalMid > 0)
         {
             _working[record.ParentId] = record;
+            _times[record.ParentId] = new ParentTimes(record.TimeNs, long.MaxValue);
         }
     }
 
@@ -77,6 +79,7 @@ public sealed class RunTally : ITelemetrySink
         }
         if (_working.Remove(result.ParentId))
         {
+            _times[result.ParentId] = _times[result.ParentId] with { CompletedNs = result.CompletedNs };
             _workingFills.Remove(result.ParentId);
             if (result.FilledQuantity > 0)
             {
@@ -100,6 +103,9 @@ public sealed class RunTally : ITelemetrySink
     public void Flush()
     {
     }
+
+    /// <summary>When each routed parent arrived and when it completed (<see cref="long.MaxValue"/>: still working at the end of the data).</summary>
+    public IReadOnlyDictionary<long, ParentTimes> Times => _times;
 
     /// <summary>Per-policy TCA numbers (without markouts and marked costs: see <see cref="PolicyStats.From(RunTally, Markouts, IReadOnlyDictionary{long, double})"/>).</summary>
     public PolicyStats Stats()
@@ -134,6 +140,9 @@ public sealed class RunTally : ITelemetrySink
         }
         return costs;
     }
+
+    /// <summary>A routed parent's arrival and completion, ns.</summary>
+    public readonly record struct ParentTimes(long ArrivalNs, long CompletedNs);
 
     private readonly record struct FilledResult(double CostBps, double Quantity, double MakerFillRatio, double FeesBps, double TimeToFillMs);
 }
