@@ -34,20 +34,20 @@ public static class EvalTable
         if (result.Headroom is { } headroom)
         {
             stdout.WriteLine("headroom in hindsight (in-sample upper bounds of what choosing per parent could have gained over the best fixed setting on this data):");
-            Bound(stdout, "  clairvoyant (each parent's cheapest cell) - best fixed", headroom.Clairvoyant);
-            Bound(stdout, $"  one cell per intel context ({headroom.Contexts} contexts) - best fixed", headroom.IntelContexts);
+            Unmarked(stdout, "  clairvoyant (each parent's cheapest cell) - best fixed", headroom.Clairvoyant);
+            Unmarked(stdout, $"  one cell per intel context ({headroom.Contexts} contexts) - best fixed", headroom.IntelContexts);
             Difference(stdout, "best fixed setting - static", headroom.BestMinusStatic, "the best fixed setting");
         }
         if (result.CrossFitted is { } crossFitted)
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best fixed setting chosen out of fold ({crossFitted.Folds} blocks in time, each with the cell cheapest on the others: {string.Join("; ", crossFitted.Settings)}): {crossFitted.CostBpsMean:F3} bps incl. unfinished."));
-            Bound(stdout, "  out of fold - in hindsight (what choosing on the other blocks of this data costs)", crossFitted.MinusBest, "not walk-forward: the other blocks include the future");
+            Unmarked(stdout, "  out of fold - in hindsight (what choosing on the other blocks of this data costs)", crossFitted.MinusBest, "not walk-forward: the other blocks include the future");
             Difference(stdout, "intel - best fixed chosen out of fold", crossFitted.IntelMinus);
         }
         if (result.Leader is { } leader)
         {
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the grid's leader walk-forward (each parent with the cell cheapest so far over the parents completed in every cell before it arrived, told their true outcomes; {leader.FromStart} parents with {leader.Start} before any was known; {leader.Switches} switches; cells used: {string.Join("; ", leader.Used.Select(u => $"{u.Setting} x {u.Parents}"))}): {leader.CostBpsMean:F3} bps incl. unfinished."));
-            Bound(stdout, "  leader walk-forward - in hindsight (what following the leader costs)", leader.MinusBest, "the hindsight cell chose on these parents");
+            Unmarked(stdout, "  leader walk-forward - in hindsight (what following the leader costs)", leader.MinusBest, "the hindsight cell chose on these parents");
             Difference(stdout, "intel - the grid's leader walk-forward", leader.IntelMinus);
         }
     }
@@ -62,8 +62,8 @@ public static class EvalTable
         stdout.WriteLine($"{label}: {F(d.Mean)} bps, 95% CI [{F(d.Low)}, {F(d.High)}] over {d.Pairs} paired parent orders, block {d.Block} ({verdict}).");
     }
 
-    /// <summary>An in-sample bound: no verdict, since it chose on the data it is measured on.</summary>
-    private static void Bound(TextWriter stdout, string label, PairedDifference? d, string note = "a bound, not a result")
+    /// <summary>No verdict: a bound, or a gap to a cell that chose on the very data it is measured on.</summary>
+    private static void Unmarked(TextWriter stdout, string label, PairedDifference? d, string note = "a bound, not a result")
     {
         if (d is not null)
         {

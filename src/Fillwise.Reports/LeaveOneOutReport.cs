@@ -45,7 +45,7 @@ public static class LeaveOneOutReport
         text.Append("| set | seed | hindsight - static | intel - hindsight | clairvoyant - hindsight | intel's contexts - hindsight (contexts) | out of fold - hindsight | intel - out of fold [cold] |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in rows)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Set} | {I(r.Seed)} | {Diff(r.Headroom.BestMinusStatic)} | {Diff(r.IntelMinusHindsight)} | {Bound(r.Headroom.Clairvoyant)} | {Bound(r.Headroom.IntelContexts)} ({r.Headroom.Contexts?.ToString(CultureInfo.InvariantCulture) ?? "-"}) | {Bound(r.CrossFitted?.MinusBest)} | {Diff(r.CrossFitted?.IntelMinus)} [{Mean(r.ColdMinusCrossFitted)}] |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Set} | {I(r.Seed)} | {Diff(r.Headroom.BestMinusStatic)} | {Diff(r.IntelMinusHindsight)} | {Unmarked(r.Headroom.Clairvoyant)} | {Unmarked(r.Headroom.IntelContexts)} ({r.Headroom.Contexts?.ToString(CultureInfo.InvariantCulture) ?? "-"}) | {Unmarked(r.CrossFitted?.MinusBest)} | {Diff(r.CrossFitted?.IntelMinus)} [{Mean(r.ColdMinusCrossFitted)}] |\n");
         }
         text.Append("\nThe grid's leader, walk-forward: each parent worked with the cell cheapest so far over the parents whose orders had completed in every cell before it arrived, ")
             .Append("told every cell's true outcome on them (no live client sees that); before any is known, with the constant chosen on the training sets. It is one walk-forward rule (follow the leader), not a bound. ")
@@ -55,7 +55,7 @@ public static class LeaveOneOutReport
         {
             var l = r.Leader;
             var used = l is null ? "-" : string.Join(", ", l.Used.Select(u => $"{Setting(u.Setting)} ({I(u.Parents)})"));
-            text.Append(CultureInfo.InvariantCulture, $"| {r.Set} | {I(r.Seed)} | {(l is null ? "-" : I(l.FromStart))} | {(l is null ? "-" : I(l.Switches))} | {used} | {Bound(l?.MinusBest)} | {Diff(l?.IntelMinus)} [{Mean(r.ColdMinusLeader)}] |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {r.Set} | {I(r.Seed)} | {(l is null ? "-" : I(l.FromStart))} | {(l is null ? "-" : I(l.Switches))} | {used} | {Unmarked(l?.MinusBest)} | {Diff(l?.IntelMinus)} [{Mean(r.ColdMinusLeader)}] |\n");
         }
         return text.ToString();
     }
@@ -123,10 +123,10 @@ public static class LeaveOneOutReport
     private static string Setting(FixedSetting s) => s.Peg ? $"peg {I(s.TimeoutS)} s" : s.OffsetBps == 0 ? $"touch {I(s.TimeoutS)} s" : string.Create(CultureInfo.InvariantCulture, $"{s.OffsetBps} bps behind {s.TimeoutS} s");
 
     /// <summary>"**-0.79 [-1.34, -0.15]**": bold when the interval is below zero (intel cheaper), italics when above.</summary>
-    private static string Diff(PairedDifference? d) => Marked(d, x => Bound(x));
+    private static string Diff(PairedDifference? d) => Marked(d, x => Unmarked(x));
 
-    /// <summary>An in-sample bound: its interval is shown but not marked, since the choice it makes on the same data flatters it.</summary>
-    private static string Bound(PairedDifference? d) =>
+    /// <summary>Shown but not marked: a bound, or a gap to a cell chosen on the same data, which that choice flatters.</summary>
+    private static string Unmarked(PairedDifference? d) =>
         d is null || !double.IsFinite(d.Mean) ? "-" : $"{Signed(d.Mean)} [{Signed(d.Low)}, {Signed(d.High)}]";
 
     /// <summary>The mean alone, marked the same way (cold intel, in brackets).</summary>

@@ -7,7 +7,7 @@ namespace Fillwise.Cli.Tests;
 /// </summary>
 internal static class GeneratedGridCosts
 {
-    public static readonly Fillwise.Backtest.FixedSetting[] Settings = [new(0, 10), new(0, 60), new(0, 60, Peg: true)];
+    public static readonly IReadOnlyList<Fillwise.Backtest.FixedSetting> Settings = [new(0, 10), new(0, 60), new(0, 60, Peg: true)];
 
     public static readonly IReadOnlyDictionary<long, double>[] Costs =
     [
@@ -17,5 +17,5 @@ internal static class GeneratedGridCosts
     ];
 
     /// <summary>Intel at 3 bps on every parent.</summary>
-    public static readonly Dictionary<long, double> IntelAtThree = Costs[0].ToDictionary(p => p.Key, _ => 3.0);
+    public static readonly IReadOnlyDictionary<long, double> IntelAtThree = Costs[0].ToDictionary(p => p.Key, _ => 3.0);
 }

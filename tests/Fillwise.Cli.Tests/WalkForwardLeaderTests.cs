@@ -1,14 +1,18 @@
 using Fillwise.Backtest;
+using Fillwise.Core;
 using Fillwise.Execution;
+using Fillwise.Execution.Routing;
+using Fillwise.Execution.Signals;
+using Fillwise.TestData;
 
 namespace Fillwise.Cli.Tests;
 
 /// <summary>The grid's leader walk-forward, on generated (synthetic, labelled as such) per-parent costs and times.</summary>
 public sealed class WalkForwardLeaderTests
 {
-    private static readonly FixedSetting[] Settings = GeneratedGridCosts.Settings;
+    private static readonly IReadOnlyList<FixedSetting> Settings = GeneratedGridCosts.Settings;
     private static readonly IReadOnlyDictionary<long, double>[] Costs = GeneratedGridCosts.Costs;
-    private static readonly Dictionary<long, double> IntelAtThree = GeneratedGridCosts.IntelAtThree;
+    private static readonly IReadOnlyDictionary<long, double> IntelAtThree = GeneratedGridCosts.IntelAtThree;
 
     /// <summary>Parent id arrives at (id - 1) x 10 s, its orders in every cell completed <paramref name="afterS"/> later.</summary>
     private static Dictionary<long, RunTally.ParentTimes> Times(double afterS) =>
@@ -19,7 +23,7 @@ public sealed class WalkForwardLeaderTests
     {
         // Outcomes known 15 s after arrival: parents 1 and 2 know nothing and keep the start (setting 0, 2 each).
         // Parent 3 (20 s) knows parent 1: setting 1 sums 0 and leads, 0 bps. Parents 4-6 know 1-2, 1-3, 1-4: setting 1
-        // still leads (0, 0, 5 against 8 for setting 0) and costs 5 each. 2 + 2 + 0 + 5 + 5 + 5 = 19 over 6, against 2
+        // still leads (0, 0, 5 against 4, 6, 8 for setting 0) and costs 5 each. 2 + 2 + 0 + 5 + 5 + 5 = 19 over 6, against 2
         // for the hindsight cell: following the leader is 7/6 bps dearer here.
         var l = WalkForwardLeader.Of(Costs, Settings, start: 0, Times(15), IntelAtThree, seed: 1)!;
         Assert.Equal(Settings[0], l.Start);
@@ -95,8 +99,8 @@ public sealed class WalkForwardLeaderTests
     [Fact]
     public void ParentsWithoutAFiniteCostInEveryCellOrTimesAreLeftOutAndTooFewGiveNone()
     {
-        // Parent 1 NaN in setting 1: left out of every sum (a NaN could never be compared), so parent 3 knows nothing
-        // yet (parent 2 completes at 25 s) and keeps the start.
+        // Parent 1 NaN in setting 1: left out of every sum and every comparison (5 pairs, no cost of its own), so parent 3
+        // knows nothing yet (parent 2 completes at 25 s) and keeps the start.
         var nan = Costs[1].ToDictionary(p => p.Key, p => p.Key == 1 ? double.NaN : p.Value);
         var l = WalkForwardLeader.Of([Costs[0], nan, Costs[2]], Settings, 0, Times(15), null, seed: 1)!;
         Assert.Equal(5, l.MinusBest.Pairs);
@@ -109,13 +113,54 @@ public sealed class WalkForwardLeaderTests
     }
 
     [Fact]
+    public void AnOutcomeIsKnownOnceEveryRunCompletedIt()
+    {
+        // Parent 1 completed at 5 s in one run and 40 s in the other: known at 40 s. Parent 2 is still working in the
+        // second run (never known); parent 3 has no record there (never known either).
+        IReadOnlyDictionary<long, RunTally.ParentTimes>[] runs =
+        [
+            new Dictionary<long, RunTally.ParentTimes> { [1] = new(0, 5), [2] = new(10, 12), [3] = new(20, 22) },
+            new Dictionary<long, RunTally.ParentTimes> { [1] = new(0, 40), [2] = new(10, long.MaxValue) },
+        ];
+        var known = WalkForwardLeader.KnownTimes(runs);
+        Assert.Equal(new RunTally.ParentTimes(0, 40), known[1]);
+        Assert.Equal(long.MaxValue, known[2].CompletedNs);
+        Assert.Equal(long.MaxValue, known[3].CompletedNs);
+        // Runs that disagree on when a parent arrived do not work one schedule: a defect, said so.
+        IReadOnlyDictionary<long, RunTally.ParentTimes>[] foreign = [runs[0], new Dictionary<long, RunTally.ParentTimes> { [1] = new(1, 40) }];
+        Assert.Contains("must work one schedule", Assert.Throws<InvalidOperationException>(() => WalkForwardLeader.KnownTimes(foreign)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARunsTallyKeepsEveryRoutedParentsArrivalAndCompletion()
+    {
+        // Real data (the BTCUSDT sample pair): a parent every 2 s, resting 120 s, so the last two minutes end unfinished.
+        var options = Evaluation.TcaOptions() with { Router = new RouterOptions { StaticMakerTimeout = TimeSpan.FromSeconds(120) } };
+        var spec = new BacktestSpec("static", 1, () => new SeededArrivals(new ArrivalOptions(TimeSpan.FromSeconds(2), 5000m, 1)), options);
+        var run = BacktestEngine.Run(BacktestInputs.Load([TestPaths.SampleCapture("btcusdt_20240718.gz"), TestPaths.SampleCapture("btcusdt_20240719.gz")], null, SymbolCatalog.Default), spec);
+        var routed = run.Telemetry.Parents.Where(p => p.Context is not null && !p.Risk.IsDenied && p.ArrivalMid > 0).ToList();
+        var results = run.Telemetry.Results.ToDictionary(r => r.ParentId);
+        Assert.Equal(routed.Count, run.Tally.Times.Count);
+        foreach (var p in routed)
+        {
+            var t = run.Tally.Times[p.ParentId];
+            Assert.Equal(p.TimeNs, t.ArrivalNs);
+            Assert.Equal(results.TryGetValue(p.ParentId, out var r) ? r.CompletedNs : long.MaxValue, t.CompletedNs);
+        }
+        Assert.Contains(run.Tally.Times.Values, t => t.CompletedNs == long.MaxValue);
+        Assert.Contains(run.Tally.Times.Values, t => t.CompletedNs > t.ArrivalNs + 110_000_000_000L && t.CompletedNs != long.MaxValue);
+    }
+
+    [Fact]
     public void StaticsSettingIsACellOnlyWhenTheGridHasExactlyIt()
     {
-        var options = new ExecutorOptions();
-        Assert.Equal(new FixedSetting(0, 10), WalkForwardLeader.StaticSetting(options));
-        Assert.Null(WalkForwardLeader.StaticSetting(options with { Router = options.Router with { StaticMakerTimeout = TimeSpan.FromSeconds(10.5) } }));
-        Assert.Null(WalkForwardLeader.StaticSetting(options with { Router = options.Router with { StaticPegReprices = 5 } }));
-        Assert.Null(WalkForwardLeader.StaticSetting(options with { Router = options.Router with { StaticMakerTimeout = TimeSpan.FromSeconds(15) } }));
-        Assert.Equal(new FixedSetting(0, 60, Peg: true), WalkForwardLeader.StaticSetting(options with { Router = options.Router with { StaticMakerTimeout = TimeSpan.FromSeconds(60), StaticPegReprices = FixedSettingGrid.PegReprices } }));
+        var router = new RouterOptions();
+        Assert.Equal(new FixedSetting(0, 10), FixedSettingGrid.SettingOf(router));
+        Assert.Null(FixedSettingGrid.SettingOf(router with { StaticMakerTimeout = TimeSpan.FromSeconds(10.5) }));
+        Assert.Null(FixedSettingGrid.SettingOf(router with { StaticPegReprices = 5 }));
+        Assert.Null(FixedSettingGrid.SettingOf(router with { StaticMakerTimeout = TimeSpan.FromSeconds(15) }));
+        Assert.Equal(new FixedSetting(0, 60, Peg: true), FixedSettingGrid.SettingOf(router with { StaticMakerTimeout = TimeSpan.FromSeconds(60), StaticPegReprices = FixedSettingGrid.PegReprices }));
+        // Every cell keeps the options' give-up distance, so static with one is still the cell.
+        Assert.Equal(new FixedSetting(0, 10), FixedSettingGrid.SettingOf(router with { StaticGiveUpBps = 4 }));
     }
 }

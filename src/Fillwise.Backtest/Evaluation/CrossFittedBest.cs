@@ -58,7 +58,7 @@ public sealed record CrossFittedBest(int Folds, IReadOnlyList<FixedSetting> Sett
             var held = f;
             chosen[f] = Cheapest(g => g != held);
         }
-        var hindsight = costs[Cheapest(_ => true)];
+        var hindsight = costs[GridScoring.Hindsight(costs, parents)];
         var crossFitted = new Dictionary<long, double>(parents.Length);
         for (var i = 0; i < parents.Length; i++)
         {

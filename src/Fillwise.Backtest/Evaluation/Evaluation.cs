@@ -143,7 +143,7 @@ public static class Evaluation
             IntelMinusBestFixed = intel is null ? null : PairedDifference.Compute(intel.MarkedCosts, bestOnTest.MarkedCosts, spec.Seed),
             Headroom = train is null ? Headroom.Of(cells, intel is null ? null : Headroom.ContextsOf(intel.Telemetry), runs.GetValueOrDefault("static")?.MarkedCosts, spec.Seed) : null,
             CrossFitted = train is null ? CrossFittedBest.Of(cells, intel?.MarkedCosts, spec.Seed) : null,
-            Leader = train is null && WalkForwardLeader.StaticSetting(options) is { } staticSetting ? WalkForwardLeader.Of(cells, staticSetting, intel?.MarkedCosts, spec.Seed) : null,
+            Leader = train is null && FixedSettingGrid.SettingOf(options.Router) is { } staticSetting ? WalkForwardLeader.Of(cells, staticSetting, intel?.MarkedCosts, spec.Seed) : null,
         };
     }
 }

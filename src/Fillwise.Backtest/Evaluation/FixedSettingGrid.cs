@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fillwise.Execution;
+using Fillwise.Execution.Routing;
 
 namespace Fillwise.Backtest;
 
@@ -47,6 +48,18 @@ public static class FixedSettingGrid
     /// its hard parents unfinished.
     /// </summary>
     public static Cell Best(IReadOnlyList<Cell> cells) => cells.Where(c => double.IsFinite(c.Stats.CostBpsMeanMarked)).MinBy(c => c.Stats.CostBpsMeanMarked) ?? cells[0];
+
+    /// <summary>
+    /// The static policy's setting under these router options as a grid setting (the inverse of <see cref="Spec"/>), or
+    /// null when the grid has no such cell: a timeout in fractions of a second or off the grid, another peg count. A give-up
+    /// distance is the options' own and every cell keeps it, so it does not matter here.
+    /// </summary>
+    public static FixedSetting? SettingOf(RouterOptions router)
+    {
+        var setting = new FixedSetting(router.StaticOffsetBps, (int)router.StaticMakerTimeout.TotalSeconds, router.StaticPegReprices > 0);
+        var exact = router.StaticMakerTimeout == TimeSpan.FromSeconds(setting.TimeoutS) && router.StaticPegReprices is 0 or PegReprices;
+        return exact && Settings.Contains(setting) ? setting : null;
+    }
 
     /// <summary>The static policy with this setting (its records not kept); the setting is kept as given in bar mode too (the grid is about the settings themselves).</summary>
     public static BacktestSpec Spec(BacktestInputs inputs, EvalSpec spec, FixedSetting setting)

@@ -5,8 +5,9 @@ namespace Fillwise.Backtest;
 
 /// <summary>
 /// What <see cref="PolicyStats"/> and <see cref="MarkedCosts"/> read from a run, accumulated as its records arrive:
-/// counts, the cost figures of each filled result, the cost of each finished parent, and the records of parents
-/// still working (needed to mark them at the end). A finished parent's records are dropped, so a run that stores
+/// counts, the cost figures of each filled result, the cost of each finished parent, each routed parent's arrival and
+/// completion (the grid's leader walk-forward reads them), and the records of parents still working (needed to mark
+/// them at the end). A finished parent's records are dropped, so a run that stores
 /// its records elsewhere holds a few numbers per parent instead of every record. The one place these statistics
 /// are computed: a run kept whole in memory is replayed through a tally (<see cref="Of"/>).
 /// </summary>

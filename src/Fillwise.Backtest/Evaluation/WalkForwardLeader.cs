@@ -23,31 +23,42 @@ public sealed record WalkForwardLeader(FixedSetting Start, int FromStart, int Sw
     /// <param name="cells">The grid run on the evaluated data.</param>
     /// <param name="start">The setting worked before any outcome is known.</param>
     /// <param name="intelCosts">Intel's cost per parent id; null without an intel run.</param>
+    /// <param name="seed">The seed of the paired intervals' bootstrap.</param>
     /// <returns>Null when the start is not a cell of the grid, or fewer than two parents have a finite cost in every cell.</returns>
     public static WalkForwardLeader? Of(IReadOnlyList<FixedSettingGrid.Cell> cells, FixedSetting start, IReadOnlyDictionary<long, double>? intelCosts, ulong seed)
     {
         var index = cells.Select(c => c.Setting).ToList().IndexOf(start);
-        if (index < 0)
-        {
-            return null;
-        }
-        // Every cell works the same schedule (the same arrivals); an outcome is known once the last cell's order completed.
-        var times = new Dictionary<long, RunTally.ParentTimes>();
-        foreach (var (id, first) in cells[0].Result.Tally.Times)
-        {
-            var completed = cells.Max(c => c.Result.Tally.Times.TryGetValue(id, out var t) ? t.CompletedNs : long.MaxValue);
-            times[id] = first with { CompletedNs = completed };
-        }
-        return Of([.. cells.Select(c => c.Result.MarkedCosts)], [.. cells.Select(c => c.Setting)], index, times, intelCosts, seed);
+        return index < 0 ? null : Of(
+            [.. cells.Select(c => c.Result.MarkedCosts)], [.. cells.Select(c => c.Setting)], index, KnownTimes([.. cells.Select(c => c.Result.Tally.Times)]), intelCosts, seed);
     }
 
-    /// <summary>The static policy's setting under these options as a grid setting, or null when the grid has no such cell (a timeout in fractions of a second, another peg count, a give-up distance).</summary>
-    public static FixedSetting? StaticSetting(Fillwise.Execution.ExecutorOptions options)
+    /// <summary>
+    /// Each parent's arrival and when its outcome is known in every run: the latest completion (never, <see cref="long.MaxValue"/>,
+    /// when a run has it still working or has no record of it). The runs work one schedule, so a parent arrives at the same
+    /// time in each; a run that disagrees is a defect of the caller, not data.
+    /// </summary>
+    public static IReadOnlyDictionary<long, RunTally.ParentTimes> KnownTimes(IReadOnlyList<IReadOnlyDictionary<long, RunTally.ParentTimes>> runs)
     {
-        var r = options.Router;
-        var setting = new FixedSetting(r.StaticOffsetBps, (int)r.StaticMakerTimeout.TotalSeconds, r.StaticPegReprices > 0);
-        var exact = r.StaticMakerTimeout == TimeSpan.FromSeconds(setting.TimeoutS) && r.StaticPegReprices is 0 or FixedSettingGrid.PegReprices && r.StaticGiveUpBps == 0;
-        return exact && FixedSettingGrid.Settings.Contains(setting) ? setting : null;
+        var known = new Dictionary<long, RunTally.ParentTimes>();
+        foreach (var (id, first) in runs[0])
+        {
+            var completed = first.CompletedNs;
+            foreach (var run in runs)
+            {
+                if (!run.TryGetValue(id, out var t))
+                {
+                    completed = long.MaxValue;
+                    continue;
+                }
+                if (t.ArrivalNs != first.ArrivalNs)
+                {
+                    throw new InvalidOperationException($"parent {id} arrived at {first.ArrivalNs} ns in one run and {t.ArrivalNs} ns in another: the grid's runs must work one schedule.");
+                }
+                completed = Math.Max(completed, t.CompletedNs);
+            }
+            known[id] = first with { CompletedNs = completed };
+        }
+        return known;
     }
 
     /// <param name="costs">Each setting's cost per parent id.</param>
@@ -96,7 +107,7 @@ public sealed record WalkForwardLeader(FixedSetting Start, int FromStart, int Sw
             }
             costsWorked[id] = costs[leader][id];
         }
-        var hindsight = GridScoring.Cheapest([.. Enumerable.Range(0, costs.Count).Select(s => scored.Sum(id => costs[s][id]))]);
+        var hindsight = GridScoring.Hindsight(costs, scored);
         return new WalkForwardLeader(settings[start], fromStart, switches, used, costsWorked.Values.Average(),
             PairedDifference.Compute(costsWorked, costs[hindsight], seed),
             intelCosts is null ? null : PairedDifference.Compute(intelCosts, costsWorked, seed))
