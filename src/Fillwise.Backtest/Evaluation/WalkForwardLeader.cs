@@ -6,7 +6,7 @@ namespace Fillwise.Backtest;
 /// end of the data is never known); until one has, with the <see cref="Start"/> cell (the constant chosen on training
 /// data, or static's setting). It is told every cell's true outcome, which no live client sees (intel's shadows
 /// estimate them from the public feed, its own orders give one cell's), but it is one rule, follow the leader, not a
-/// bound: keeping the start cell is walk-forward too. <see cref="MinusBest"/> says what this rule costs against the cell
+/// bound: keeping the start cell is another such rule. <see cref="MinusBest"/> says what this rule costs against the cell
 /// chosen with the whole data known; its interval is optimistic for that cell, which chose on the very parents.
 /// </summary>
 /// <param name="Start">The cell worked before any outcome is known.</param>
