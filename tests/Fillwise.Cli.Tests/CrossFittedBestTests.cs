@@ -1,14 +1,11 @@
 using Fillwise.Backtest;
+using static Fillwise.Cli.Tests.GeneratedGridCosts;
 
 namespace Fillwise.Cli.Tests;
 
 /// <summary>The grid's best chosen out of fold, on generated (synthetic, labelled as such) per-parent costs.</summary>
 public sealed class CrossFittedBestTests
 {
-    private static readonly IReadOnlyList<FixedSetting> Settings = GeneratedGridCosts.Settings;
-    private static readonly IReadOnlyDictionary<long, double>[] Costs = GeneratedGridCosts.Costs;
-    private static readonly IReadOnlyDictionary<long, double> IntelAtThree = GeneratedGridCosts.IntelAtThree;
-
     [Fact]
     public void EachBlockIsWorkedWithTheSettingCheapestOnTheOtherBlocksAndIntelIsPairedAgainstThat()
     {

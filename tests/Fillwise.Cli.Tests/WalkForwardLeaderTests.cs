@@ -4,15 +4,13 @@ using Fillwise.Execution;
 using Fillwise.Execution.Routing;
 using Fillwise.Execution.Signals;
 using Fillwise.TestData;
+using static Fillwise.Cli.Tests.GeneratedGridCosts;
 
 namespace Fillwise.Cli.Tests;
 
 /// <summary>The grid's leader walk-forward, on generated (synthetic, labelled as such) per-parent costs and times.</summary>
 public sealed class WalkForwardLeaderTests
 {
-    private static readonly IReadOnlyList<FixedSetting> Settings = GeneratedGridCosts.Settings;
-    private static readonly IReadOnlyDictionary<long, double>[] Costs = GeneratedGridCosts.Costs;
-    private static readonly IReadOnlyDictionary<long, double> IntelAtThree = GeneratedGridCosts.IntelAtThree;
 
     /// <summary>Parent id arrives at (id - 1) x 10 s, its orders in every cell completed <paramref name="afterS"/> later.</summary>
     private static Dictionary<long, RunTally.ParentTimes> Times(double afterS) =>
